@@ -1,0 +1,107 @@
+package dev.idconsent.consent;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Catalog rules shared by the admin API and every other way a purpose is edited: keys are immutable slugs;
+ * a text change is either material (new version, old text kept) or a correction (same version); retired
+ * purposes are hidden, never deleted.
+ */
+public final class CatalogService {
+    /** How an edit is to be recorded. */
+    public enum ChangeKind {
+        MATERIAL, CORRECTION;
+
+        public static ChangeKind fromValue(String value) {
+            if (value == null) {
+                return null;
+            }
+            return switch (value) {
+                case "material" -> MATERIAL;
+                case "correction" -> CORRECTION;
+                default -> throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "change must be \"material\" or \"correction\", not '" + value + "'");
+            };
+        }
+    }
+
+    private final PurposeCatalog catalog;
+    private final PurposeTexts texts;
+    private final Clock clock;
+
+    public CatalogService(PurposeCatalog catalog, PurposeTexts texts, Clock clock) {
+        this.catalog = catalog;
+        this.texts = texts;
+        this.clock = clock;
+    }
+
+    public Purpose create(Purpose draft, Actor actor) {
+        Purpose purpose = draft.withVersion(1).withRetired(false).validate();
+        if (catalog.find(purpose.key()).isPresent()) {
+            throw new ConsentException(ErrorCode.PURPOSE_EXISTS, "purpose '" + purpose.key()
+                    + "' already exists (keys are never reused, also not after retirement)");
+        }
+        catalog.save(purpose);
+        archive(purpose, PurposeTexts.Kind.CREATED, actor);
+        return purpose;
+    }
+
+    /**
+     * @param kind required when the label, description or mechanism changes; a mechanism change is always
+     *             material
+     */
+    public Purpose update(String key, Purpose draft, ChangeKind kind, Actor actor) {
+        Purpose current = require(key);
+        if (draft.key() != null && !draft.key().equals(key)) {
+            throw new ConsentException(ErrorCode.INVALID_PURPOSE, "a purpose key cannot change (it is '" + key
+                    + "'); create a new purpose instead");
+        }
+        Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
+                draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), current.retired())
+                .validate();
+        boolean textChanged = !next.sameText(current);
+        boolean mechanismChanged = next.mechanism() != current.mechanism();
+        if ((textChanged || mechanismChanged) && kind == null) {
+            throw new ConsentException(ErrorCode.CHANGE_KIND_REQUIRED, "the text of '" + key
+                    + "' changes: say whether it is \"material\" (users are asked again) or a \"correction\"");
+        }
+        if (mechanismChanged && kind == ChangeKind.CORRECTION) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                    "changing the mechanism of '" + key + "' is always a material change");
+        }
+        if (kind == ChangeKind.MATERIAL) {
+            next = next.withVersion(current.version() + 1);
+        }
+        if (next.equals(current)) {
+            return current;
+        }
+        catalog.save(next);
+        if (kind == ChangeKind.MATERIAL) {
+            archive(next, PurposeTexts.Kind.MATERIAL, actor);
+        } else if (textChanged) {
+            archive(next, PurposeTexts.Kind.CORRECTION, actor);
+        }
+        return next;
+    }
+
+    public Purpose retire(String key, boolean retired) {
+        Purpose current = require(key);
+        if (current.retired() == retired) {
+            return current;
+        }
+        Purpose next = current.withRetired(retired);
+        catalog.save(next);
+        return next;
+    }
+
+    public Purpose require(String key) {
+        return catalog.find(Objects.requireNonNull(key)).orElseThrow(() -> new ConsentException(
+                ErrorCode.NOT_FOUND, "there is no purpose '" + key + "' in this realm"));
+    }
+
+    private void archive(Purpose purpose, PurposeTexts.Kind kind, Actor actor) {
+        texts.append(new PurposeTexts.Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(),
+                kind, actor == null ? null : actor.id(), clock.instant()));
+    }
+}

@@ -1,0 +1,14 @@
+package dev.idconsent.consent;
+
+import java.time.Instant;
+
+/**
+ * A user's current explicit answer for a purpose, or for one channel of it.
+ *
+ * @param channel        {@code null} when the purpose has no channels
+ * @param purposeVersion the version of the text the user answered
+ * @param historyId      the history row that set this state
+ */
+public record Choice(String purpose, String channel, ChoiceState state, int purposeVersion, Via via,
+                     Actor actor, String clientId, Instant at, long historyId) {
+}

@@ -1,0 +1,221 @@
+package dev.idconsent.consent;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The only writer of choices. Every channel (user API, account page, email link, login step, admin, GPC)
+ * calls {@link #record}; it validates the whole request against the catalog before writing anything, then
+ * writes current state, one history row per change and the token summary in the caller's transaction.
+ */
+public final class ConsentService {
+    private final PurposeCatalog catalog;
+    private final ChoiceStore store;
+    private final PurposeTexts texts;
+    private final Clock clock;
+
+    public ConsentService(PurposeCatalog catalog, ChoiceStore store, PurposeTexts texts, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.texts = texts;
+        this.clock = clock;
+    }
+
+    /** Also repairs the token summary if it no longer matches the tables (which are the record). */
+    public ConsentView view(Subject subject) {
+        List<Choice> current = store.current(subject.id());
+        String summary = Summary.encode(current);
+        if (!summary.equals(subject.readSummary() == null ? "" : subject.readSummary())) {
+            subject.writeSummary(summary);
+        }
+        return view(subject.id(), current, List.of());
+    }
+
+    public List<HistoryEntry> history(Subject subject, int first, int max) {
+        return store.history(subject.id(), first, max);
+    }
+
+    /**
+     * Applies all changes or none.
+     *
+     * @throws ConsentException naming the first problem; nothing has been written then
+     */
+    public ConsentView record(Subject subject, List<ChangeRequest> changes, ChangeContext context) {
+        if (changes == null || changes.isEmpty()) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "no changes given");
+        }
+        requireReason(subject, context);
+        List<Target> targets = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ChangeRequest change : changes) {
+            for (Target target : resolve(change)) {
+                if (!seen.add(Summary.key(target.purpose.key(), target.channel))) {
+                    throw new ConsentException(ErrorCode.DUPLICATE_CHANGE, "purpose '" + change.purpose()
+                            + "' is changed more than once in this request");
+                }
+                targets.add(target);
+            }
+        }
+        List<Choice> current = store.current(subject.id());
+        checkTag(subject.id(), current, context.expectedTag());
+        return apply(subject, current, targets, context);
+    }
+
+    /** Switches off every optional purpose (each channel) that is not already explicitly off. */
+    public ConsentView optOutOfAll(Subject subject, ChangeContext context) {
+        requireReason(subject, context);
+        List<Choice> current = store.current(subject.id());
+        checkTag(subject.id(), current, context.expectedTag());
+        List<Target> targets = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (!purpose.retired() && purpose.mechanism().optional()) {
+                for (String channel : purpose.choiceChannels()) {
+                    targets.add(new Target(purpose, channel, ChoiceState.DENIED));
+                }
+            }
+        }
+        return apply(subject, current, targets, context);
+    }
+
+    private ConsentView apply(Subject subject, List<Choice> current, List<Target> targets, ChangeContext context) {
+        Map<String, Choice> byKey = new HashMap<>();
+        current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
+        Instant now = clock.instant();
+        List<HistoryEntry> recorded = new ArrayList<>();
+        Set<String> archived = new HashSet<>();
+        for (Target target : targets) {
+            String key = Summary.key(target.purpose.key(), target.channel);
+            Choice previous = byKey.get(key);
+            if (target.purpose.mechanism() == Mechanism.REQUIRED) {
+                continue; // "on" for a required purpose is already true; nothing to prove
+            }
+            if (previous != null && previous.state() == target.state
+                    && previous.purposeVersion() == target.purpose.version()) {
+                continue; // idempotent: the same answer to the same text is not a new event
+            }
+            if (archived.add(target.purpose.key()) && !texts.has(target.purpose.key(), target.purpose.version())) {
+                // the proof must name a text we still have, also for purposes that came in by realm import
+                texts.append(new PurposeTexts.Text(target.purpose.key(), target.purpose.version(),
+                        target.purpose.label(), target.purpose.description(), PurposeTexts.Kind.IMPORTED, null, now));
+            }
+            HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose.key(), target.channel,
+                    target.purpose.version(), previous == null ? null : previous.state(), target.state,
+                    context.via(), context.actor(), context.clientId(), context.reason(), now));
+            Choice choice = new Choice(target.purpose.key(), target.channel, target.state, target.purpose.version(),
+                    context.via(), context.actor(), context.clientId(), now, row.id());
+            store.put(subject.id(), choice);
+            byKey.put(key, choice);
+            recorded.add(row);
+        }
+        List<Choice> after = new ArrayList<>(byKey.values());
+        if (!recorded.isEmpty()) {
+            subject.writeSummary(Summary.encode(after));
+        }
+        return view(subject.id(), after, recorded);
+    }
+
+    private List<Target> resolve(ChangeRequest change) {
+        if (change.purpose() == null || change.purpose().isBlank()) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "every change needs a purpose");
+        }
+        Purpose purpose = catalog.find(change.purpose())
+                .orElseThrow(() -> new ConsentException(ErrorCode.UNKNOWN_PURPOSE,
+                        "there is no purpose '" + change.purpose() + "' in this realm"));
+        if (purpose.retired()) {
+            throw new ConsentException(ErrorCode.PURPOSE_RETIRED,
+                    "purpose '" + purpose.key() + "' has been retired and can no longer be changed");
+        }
+        if (change.granted() == null) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE,
+                    "purpose '" + purpose.key() + "' needs \"granted\": true or false");
+        }
+        if (change.version() != null && change.version() != purpose.version()) {
+            throw new ConsentException(ErrorCode.STALE_VERSION, "purpose '" + purpose.key() + "' is at version "
+                    + purpose.version() + ", the change was made on version " + change.version()
+                    + "; show the current text and ask again");
+        }
+        if (purpose.mechanism() == Mechanism.REQUIRED && !change.granted()) {
+            throw new ConsentException(ErrorCode.REQUIRED_PURPOSE, "purpose '" + purpose.key()
+                    + "' is required and cannot be switched off");
+        }
+        ChoiceState state = ChoiceState.of(change.granted());
+        if (change.channel() == null) {
+            return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, state)).toList();
+        }
+        if (!purpose.channels().contains(change.channel())) {
+            throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
+                    ? "purpose '" + purpose.key() + "' has no channels; leave out \"channel\""
+                    : "purpose '" + purpose.key() + "' has no channel '" + change.channel() + "' (it has "
+                            + String.join(", ", purpose.channels()) + ")");
+        }
+        return List.of(new Target(purpose, change.channel(), state));
+    }
+
+    private static void requireReason(Subject subject, ChangeContext context) {
+        boolean onBehalf = !subject.id().equals(context.actor().id());
+        if (onBehalf && (context.reason() == null || context.reason().isBlank())) {
+            throw new ConsentException(ErrorCode.REASON_REQUIRED,
+                    "a change on someone else's behalf needs a reason");
+        }
+    }
+
+    private void checkTag(String subjectId, List<Choice> current, String expectedTag) {
+        if (expectedTag != null && !expectedTag.equals("*") && !expectedTag.equals(tag(current))) {
+            throw new ConsentException(ErrorCode.PRECONDITION_FAILED,
+                    "the choices changed since you read them; read them again and retry");
+        }
+    }
+
+    private ConsentView view(String subjectId, List<Choice> choices, List<HistoryEntry> recorded) {
+        Map<String, Choice> byKey = new HashMap<>();
+        choices.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
+        List<ConsentView.PurposeState> purposes = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (purpose.retired()) {
+                continue;
+            }
+            List<ConsentView.ChannelState> channels = new ArrayList<>();
+            boolean any = false;
+            for (String channel : purpose.choiceChannels()) {
+                Choice choice = byKey.get(Summary.key(purpose.key(), channel));
+                boolean granted = Effective.granted(purpose, choice == null ? null : choice.state());
+                any |= granted;
+                channels.add(new ConsentView.ChannelState(channel, granted, choice));
+            }
+            purposes.add(new ConsentView.PurposeState(purpose, any, channels));
+        }
+        return new ConsentView(subjectId, purposes, tag(choices), recorded);
+    }
+
+    /**
+     * Changes whenever the user's answers or the catalog's versions change: the representation a client
+     * decided on is then out of date.
+     */
+    String tag(List<Choice> choices) {
+        StringBuilder in = new StringBuilder();
+        choices.stream().map(c -> Summary.key(c.purpose(), c.channel()) + "=" + c.state().value() + "@"
+                + c.purposeVersion() + "#" + c.historyId()).sorted().forEach(s -> in.append(s).append(';'));
+        in.append('|');
+        catalog.all().forEach(p -> in.append(p.key()).append('@').append(p.version())
+                .append(p.retired() ? "r" : "").append(p.mechanism().value()).append(';'));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(in.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Target(Purpose purpose, String channel, ChoiceState state) {
+    }
+}

@@ -1,0 +1,37 @@
+package dev.idconsent.consent;
+
+/** Every refusal the consent core can give, with the HTTP status a REST adapter answers. */
+public enum ErrorCode {
+    INVALID_REQUEST(400),
+    INVALID_VALUE(400),
+    UNKNOWN_PURPOSE(400),
+    UNKNOWN_CHANNEL(400),
+    DUPLICATE_CHANGE(400),
+    INVALID_PURPOSE(400),
+    REASON_REQUIRED(400),
+    CHANGE_KIND_REQUIRED(400),
+    NOT_AUTHENTICATED(401),
+    FORBIDDEN(403),
+    NOT_FOUND(404),
+    PURPOSE_EXISTS(409),
+    PURPOSE_RETIRED(409),
+    REQUIRED_PURPOSE(409),
+    STALE_VERSION(409),
+    CONFLICT(409),
+    PRECONDITION_FAILED(412);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The machine-readable code in error bodies, e.g. {@code unknown_purpose}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.idconsent.consent;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Append-only archive of every text a purpose ever had: proof of what a user was shown. */
+public interface PurposeTexts {
+    enum Kind {
+        CREATED, MATERIAL, CORRECTION,
+        /** Archived when first answered: the purpose entered the realm without the API (realm import). */
+        IMPORTED;
+
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    record Text(String purpose, int version, String label, String description, Kind kind, String actorId,
+                Instant at) {
+    }
+
+    void append(Text text);
+
+    boolean has(String purpose, int version);
+
+    /** Oldest first. */
+    List<Text> of(String purpose);
+}

@@ -1,0 +1,14 @@
+package dev.idconsent.consent;
+
+/** The channel through which a change was made; recorded on every history row. */
+public enum Via {
+    API, ACCOUNT, ADMIN, EMAIL, LOGIN, REGISTRATION, GPC, IMPORT;
+
+    public String value() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Via fromValue(String value) {
+        return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,254 @@
+package dev.idconsent.consent.admin;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.CatalogService;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ConsentView;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Mechanism;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.model.UserSubject;
+import dev.idconsent.consent.rest.ConsentJson;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code /admin/realms/{realm}/consent/…}: the catalog (view/manage realm) and users' choices (view/manage
+ * users). Keycloak has authenticated the admin and handled CORS before this runs.
+ */
+public final class AdminConsentResource {
+    private static final Set<String> PURPOSE_FIELDS = Set.of("key", "label", "description", "category", "mechanism",
+            "channels", "honorGpc", "includeInToken", "change", "version", "retired");
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+
+    AdminConsentResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+    }
+
+    // ---- catalog ------------------------------------------------------------------------------------------
+
+    @GET
+    @Path("purposes")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response purposes() {
+        auth.realm().requireViewRealm();
+        var out = JsonNodeFactory.instance.arrayNode();
+        new PurposeComponents(realm).all().forEach(p -> out.add(ConsentJson.purpose(p)));
+        return ConsentJson.ok(out).build();
+    }
+
+    @GET
+    @Path("purposes/{key}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response purpose(@PathParam("key") String key) {
+        auth.realm().requireViewRealm();
+        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().require(key))).build());
+    }
+
+    @POST
+    @Path("purposes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            Purpose created = catalog().create(merge(json, null), adminActor());
+            return Response.status(Response.Status.CREATED).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(ConsentJson.purpose(created)).build();
+        });
+    }
+
+    /**
+     * Fields left out keep their value. A new label, description or mechanism needs
+     * {@code "change": "material"} (new version; users see it as new) or {@code "correction"}.
+     */
+    @PUT
+    @Path("purposes/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("key") String key, String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            CatalogService catalog = catalog();
+            Purpose current = catalog.require(key);
+            if (json.has("version") && !json.get("version").equals(JsonNodeFactory.instance.numberNode(current.version()))) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "\"version\" is set by the server; use \"change\": \"material\" to start a new version");
+            }
+            if (json.has("retired") && !Boolean.valueOf(current.retired()).equals(ConsentJson.bool(json, "retired"))) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "use POST …/purposes/" + key + "/retire or …/reinstate to change \"retired\"");
+            }
+            Purpose updated = catalog.update(key, merge(json, current),
+                    CatalogService.ChangeKind.fromValue(ConsentJson.string(json, "change", false)), adminActor());
+            return ConsentJson.ok(ConsentJson.purpose(updated)).build();
+        });
+    }
+
+    @POST
+    @Path("purposes/{key}/retire")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response retire(@PathParam("key") String key) {
+        auth.realm().requireManageRealm();
+        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().retire(key, true))).build());
+    }
+
+    @POST
+    @Path("purposes/{key}/reinstate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reinstate(@PathParam("key") String key) {
+        auth.realm().requireManageRealm();
+        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().retire(key, false))).build());
+    }
+
+    /** Every text the purpose ever had, oldest first: what users were shown under each version. */
+    @GET
+    @Path("purposes/{key}/texts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response texts(@PathParam("key") String key) {
+        auth.realm().requireViewRealm();
+        return handle(() -> {
+            catalog().require(key);
+            var out = JsonNodeFactory.instance.arrayNode();
+            ConsentModels.texts(session, realm).of(key).forEach(t -> out.add(ConsentJson.text(t)));
+            return ConsentJson.ok(out).build();
+        });
+    }
+
+    // ---- users --------------------------------------------------------------------------------------------
+
+    @GET
+    @Path("users/{userId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response user(@PathParam("userId") String userId) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> {
+            ConsentView view = ConsentModels.consent(session, realm).view(new UserSubject(user));
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        });
+    }
+
+    @GET
+    @Path("users/{userId}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response history(@PathParam("userId") String userId, @QueryParam("first") Integer first,
+                            @QueryParam("max") Integer max) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> ConsentJson.ok(ConsentJson.historyPage(ConsentModels.consent(session, realm)
+                .history(new UserSubject(user), ConsentJson.first(first), ConsentJson.max(max)))).build());
+    }
+
+    /** {@code {"reason": "...", "choices": [...]}}: a change on the user's behalf; the reason is recorded. */
+    @POST
+    @Path("users/{userId}/choices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response change(@PathParam("userId") String userId, String body,
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        UserModel user = findUser(userId);
+        auth.users().requireManage(user);
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the request", Set.of("choices", "reason"));
+            String reason = ConsentJson.string(json, "reason", false);
+            if (reason == null || reason.isBlank()) {
+                throw new ConsentException(ErrorCode.REASON_REQUIRED,
+                        "a change on a user's behalf needs a \"reason\" (it is recorded in their history)");
+            }
+            if (reason.length() > 1000) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
+            }
+            ConsentView view = ConsentModels.consent(session, realm).record(new UserSubject(user),
+                    ConsentJson.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
+                            auth.adminAuth().getClient().getClientId(), reason, ConsentJson.unquoteTag(ifMatch)));
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        });
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private CatalogService catalog() {
+        return ConsentModels.catalog(session, realm);
+    }
+
+    private UserModel findUser(String userId) {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            // users().requireView needs a user; an unknown id is answered the same way to anyone who may view users
+            auth.users().requireView();
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        return user;
+    }
+
+    private Actor adminActor() {
+        UserModel admin = auth.adminAuth().getUser();
+        return new Actor(admin.getId(), admin.getUsername(),
+                admin.getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.ADMIN);
+    }
+
+    private Response handle(Supplier<Response> action) {
+        try {
+            return action.get();
+        } catch (ConsentException e) {
+            return ConsentJson.error(session, e);
+        }
+    }
+
+    /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */
+    private static Purpose merge(ObjectNode json, Purpose base) {
+        String mechanism = ConsentJson.string(json, "mechanism", base == null);
+        List<String> channels = ConsentJson.strings(json, "channels");
+        Boolean gpc = ConsentJson.bool(json, "honorGpc");
+        Boolean inToken = ConsentJson.bool(json, "includeInToken");
+        return new Purpose(
+                base == null ? ConsentJson.string(json, "key", true) : ConsentJson.string(json, "key", false),
+                or(ConsentJson.string(json, "label", base == null), base == null ? null : base.label()),
+                or(ConsentJson.string(json, "description", false), base == null ? "" : base.description()),
+                or(ConsentJson.string(json, "category", false), base == null ? null : base.category()),
+                mechanism == null ? base.mechanism() : Mechanism.fromValue(mechanism),
+                or(channels, base == null ? List.of() : base.channels()),
+                base == null ? 1 : base.version(),
+                or(gpc, base != null && base.honorGpc()),
+                or(inToken, base == null || base.includeInToken()),
+                base != null && base.retired());
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.idconsent.consent.catalog;
+
+import dev.idconsent.consent.ConsentException;
+import java.util.List;
+import org.keycloak.Config;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * Registers the purpose component type and applies the catalog's validation to every component write,
+ * including realm import, so a bad purpose never enters a realm by any path.
+ */
+public final class PurposeComponentFactory implements PurposeProviderFactory {
+    public static final String PROVIDER_ID = "idc-purpose";
+
+    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(PurposeComponents.LABEL).label("Label").type(ProviderConfigProperty.STRING_TYPE)
+            .required(true).add()
+            .property().name(PurposeComponents.DESCRIPTION).label("Description")
+            .type(ProviderConfigProperty.TEXT_TYPE).add()
+            .property().name(PurposeComponents.CATEGORY).label("Category").type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue("general").add()
+            .property().name(PurposeComponents.MECHANISM).label("Mechanism").type(ProviderConfigProperty.LIST_TYPE)
+            .options("opt-in", "opt-out", "required").defaultValue("opt-in").add()
+            .property().name(PurposeComponents.CHANNELS).label("Channels")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(PurposeComponents.VERSION).label("Version").type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue("1").add()
+            .property().name(PurposeComponents.HONOR_GPC).label("Honor Global Privacy Control")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .property().name(PurposeComponents.INCLUDE_IN_TOKEN).label("Include in tokens")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true").add()
+            .property().name(PurposeComponents.RETIRED).label("Retired").type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue("false").add()
+            .build();
+
+    @Override
+    public PurposeProvider create(KeycloakSession session, ComponentModel model) {
+        return () -> { };
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        try {
+            PurposeComponents.toPurpose(model).validate();
+        } catch (ConsentException e) {
+            throw new ComponentValidationException(e.getMessage());
+        }
+    }
+
+    @Override
+    public String getHelpText() {
+        return "A purpose of the consent catalog";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

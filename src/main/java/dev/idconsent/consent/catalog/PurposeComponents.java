@@ -1,0 +1,101 @@
+package dev.idconsent.consent.catalog;
+
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Mechanism;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.PurposeCatalog;
+import java.util.Comparator;
+import java.util.List;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.RealmModel;
+
+/**
+ * The realm's catalog, kept as realm components: read from Keycloak's realm cache (no SQL on the token path)
+ * and written through the realm model in the request's transaction.
+ */
+public final class PurposeComponents implements PurposeCatalog {
+    static final String KEY = "key";
+    static final String LABEL = "label";
+    static final String DESCRIPTION = "description";
+    static final String CATEGORY = "category";
+    static final String MECHANISM = "mechanism";
+    static final String CHANNELS = "channels";
+    static final String VERSION = "version";
+    static final String HONOR_GPC = "honorGpc";
+    static final String INCLUDE_IN_TOKEN = "includeInToken";
+    static final String RETIRED = "retired";
+
+    private final RealmModel realm;
+
+    public PurposeComponents(RealmModel realm) {
+        this.realm = realm;
+    }
+
+    @Override
+    public List<Purpose> all() {
+        return components().map(PurposeComponents::toPurpose)
+                .sorted(Comparator.comparing(Purpose::category).thenComparing(Purpose::key)).toList();
+    }
+
+    @Override
+    public void save(Purpose purpose) {
+        ComponentModel model = components().filter(c -> purpose.key().equals(keyOf(c))).findFirst().orElse(null);
+        if (model == null) {
+            model = new ComponentModel();
+            model.setName(purpose.key());
+            model.setParentId(realm.getId());
+            model.setProviderId(PurposeComponentFactory.PROVIDER_ID);
+            model.setProviderType(PurposeProvider.class.getName());
+            model.setConfig(toConfig(purpose));
+            realm.addComponentModel(model);
+        } else {
+            model.setConfig(toConfig(purpose));
+            realm.updateComponent(model);
+        }
+    }
+
+    private java.util.stream.Stream<ComponentModel> components() {
+        return realm.getComponentsStream(realm.getId(), PurposeProvider.class.getName())
+                .filter(c -> PurposeComponentFactory.PROVIDER_ID.equals(c.getProviderId()));
+    }
+
+    private static String keyOf(ComponentModel model) {
+        String key = model.get(KEY);
+        return key == null ? model.getName() : key;
+    }
+
+    static Purpose toPurpose(ComponentModel model) {
+        String mechanism = model.get(MECHANISM);
+        int version;
+        try {
+            version = Integer.parseInt(model.get(VERSION, "1").trim());
+        } catch (NumberFormatException e) {
+            throw new ConsentException(ErrorCode.INVALID_PURPOSE, "version must be a whole number");
+        }
+        List<String> channels = model.getConfig() == null || model.getConfig().get(CHANNELS) == null
+                ? List.of()
+                : model.getConfig().get(CHANNELS).stream().filter(s -> s != null && !s.isBlank()).toList();
+        return new Purpose(keyOf(model), model.get(LABEL), model.get(DESCRIPTION), model.get(CATEGORY),
+                mechanism == null ? null : Mechanism.fromValue(mechanism), channels, version,
+                model.get(HONOR_GPC, false), model.get(INCLUDE_IN_TOKEN, true), model.get(RETIRED, false));
+    }
+
+    private static MultivaluedHashMap<String, String> toConfig(Purpose p) {
+        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
+        config.putSingle(KEY, p.key());
+        config.putSingle(LABEL, p.label());
+        config.putSingle(DESCRIPTION, p.description());
+        config.putSingle(CATEGORY, p.category());
+        config.putSingle(MECHANISM, p.mechanism().value());
+        if (!p.channels().isEmpty()) {
+            config.put(CHANNELS, p.channels());
+        }
+        config.putSingle(VERSION, Integer.toString(p.version()));
+        config.putSingle(HONOR_GPC, Boolean.toString(p.honorGpc()));
+        config.putSingle(INCLUDE_IN_TOKEN, Boolean.toString(p.includeInToken()));
+        config.putSingle(RETIRED, Boolean.toString(p.retired()));
+        return config;
+    }
+}

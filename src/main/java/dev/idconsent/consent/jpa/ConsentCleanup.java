@@ -1,0 +1,27 @@
+package dev.idconsent.consent.jpa;
+
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ProviderEventListener;
+
+/**
+ * Keycloak does not know the plugin's tables: remove a user's or realm's rows when Keycloak removes them,
+ * in the same transaction.
+ */
+final class ConsentCleanup implements ProviderEventListener {
+    @Override
+    public void onEvent(ProviderEvent event) {
+        if (event instanceof UserModel.UserPreRemovedEvent e) {
+            store(e.getKeycloakSession(), e.getRealm()).deleteUser(e.getUser().getId());
+        } else if (event instanceof RealmModel.RealmRemovedEvent e) {
+            store(e.getKeycloakSession(), e.getRealm()).deleteRealm();
+        }
+    }
+
+    private static JpaChoiceStore store(KeycloakSession session, RealmModel realm) {
+        return new JpaChoiceStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(), realm.getId());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.idconsent.consent.jpa;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** Append-only proof; the identity column gives every row an increasing id. */
+@Entity(name = "IdcHistory")
+@Table(name = "IDC_CHOICE_HISTORY")
+@NamedQueries({
+    @NamedQuery(name = "idcHistoryOfUser",
+            query = "select h from IdcHistory h where h.userId = :userId order by h.id desc"),
+    @NamedQuery(name = "idcDeleteHistoryOfUser", query = "delete from IdcHistory h where h.userId = :userId"),
+    @NamedQuery(name = "idcDeleteHistoryOfRealm", query = "delete from IdcHistory h where h.realmId = :realmId")
+})
+class HistoryEntity {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @Column(name = "ID")
+    Long id;
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    String realmId;
+    @Column(name = "USER_ID", length = 36, nullable = false)
+    String userId;
+    @Column(name = "PURPOSE_KEY", length = 64, nullable = false)
+    String purposeKey;
+    @Column(name = "CHANNEL", length = 64, nullable = false)
+    String channel;
+    @Column(name = "PURPOSE_VERSION", nullable = false)
+    int purposeVersion;
+    @Column(name = "PREVIOUS_STATE", length = 16)
+    String previousState;
+    @Column(name = "STATE", length = 16, nullable = false)
+    String state;
+    @Column(name = "VIA", length = 32, nullable = false)
+    String via;
+    @Column(name = "ACTOR_ID", length = 36)
+    String actorId;
+    @Column(name = "ACTOR_USERNAME", length = 255)
+    String actorUsername;
+    @Column(name = "ACTOR_KIND", length = 16, nullable = false)
+    String actorKind;
+    @Column(name = "CLIENT_ID", length = 255)
+    String clientId;
+    @Column(name = "REASON", length = 1000)
+    String reason;
+    @Column(name = "CREATED_AT", nullable = false)
+    long createdAt;
+}

@@ -1,0 +1,117 @@
+package dev.idconsent.consent.rest;
+
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ConsentService;
+import dev.idconsent.consent.ConsentView;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.model.UserSubject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.cors.Cors;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+/**
+ * {@code /realms/{realm}/consent/me…}: a user reads and changes their own choices with a bearer token from any
+ * client of the realm. Parses, calls the consent service, maps the result; nothing else.
+ */
+public final class UserConsentResource {
+    private static final String[] METHODS = {"GET", "POST", "OPTIONS"};
+
+    private final KeycloakSession session;
+
+    UserConsentResource(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** CORS preflight for every path; the real request is then checked against the token's web origins. */
+    @OPTIONS
+    @Path("{any:.*}")
+    public Response preflight() {
+        return Cors.builder().auth().allowedMethods(METHODS).preflight()
+                .add(Response.ok());
+    }
+
+    @GET
+    @Path("me")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response me() {
+        return asUser((auth, service) -> {
+            ConsentView view = service.view(new UserSubject(auth.user()));
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        });
+    }
+
+    /** {@code {"choices": [{"purpose": "newsletter", "granted": false}]}}: all or nothing. */
+    @POST
+    @Path("me/choices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response change(String body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        return asUser((auth, service) -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the request", Set.of("choices"));
+            ConsentView view = service.record(new UserSubject(auth.user()), ConsentJson.changes(json),
+                    context(auth, ifMatch));
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        });
+    }
+
+    /** Switches off every optional purpose at once. */
+    @POST
+    @Path("me/opt-out-all")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        return asUser((auth, service) -> {
+            ConsentView view = service.optOutOfAll(new UserSubject(auth.user()), context(auth, ifMatch));
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        });
+    }
+
+    @GET
+    @Path("me/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response history(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        return asUser((auth, service) -> ConsentJson.ok(ConsentJson.historyPage(
+                service.history(new UserSubject(auth.user()), ConsentJson.first(first), ConsentJson.max(max))))
+                .build());
+    }
+
+    private static ChangeContext context(AuthResult auth, String ifMatch) {
+        Actor actor = new Actor(auth.user().getId(), auth.user().getUsername(),
+                auth.user().getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.USER);
+        return new ChangeContext(actor, Via.API, auth.client().getClientId(), null, ConsentJson.unquoteTag(ifMatch));
+    }
+
+    private Response asUser(java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {
+        AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        if (auth == null || auth.user() == null) {
+            Cors.builder().allowAllOrigins().auth().add();
+            return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED,
+                    "a valid bearer token of this realm is required");
+        }
+        // throws 403 for an origin the token's client does not allow, before anything is read or written
+        Cors.builder().checkAllowedOrigins(auth.token()).allowedMethods(METHODS).exposedHeaders("ETag").auth().add();
+        try {
+            return action.apply(auth, ConsentModels.consent(session, session.getContext().getRealm()));
+        } catch (ConsentException e) {
+            return ConsentJson.error(session, e);
+        }
+    }
+}
