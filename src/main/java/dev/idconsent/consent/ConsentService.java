@@ -90,7 +90,7 @@ public final class ConsentService {
     private ConsentView apply(Subject subject, List<Choice> current, List<Target> targets, ChangeContext context) {
         Map<String, Choice> byKey = new HashMap<>();
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the store keeps
         List<HistoryEntry> recorded = new ArrayList<>();
         Set<String> archived = new HashSet<>();
         for (Target target : targets) {

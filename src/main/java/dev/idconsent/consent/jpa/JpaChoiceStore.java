@@ -57,14 +57,14 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setParameter("userId", subjectId).getResultStream()
                 .filter(x -> x.purposeKey.equals(choice.purpose()) && x.channel.equals(toColumn(choice.channel())))
                 .findFirst().orElse(null);
-        if (c == null) {
+        boolean isNew = c == null;
+        if (isNew) {
             c = new ChoiceEntity();
             c.id = KeycloakModelUtils.generateId();
             c.realmId = realmId;
             c.userId = subjectId;
             c.purposeKey = choice.purpose();
             c.channel = toColumn(choice.channel());
-            em.persist(c);
         }
         c.state = choice.state().value();
         c.purposeVersion = choice.purposeVersion();
@@ -75,6 +75,9 @@ public final class JpaChoiceStore implements ChoiceStore {
         c.clientId = choice.clientId();
         c.changedAt = choice.at().toEpochMilli();
         c.historyId = choice.historyId();
+        if (isNew) {
+            em.persist(c);
+        }
     }
 
     @Override

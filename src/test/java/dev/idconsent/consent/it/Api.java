@@ -1,0 +1,260 @@
+package dev.idconsent.consent.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** What an app, a user's browser and an administrator do over HTTP, against the real server. */
+public final class Api {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String REALM = "demo";
+    public static final String APP = "demo-app";
+    public static final String APP_ORIGIN = "http://localhost:3000";
+    public static final String APP_REDIRECT = APP_ORIGIN + "/callback";
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    public Api(KeycloakServer server) {
+        this.base = server.baseUrl();
+    }
+
+    public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    public record Tokens(String access, String id, String refresh) {
+        public JsonNode accessClaims() {
+            return Api.claims(access);
+        }
+
+        public JsonNode idClaims() {
+            return Api.claims(id);
+        }
+    }
+
+    // ---- plain HTTP ---------------------------------------------------------------------------------------
+
+    public Reply get(String path, String token, String... headers) {
+        return send("GET", path, token, null, headers);
+    }
+
+    public Reply post(String path, String token, Object json, String... headers) {
+        return send("POST", path, token, json, headers);
+    }
+
+    public Reply put(String path, String token, Object json, String... headers) {
+        return send("PUT", path, token, json, headers);
+    }
+
+    public Reply delete(String path, String token) {
+        return send("DELETE", path, token, null);
+    }
+
+    /** {@code json} is sent as is when a String, else serialized. Headers as name, value pairs. */
+    public Reply send(String method, String path, String token, Object json, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            boolean typed = false;
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+                typed |= headers[i].equalsIgnoreCase("Content-Type");
+            }
+            if (json != null && !typed) {
+                b.header("Content-Type", "application/json");
+            }
+            String body = json == null ? null : json instanceof String s ? s : JSON.writeValueAsString(json);
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- tokens -------------------------------------------------------------------------------------------
+
+    /** The real browser flow of the public client: authorization code with PKCE, login form, code exchange. */
+    public Tokens login(String realm, String username, String password) {
+        try {
+            // Keycloak marks its cookies Secure; browsers send them to http://127.0.0.1 (a secure context),
+            // Java's CookieManager does not, so the cookies are carried by hand like a browser would.
+            HttpClient browser = http;
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            String auth = base + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(Map.of(
+                    "client_id", APP, "redirect_uri", APP_REDIRECT, "response_type", "code", "scope", "openid",
+                    "state", "s1", "code_challenge", challenge, "code_challenge_method", "S256"));
+            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(auth)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher action = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
+                    .matcher(page.body());
+            if (!action.find()) {
+                throw new AssertionError("no login form at " + auth + ": " + page.statusCode());
+            }
+            String url = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+            String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                    .collect(Collectors.joining("; "));
+            HttpResponse<String> done = browser.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
+                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password,
+                            "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());
+            String location = done.headers().firstValue("Location")
+                    .orElseThrow(() -> new AssertionError("login of " + username + " failed: " + done.statusCode()));
+            Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+            if (!code.find()) {
+                throw new AssertionError("no code in " + location);
+            }
+            return tokens(realm, Map.of("grant_type", "authorization_code", "code", code.group(1),
+                    "redirect_uri", APP_REDIRECT, "client_id", APP, "code_verifier", verifier));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Tokens login(String username) {
+        return login(REALM, username, username);
+    }
+
+    public Tokens refresh(Tokens tokens) {
+        return tokens(REALM, Map.of("grant_type", "refresh_token", "refresh_token", tokens.refresh(),
+                "client_id", APP));
+    }
+
+    public JsonNode userinfo(String accessToken) {
+        Reply r = get("/realms/" + REALM + "/protocol/openid-connect/userinfo", accessToken);
+        if (r.status() != 200) {
+            throw new AssertionError("userinfo: " + r);
+        }
+        return r.json();
+    }
+
+    /** Token introspection as the confidential mailer client would do it. */
+    public JsonNode introspect(String token) {
+        Reply r = send("POST", "/realms/" + REALM + "/protocol/openid-connect/token/introspect", null,
+                form(Map.of("token", token, "client_id", "mailer", "client_secret", "mailer-secret")),
+                "Content-Type", "application/x-www-form-urlencoded");
+        if (r.status() != 200) {
+            throw new AssertionError("introspection: " + r);
+        }
+        return r.json();
+    }
+
+    public String adminToken() {
+        return tokens("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD)).access();
+    }
+
+    public String serviceToken(String clientId, String secret) {
+        return tokens(REALM, Map.of("grant_type", "client_credentials", "client_id", clientId,
+                "client_secret", secret)).access();
+    }
+
+    private Tokens tokens(String realm, Map<String, String> params) {
+        Reply r = send("POST", "/realms/" + realm + "/protocol/openid-connect/token", null, form(params),
+                "Content-Type", "application/x-www-form-urlencoded");
+        if (r.status() != 200) {
+            throw new AssertionError("token request failed: " + r);
+        }
+        JsonNode json = r.json();
+        return new Tokens(json.path("access_token").asText(null), json.path("id_token").asText(null),
+                json.path("refresh_token").asText(null));
+    }
+
+    /** The payload of a JWT, decoded as an app would. */
+    public static JsonNode claims(String jwt) {
+        try {
+            return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String form(Map<String, String> params) {
+        return new LinkedHashMap<>(params).entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    // ---- admin helpers ------------------------------------------------------------------------------------
+
+    public String userId(String username) {
+        Reply r = get("/admin/realms/" + REALM + "/users?exact=true&username=" + username, adminToken());
+        return r.json().get(0).get("id").asText();
+    }
+
+    /** A new user of the demo realm (password = username), for tests that need a user nobody else touches. */
+    public String createUser(String username) {
+        Reply r = post("/admin/realms/" + REALM + "/users", adminToken(), Map.of("username", username,
+                "enabled", true, "email", username + "@example.com", "emailVerified", true, "firstName", username,
+                "lastName", "Test", "credentials", java.util.List.of(Map.of("type", "password", "value", username,
+                        "temporary", false))));
+        if (r.status() != 201) {
+            throw new AssertionError("creating " + username + ": " + r);
+        }
+        String location = r.header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** The user API call a browser or mobile app makes. */
+    public Reply choose(String token, Object choices, String... headers) {
+        return post("/realms/" + REALM + "/consent/me/choices", token, Map.of("choices", choices), headers);
+    }
+
+    public static Map<String, Object> choice(String purpose, boolean granted) {
+        return Map.of("purpose", purpose, "granted", granted);
+    }
+
+    /** The effective state of one purpose in a view returned by the user or admin API. */
+    public static JsonNode purpose(JsonNode view, String key) {
+        for (JsonNode p : view.get("purposes")) {
+            if (p.get("key").asText().equals(key)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.idconsent.consent.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keycloak from the distribution zip (unpacked by Maven into {@code target/}, with the built JAR in
+ * {@code providers/}), started with {@code kc.sh start-dev} on free ports and the demo realm imported.
+ */
+public final class DistributionServer implements KeycloakServer {
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Path home;
+    private final Database database;
+    private final Path log;
+    private final int port;
+    private final Process process;
+
+    public DistributionServer() throws Exception {
+        home = Path.of(required("it.keycloak.home"));
+        if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException(home + " holds no Keycloak distribution; run the build through Maven"
+                    + " (mvn verify), which unpacks it");
+        }
+        database = Database.forRun(System.getProperty("it.db", "h2"), home);
+        database.recreate(home);
+        Path imports = home.resolve("data/import");
+        Files.createDirectories(imports);
+        Files.copy(Path.of(required("it.realm.file")), imports.resolve("demo-realm.json"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Path logDir = Path.of(System.getProperty("it.log.dir", "target/it-logs"));
+        Files.createDirectories(logDir);
+        log = logDir.resolve("keycloak-" + database.kind() + ".log");
+        port = freePort();
+        int management = freePort();
+
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
+                "--health-enabled=true", "--import-realm",
+                // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
+                "--log-level=INFO,org.hibernate.SQL:debug"));
+        command.addAll(database.keycloakOptions());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        String javaHome = System.getProperty("it.java.home", System.getProperty("java.home"));
+        builder.environment().put("JAVA_HOME", javaHome);
+        process = builder.start();
+        awaitReady(management);
+    }
+
+    private void awaitReady(int management) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + management + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        close();
+        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + "; see " + log);
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public Optional<Database> database() {
+        return Optional.of(database);
+    }
+
+    /** kc.sh starts Java as a child: end the children too, or they outlive the build. */
+    @Override
+    public void close() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set; run the tests through Maven");
+        }
+        return value;
+    }
+}
