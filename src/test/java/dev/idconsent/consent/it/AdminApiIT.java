@@ -1,0 +1,195 @@
+package dev.idconsent.consent.it;
+
+import static dev.idconsent.consent.it.Api.choice;
+import static dev.idconsent.consent.it.Api.purpose;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Admin API: the catalog and choices on a user's behalf")
+class AdminApiIT {
+    static final String ADMIN = "/admin/realms/demo/consent";
+    static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        api = new Api(KeycloakExtension.server());
+    }
+
+    @Nested
+    @DisplayName("given an admin acts on bob's behalf")
+    class OnBehalf {
+        @Test
+        @DisplayName("with a reason, then bob's history names the admin and the reason, and bob's token follows")
+        void withReason() {
+            String bobId = api.userId("bob");
+            Api.Tokens bob = api.login("bob");
+            assertThat(bob.accessClaims().at("/consent/analytics").asBoolean()).isFalse();
+
+            Api.Reply reply = api.post(ADMIN + "/users/" + bobId + "/choices", api.adminToken(),
+                    Map.of("reason", "Bob asked by phone, ticket 4711", "choices", List.of(choice("analytics", true))));
+
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(purpose(reply.json(), "analytics").get("granted").asBoolean()).isTrue();
+            JsonNode row = api.get(ADMIN + "/users/" + bobId + "/history", api.adminToken()).json()
+                    .get("history").get(0);
+            assertThat(row.get("purpose").asText()).isEqualTo("analytics");
+            assertThat(row.get("actor").get("username").asText()).isEqualTo("admin");
+            assertThat(row.get("actor").get("kind").asText()).isEqualTo("admin");
+            assertThat(row.get("actor").get("id").asText()).isNotEqualTo(bobId);
+            assertThat(row.get("subject").asText()).isEqualTo(bobId);
+            assertThat(row.get("reason").asText()).isEqualTo("Bob asked by phone, ticket 4711");
+            assertThat(row.get("via").asText()).isEqualTo("admin");
+            assertThat(api.refresh(bob).accessClaims().at("/consent/analytics").asBoolean()).isTrue();
+            // bob sees it in his own history too
+            assertThat(api.get("/realms/demo/consent/me/history", bob.access()).json().get("history").get(0)
+                    .get("reason").asText()).isEqualTo("Bob asked by phone, ticket 4711");
+        }
+
+        @Test
+        @DisplayName("without a reason, then 400 reason_required and nothing changes")
+        void withoutReason() {
+            String id = api.createUser("gina");
+            Api.Reply reply = api.post(ADMIN + "/users/" + id + "/choices", api.adminToken(),
+                    Map.of("choices", List.of(choice("analytics", true))));
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.json().get("error").asText()).isEqualTo("reason_required");
+            assertThat(api.get(ADMIN + "/users/" + id + "/history", api.adminToken()).json().get("history"))
+                    .isEmpty();
+        }
+
+        @Test
+        @DisplayName("an unknown user → 404")
+        void unknownUser() {
+            assertThat(api.get(ADMIN + "/users/no-such-user", api.adminToken()).status()).isEqualTo(404);
+        }
+    }
+
+    @Nested
+    @DisplayName("given the catalog is edited")
+    class Catalog {
+        @Test
+        @DisplayName("a material change bumps the version, keeps the old text, and users keep the version they saw")
+        void materialChange() {
+            create(Map.of("key", "it-surveys", "label", "Surveys", "description", "Short surveys, twice a year.",
+                    "category", "communications", "mechanism", "opt-in", "channels", List.of("email")));
+            api.createUser("hank");
+            String token = api.login("hank").access();
+            assertThat(api.choose(token, List.of(choice("it-surveys", true))).status()).isEqualTo(200);
+
+            Api.Reply bumped = api.put(ADMIN + "/purposes/it-surveys", api.adminToken(), Map.of(
+                    "description", "Short surveys, every month, shared with our research partner.",
+                    "change", "material"));
+
+            assertThat(bumped.status()).as(bumped.toString()).isEqualTo(200);
+            assertThat(bumped.json().get("version").asInt()).isEqualTo(2);
+            JsonNode texts = api.get(ADMIN + "/purposes/it-surveys/texts", api.adminToken()).json();
+            assertThat(texts).hasSize(2);
+            assertThat(texts.get(0).get("version").asInt()).isEqualTo(1);
+            assertThat(texts.get(0).get("description").asText()).isEqualTo("Short surveys, twice a year.");
+            assertThat(texts.get(1).get("version").asInt()).isEqualTo(2);
+            assertThat(texts.get(1).get("kind").asText()).isEqualTo("material");
+
+            JsonNode mine = purpose(api.get("/realms/demo/consent/me", token).json(), "it-surveys");
+            assertThat(mine.get("version").asInt()).isEqualTo(2);
+            assertThat(mine.at("/states/0/version").asInt()).isEqualTo(1);
+            assertThat(api.get("/realms/demo/consent/me/history", token).json().at("/history/0/version").asInt())
+                    .isEqualTo(1);
+            // answering the old text now is refused: the user must see the new one
+            Api.Reply stale = api.choose(token, List.of(Map.of("purpose", "it-surveys", "granted", true,
+                    "version", 1)));
+            assertThat(stale.status()).isEqualTo(409);
+            assertThat(stale.json().get("error").asText()).isEqualTo("stale_version");
+        }
+
+        @Test
+        @DisplayName("a correction keeps the version and archives the corrected text; a text change must say which")
+        void correction() {
+            create(Map.of("key", "it-tips", "label", "Tpis", "mechanism", "opt-out"));
+            Api.Reply unsaid = api.put(ADMIN + "/purposes/it-tips", api.adminToken(), Map.of("label", "Tips"));
+            assertThat(unsaid.status()).isEqualTo(400);
+            assertThat(unsaid.json().get("error").asText()).isEqualTo("change_kind_required");
+
+            Api.Reply fixed = api.put(ADMIN + "/purposes/it-tips", api.adminToken(),
+                    Map.of("label", "Tips", "change", "correction"));
+            assertThat(fixed.status()).isEqualTo(200);
+            assertThat(fixed.json().get("version").asInt()).isEqualTo(1);
+            assertThat(fixed.json().get("label").asText()).isEqualTo("Tips");
+            JsonNode texts = api.get(ADMIN + "/purposes/it-tips/texts", api.adminToken()).json();
+            assertThat(texts).extracting(t -> t.get("label").asText()).containsExactly("Tpis", "Tips");
+            assertThat(texts.get(1).get("kind").asText()).isEqualTo("correction");
+        }
+
+        @Test
+        @DisplayName("bad purposes are refused with the field named")
+        void validation() {
+            Api.Reply badKey = api.post(ADMIN + "/purposes", api.adminToken(),
+                    Map.of("key", "Bad Key!", "label", "x", "mechanism", "opt-in"));
+            assertThat(badKey.status()).isEqualTo(400);
+            assertThat(badKey.json().get("error").asText()).isEqualTo("invalid_purpose");
+            assertThat(badKey.json().get("message").asText()).contains("key");
+
+            Api.Reply badMechanism = api.post(ADMIN + "/purposes", api.adminToken(),
+                    Map.of("key", "it-x", "label", "x", "mechanism", "maybe"));
+            assertThat(badMechanism.status()).isEqualTo(400);
+            assertThat(badMechanism.json().get("message").asText()).contains("mechanism");
+
+            Api.Reply unknownField = api.post(ADMIN + "/purposes", api.adminToken(),
+                    Map.of("key", "it-y", "label", "y", "mechanism", "opt-in", "colour", "red"));
+            assertThat(unknownField.status()).isEqualTo(400);
+            assertThat(unknownField.json().get("message").asText()).contains("colour");
+
+            Api.Reply duplicate = api.post(ADMIN + "/purposes", api.adminToken(),
+                    Map.of("key", "newsletter", "label", "Another", "mechanism", "opt-in"));
+            assertThat(duplicate.status()).isEqualTo(409);
+            assertThat(duplicate.json().get("error").asText()).isEqualTo("purpose_exists");
+
+            Api.Reply rename = api.put(ADMIN + "/purposes/newsletter", api.adminToken(), Map.of("key", "news"));
+            assertThat(rename.status()).isEqualTo(400);
+            assertThat(api.get(ADMIN + "/purposes/it-x", api.adminToken()).status()).isEqualTo(404);
+        }
+
+        @Test
+        @DisplayName("retiring hides a purpose from users and tokens and keeps its history")
+        void retire() {
+            create(Map.of("key", "it-old", "label", "Old programme", "mechanism", "opt-in"));
+            api.createUser("ivy");
+            Api.Tokens ivy = api.login("ivy");
+            assertThat(api.choose(ivy.access(), List.of(choice("it-old", true))).status()).isEqualTo(200);
+
+            Api.Reply retired = api.post(ADMIN + "/purposes/it-old/retire", api.adminToken(), null);
+
+            assertThat(retired.status()).isEqualTo(200);
+            assertThat(retired.json().get("retired").asBoolean()).isTrue();
+            assertThat(purpose(api.get("/realms/demo/consent/me", ivy.access()).json(), "it-old")).isNull();
+            assertThat(api.refresh(ivy).accessClaims().get("consent").has("it-old")).isFalse();
+            assertThat(api.get("/realms/demo/consent/me/history", ivy.access()).json().get("history"))
+                    .anySatisfy(row -> assertThat(row.get("purpose").asText()).isEqualTo("it-old"));
+            Api.Reply change = api.choose(ivy.access(), List.of(choice("it-old", false)));
+            assertThat(change.status()).isEqualTo(409);
+            assertThat(change.json().get("error").asText()).isEqualTo("purpose_retired");
+        }
+
+        @Test
+        @DisplayName("a user token cannot edit the catalog")
+        void notForUsers() {
+            String bob = api.login("bob").access();
+            assertThat(api.post(ADMIN + "/purposes", bob, Map.of("key", "it-z", "label", "z", "mechanism", "opt-in"))
+                    .status()).isEqualTo(403);
+            assertThat(api.get(ADMIN + "/purposes", null).status()).isEqualTo(401);
+        }
+    }
+
+    static void create(Map<String, Object> purpose) {
+        Api.Reply r = api.post(ADMIN + "/purposes", api.adminToken(), purpose);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+}
