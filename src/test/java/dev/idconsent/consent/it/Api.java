@@ -171,13 +171,19 @@ public final class Api {
         return r.json();
     }
 
-    /** Token introspection as the confidential mailer client would do it. */
+    /**
+     * Token introspection as the demo API (a resource server in the app's token audience) does it. Keycloak
+     * 26.7 answers {@code active: false} to a client that is not in the token's audience.
+     */
     public JsonNode introspect(String token) {
         Reply r = send("POST", "/realms/" + REALM + "/protocol/openid-connect/token/introspect", null,
-                form(Map.of("token", token, "client_id", "mailer", "client_secret", "mailer-secret")),
+                form(Map.of("token", token, "client_id", "demo-api", "client_secret", "demo-api-secret")),
                 "Content-Type", "application/x-www-form-urlencoded");
         if (r.status() != 200) {
             throw new AssertionError("introspection: " + r);
+        }
+        if (!r.json().path("active").asBoolean()) {
+            throw new AssertionError("token not active at introspection: " + r);
         }
         return r.json();
     }
@@ -228,7 +234,11 @@ public final class Api {
 
     /** A new user of the demo realm (password = username), for tests that need a user nobody else touches. */
     public String createUser(String username) {
-        Reply r = post("/admin/realms/" + REALM + "/users", adminToken(), Map.of("username", username,
+        return createUserIn(REALM, username);
+    }
+
+    public String createUserIn(String realm, String username) {
+        Reply r = post("/admin/realms/" + realm + "/users", adminToken(), Map.of("username", username,
                 "enabled", true, "email", username + "@example.com", "emailVerified", true, "firstName", username,
                 "lastName", "Test", "credentials", java.util.List.of(Map.of("type", "password", "value", username,
                         "temporary", false))));
@@ -246,6 +256,15 @@ public final class Api {
 
     public static Map<String, Object> choice(String purpose, boolean granted) {
         return Map.of("purpose", purpose, "granted", granted);
+    }
+
+    /** {@code consent.<purpose>} of a token or userinfo response; fails when the claim is missing. */
+    public static boolean consent(JsonNode claims, String purpose) {
+        JsonNode value = claims.path("consent").path(purpose);
+        if (!value.isBoolean()) {
+            throw new AssertionError("no boolean consent." + purpose + " in " + claims);
+        }
+        return value.booleanValue();
     }
 
     /** The effective state of one purpose in a view returned by the user or admin API. */
