@@ -6,10 +6,16 @@ import java.util.List;
 public interface ChoiceStore {
     List<Choice> current(String subjectId);
 
+    /**
+     * The current state, with the subject locked until the transaction ends: concurrent writers for the same
+     * person run one after the other, so every history row's "previous" is what really came before.
+     */
+    List<Choice> currentForUpdate(String subjectId);
+
     /** Appends the row and returns it with its id. */
     HistoryEntry append(HistoryEntry entry);
 
-    /** Inserts or replaces the current state for (subject, purpose, channel). */
+    /** Inserts or replaces the current state for (subject, purpose, channel); call after reading the current state. */
     void put(String subjectId, Choice choice);
 
     /** Newest first. */

@@ -66,7 +66,7 @@ public final class ConsentService {
                 targets.add(target);
             }
         }
-        List<Choice> current = store.current(subject.id());
+        List<Choice> current = store.currentForUpdate(subject.id());
         checkTag(subject.id(), current, context.expectedTag());
         return apply(subject, current, targets, context);
     }
@@ -74,7 +74,7 @@ public final class ConsentService {
     /** Switches off every optional purpose (each channel) that is not already explicitly off. */
     public ConsentView optOutOfAll(Subject subject, ChangeContext context) {
         requireReason(subject, context);
-        List<Choice> current = store.current(subject.id());
+        List<Choice> current = store.currentForUpdate(subject.id());
         checkTag(subject.id(), current, context.expectedTag());
         List<Target> targets = new ArrayList<>();
         for (Purpose purpose : catalog.all()) {

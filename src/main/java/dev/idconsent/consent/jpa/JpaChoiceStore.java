@@ -6,9 +6,16 @@ import dev.idconsent.consent.ChoiceState;
 import dev.idconsent.consent.ChoiceStore;
 import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Via;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.jpa.entities.UserEntity;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /** Choices and history in the plugin's tables, through the EntityManager Keycloak's user store uses too. */
@@ -17,6 +24,7 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     private final EntityManager em;
     private final String realmId;
+    private final Map<String, ChoiceEntity> loaded = new HashMap<>();
 
     public JpaChoiceStore(EntityManager em, String realmId) {
         this.em = em;
@@ -25,8 +33,24 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     @Override
     public List<Choice> current(String subjectId) {
-        return em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
-                .getResultStream().map(JpaChoiceStore::toChoice).toList();
+        return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
+                .getResultList());
+    }
+
+    @Override
+    public List<Choice> currentForUpdate(String subjectId) {
+        // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
+        em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
+        // a locking read: under REPEATABLE READ (MariaDB, MySQL) a plain select would still see the snapshot
+        // taken before the lock was granted, and miss what the previous writer just committed
+        return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList());
+    }
+
+    /** {@link #put} updates these rows instead of querying again (which could read an older snapshot). */
+    private List<Choice> remember(List<ChoiceEntity> rows) {
+        rows.forEach(c -> loaded.put(key(c.userId, c.purposeKey, c.channel), c));
+        return rows.stream().map(JpaChoiceStore::toChoice).toList();
     }
 
     @Override
@@ -53,10 +77,8 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     @Override
     public void put(String subjectId, Choice choice) {
-        ChoiceEntity c = em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class)
-                .setParameter("userId", subjectId).getResultStream()
-                .filter(x -> x.purposeKey.equals(choice.purpose()) && x.channel.equals(toColumn(choice.channel())))
-                .findFirst().orElse(null);
+        String key = key(subjectId, choice.purpose(), toColumn(choice.channel()));
+        ChoiceEntity c = loaded.get(key);
         boolean isNew = c == null;
         if (isNew) {
             c = new ChoiceEntity();
@@ -65,6 +87,7 @@ public final class JpaChoiceStore implements ChoiceStore {
             c.userId = subjectId;
             c.purposeKey = choice.purpose();
             c.channel = toColumn(choice.channel());
+            loaded.put(key, c);
         }
         c.state = choice.state().value();
         c.purposeVersion = choice.purposeVersion();
@@ -77,6 +100,13 @@ public final class JpaChoiceStore implements ChoiceStore {
         c.historyId = choice.historyId();
         if (isNew) {
             em.persist(c);
+            try {
+                em.flush();
+            } catch (ModelDuplicateException e) {
+                // only possible for a subject without a local user row to lock (e.g. a federated user)
+                throw new ConsentException(ErrorCode.CONFLICT, "the choices were changed at the same time by "
+                        + "another request; read them again and retry");
+            }
         }
     }
 
@@ -111,6 +141,10 @@ public final class JpaChoiceStore implements ChoiceStore {
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),
                 new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.reason,
                 Instant.ofEpochMilli(h.createdAt));
+    }
+
+    private static String key(String userId, String purpose, String channelColumn) {
+        return userId + "|" + purpose + "|" + channelColumn;
     }
 
     private static String toColumn(String channel) {

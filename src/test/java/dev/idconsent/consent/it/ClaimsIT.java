@@ -90,19 +90,20 @@ class ClaimsIT {
         Api.Tokens tokens = api.login("max");
 
         // the log does show our SQL when we write: the check below can see it if it happens
-        long beforeWrite = Files.size(log);
+        long beforeWrite = settledSize(log);
         assertThat(api.choose(tokens.access(), List.of(choice("analytics", true))).status()).isEqualTo(200);
+        settledSize(log);
         assertThat(sqlSince(log, beforeWrite)).anyMatch(s -> s.contains("idc_choice"));
 
         tokens = api.refresh(tokens); // the first token after a write reloads the user into the cache once
-        long mark = Files.size(log);
+        long mark = settledSize(log);
         for (int i = 0; i < 20; i++) {
             tokens = api.refresh(tokens);
             assertThat(Api.consent(tokens.accessClaims(), "analytics")).isTrue();
         }
         api.userinfo(tokens.access());
         api.introspect(tokens.access());
-        Thread.sleep(500); // let the log catch up
+        settledSize(log);
 
         List<String> sql = sqlSince(log, mark);
         assertThat(sql).noneMatch(s -> s.contains("idc_"));
@@ -110,9 +111,22 @@ class ClaimsIT {
                 .noneMatch(s -> s.contains("user_attribute"));
     }
 
+    /** The log's size once it stopped growing for 300 ms: what the last request caused has been written. */
+    private static long settledSize(Path log) throws IOException, InterruptedException {
+        long size = Files.size(log);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(300);
+            long now = Files.size(log);
+            if (now == size) {
+                return size;
+            }
+            size = now;
+        }
+        return size;
+    }
+
     /** SQL statements the server logged after {@code offset}, lower-cased. */
     private static List<String> sqlSince(Path log, long offset) throws IOException {
-        Thread.yield();
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             file.seek(offset);
             byte[] rest = new byte[(int) (file.length() - offset)];

@@ -98,6 +98,55 @@ class UserApiIT {
         assertThat(claim.get("security-alerts").asBoolean()).isTrue();
     }
 
+    @Test
+    @DisplayName("given many concurrent changes for one person, then every one is answered and the history is one chain")
+    void concurrentWritesForOnePerson() throws Exception {
+        api.createUser("quinn");
+        String token = api.login("quinn").access();
+        int threads = 6;
+        int perThread = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            boolean granted = t % 2 == 0;
+            statuses.add(pool.submit(() -> {
+                int ok = 0;
+                for (int i = 0; i < perThread; i++) {
+                    Api.Reply r = api.choose(token, List.of(choice("analytics", granted), choice("sms-reminders", !granted)));
+                    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                    ok++;
+                }
+                return ok;
+            }));
+        }
+        int answered = 0;
+        for (var f : statuses) {
+            answered += f.get();
+        }
+        pool.shutdown();
+        assertThat(answered).isEqualTo(threads * perThread);
+
+        JsonNode history = api.get(ME + "/history?max=1000", token).json().get("history");
+        for (String purpose : List.of("analytics", "sms-reminders")) {
+            List<JsonNode> rows = new java.util.ArrayList<>();
+            history.forEach(row -> {
+                if (row.get("purpose").asText().equals(purpose)) {
+                    rows.add(0, row); // oldest first
+                }
+            });
+            assertThat(rows).isNotEmpty();
+            assertThat(rows.get(0).get("previous").isNull()).isTrue();
+            for (int i = 1; i < rows.size(); i++) {
+                assertThat(rows.get(i).get("previous").asText()).as(purpose + " row " + i)
+                        .isEqualTo(rows.get(i - 1).get("state").asText());
+                assertThat(rows.get(i).get("state").asText()).isNotEqualTo(rows.get(i).get("previous").asText());
+            }
+            String last = rows.get(rows.size() - 1).get("state").asText();
+            assertThat(purpose(api.get(ME, token).json(), purpose).get("granted").asBoolean())
+                    .isEqualTo(last.equals("granted"));
+        }
+    }
+
     @Nested
     @DisplayName("given bad input, then a clear error and nothing changes")
     class Refusals {
