@@ -1,6 +1,7 @@
 package dev.idconsent.consent;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -57,6 +58,13 @@ public final class CatalogService {
             throw new ConsentException(ErrorCode.INVALID_PURPOSE, "a purpose key cannot change (it is '" + key
                     + "'); create a new purpose instead");
         }
+        if (!draft.channels().equals(current.channels())) {
+            // answers are kept per channel: a changed list would orphan them (an opt-out could silently
+            // turn back on), so the list is fixed like the key
+            throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the channels of '" + key + "' cannot change ("
+                    + (current.channels().isEmpty() ? "it has none" : "they are " + String.join(", ",
+                    current.channels())) + "); retire it and create a new purpose instead");
+        }
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), current.retired())
                 .validate();
@@ -102,6 +110,6 @@ public final class CatalogService {
 
     private void archive(Purpose purpose, PurposeTexts.Kind kind, Actor actor) {
         texts.append(new PurposeTexts.Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(),
-                kind, actor == null ? null : actor.id(), clock.instant()));
+                kind, actor == null ? null : actor.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }
 }

@@ -8,4 +8,8 @@ package dev.idconsent.consent;
  * @param expectedTag the ETag the caller last read ({@code If-Match}); {@code null} skips the check
  */
 public record ChangeContext(Actor actor, Via via, String clientId, String reason, String expectedTag) {
+    public ChangeContext {
+        java.util.Objects.requireNonNull(actor, "actor");
+        java.util.Objects.requireNonNull(via, "via");
+    }
 }

@@ -34,9 +34,11 @@ public final class ConsentService {
     /** Also repairs the token summary if it no longer matches the tables (which are the record). */
     public ConsentView view(Subject subject) {
         List<Choice> current = store.current(subject.id());
-        String summary = Summary.encode(current);
-        if (!summary.equals(subject.readSummary() == null ? "" : subject.readSummary())) {
-            subject.writeSummary(summary);
+        String stored = subject.readSummary() == null ? "" : subject.readSummary();
+        if (!Summary.encode(current).equals(stored)) {
+            // repair under the writers' lock, from what is committed then, so a concurrent write is not undone
+            current = store.currentForUpdate(subject.id());
+            subject.writeSummary(Summary.encode(current));
         }
         return view(subject.id(), current, List.of());
     }

@@ -154,6 +154,11 @@ class AdminApiIT {
 
             Api.Reply rename = api.put(ADMIN + "/purposes/newsletter", api.adminToken(), Map.of("key", "news"));
             assertThat(rename.status()).isEqualTo(400);
+
+            Api.Reply channels = api.put(ADMIN + "/purposes/newsletter", api.adminToken(),
+                    Map.of("channels", List.of("email", "push")));
+            assertThat(channels.status()).isEqualTo(400);
+            assertThat(channels.json().get("message").asText()).contains("channels");
             assertThat(api.get(ADMIN + "/purposes/it-x", api.adminToken()).status()).isEqualTo(404);
         }
 

@@ -1,0 +1,459 @@
+package dev.idconsent.consent;
+
+import static dev.idconsent.consent.ChoiceState.DENIED;
+import static dev.idconsent.consent.ChoiceState.GRANTED;
+import static dev.idconsent.consent.InMemory.NOW_MILLIS;
+import static dev.idconsent.consent.InMemory.optIn;
+import static dev.idconsent.consent.InMemory.optOut;
+import static dev.idconsent.consent.InMemory.refusal;
+import static dev.idconsent.consent.InMemory.required;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@DisplayName("ConsentService: the only writer of choices")
+class ConsentServiceTest {
+    static final Purpose TERMS = required("terms");
+    static final Purpose ANALYTICS = optIn("analytics").withVersion(2);
+    static final Purpose NEWSLETTER = optOut("newsletter", "email", "sms");
+    static final Purpose SURVEY = optIn("survey").withRetired(true);
+
+    static final Actor ALICE = new Actor("alice-id", "alice", Actor.Kind.USER);
+    static final Actor ADMIN = new Actor("admin-id", "admin", Actor.Kind.ADMIN);
+
+    final InMemory.Catalog catalog = new InMemory.Catalog(TERMS, ANALYTICS, NEWSLETTER, SURVEY);
+    final InMemory.Store store = new InMemory.Store();
+    final InMemory.Texts texts = new InMemory.Texts();
+    final InMemory.User alice = new InMemory.User(ALICE.id());
+    final ConsentService service = new ConsentService(catalog, store, texts, InMemory.CLOCK);
+
+    static ChangeRequest set(String purpose, Boolean granted) {
+        return new ChangeRequest(purpose, null, granted, null);
+    }
+
+    static ChangeRequest set(String purpose, String channel, Boolean granted) {
+        return new ChangeRequest(purpose, channel, granted, null);
+    }
+
+    static ChangeContext byAlice() {
+        return byAlice(null);
+    }
+
+    static ChangeContext byAlice(String expectedTag) {
+        return new ChangeContext(ALICE, Via.API, "web-app", null, expectedTag);
+    }
+
+    static ChangeContext byAdmin(String reason) {
+        return new ChangeContext(ADMIN, Via.ADMIN, "admin-cli", reason, null);
+    }
+
+    ConsentView record(ChangeRequest... changes) {
+        return service.record(alice, List.of(changes), byAlice());
+    }
+
+    List<HistoryEntry> rows() {
+        return store.rows(alice.id());
+    }
+
+    /** Purpose key → effective state as the view shows it, in catalog order. */
+    static Map<String, Boolean> effective(ConsentView view) {
+        Map<String, Boolean> states = new LinkedHashMap<>();
+        view.purposes().forEach(p -> states.put(p.purpose().key(), p.granted()));
+        return states;
+    }
+
+    static ConsentView.PurposeState state(ConsentView view, String key) {
+        return view.purposes().stream().filter(p -> p.purpose().key().equals(key)).findFirst().orElseThrow();
+    }
+
+    void assertNothingWritten() {
+        assertThat(rows()).as("history").isEmpty();
+        assertThat(store.current(alice.id())).as("choices").isEmpty();
+        assertThat(alice.writes()).as("summary writes").isEmpty();
+        assertThat(texts.all()).as("archived texts").isEmpty();
+    }
+
+    @Nested
+    @DisplayName("given a request is validated, before anything is written")
+    class Refusals {
+        static Stream<Arguments> badRequests() {
+            ChangeRequest valid = set("newsletter", "email", false);
+            return Stream.of(
+                    arguments("an unknown purpose", List.of(valid, set("no-such", true)),
+                            ErrorCode.UNKNOWN_PURPOSE, "'no-such'"),
+                    arguments("no purpose", List.of(valid, set(" ", true)),
+                            ErrorCode.INVALID_VALUE, "needs a purpose"),
+                    arguments("a required purpose switched off", List.of(valid, set("terms", false)),
+                            ErrorCode.REQUIRED_PURPOSE, "'terms'"),
+                    arguments("no granted value", List.of(valid, set("analytics", null)),
+                            ErrorCode.INVALID_VALUE, "\"granted\""),
+                    arguments("an answer to an older version",
+                            List.of(valid, new ChangeRequest("analytics", null, true, 1)),
+                            ErrorCode.STALE_VERSION, "at version 2"),
+                    arguments("an unknown channel", List.of(valid, set("newsletter", "fax", false)),
+                            ErrorCode.UNKNOWN_CHANNEL, "'fax'"),
+                    arguments("a channel on a purpose without channels",
+                            List.of(valid, set("analytics", "email", true)),
+                            ErrorCode.UNKNOWN_CHANNEL, "has no channels"),
+                    arguments("a retired purpose", List.of(valid, set("survey", true)),
+                            ErrorCode.PURPOSE_RETIRED, "'survey'"),
+                    arguments("the same purpose twice", List.of(set("analytics", true), set("analytics", false)),
+                            ErrorCode.DUPLICATE_CHANGE, "'analytics'"),
+                    arguments("a channel and its whole purpose", List.of(valid, set("newsletter", true)),
+                            ErrorCode.DUPLICATE_CHANGE, "'newsletter'"));
+        }
+
+        @ParameterizedTest(name = "{0}, then {2} and nothing is written")
+        @MethodSource("badRequests")
+        @DisplayName("with one bad entry after a valid one")
+        void refusedAsAWhole(String description, List<ChangeRequest> changes, ErrorCode code, String named) {
+            ConsentException refused = refusal(() -> service.record(alice, changes, byAlice()));
+
+            assertThat(refused.code()).isEqualTo(code);
+            assertThat(refused.getMessage()).contains(named);
+            assertNothingWritten();
+        }
+
+        @Test
+        @DisplayName("with no changes at all, then INVALID_REQUEST")
+        void empty() {
+            assertThat(refusal(() -> service.record(alice, List.of(), byAlice())).code())
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
+        }
+
+        @Test
+        @DisplayName("with the current version, then the answer is recorded on it")
+        void currentVersion() {
+            service.record(alice, List.of(new ChangeRequest("analytics", null, true, 2)), byAlice());
+            assertThat(rows()).extracting(HistoryEntry::purposeVersion).containsExactly(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("given a change on someone else's behalf")
+    class OnBehalf {
+        @ParameterizedTest(name = "[{index}] reason \"{0}\"")
+        @NullAndEmptySource
+        @ValueSource(strings = "   ")
+        @DisplayName("without a reason, then REASON_REQUIRED and nothing is written")
+        void withoutReason(String reason) {
+            assertThat(refusal(() -> service.record(alice, List.of(set("analytics", true)), byAdmin(reason))).code())
+                    .isEqualTo(ErrorCode.REASON_REQUIRED);
+            assertThat(refusal(() -> service.optOutOfAll(alice, byAdmin(reason))).code())
+                    .isEqualTo(ErrorCode.REASON_REQUIRED);
+            assertNothingWritten();
+        }
+
+        @Test
+        @DisplayName("with a reason, then the row names the admin, the admin channel and the reason")
+        void withReason() {
+            service.record(alice, List.of(set("analytics", true)), byAdmin("asked by phone, ticket 4711"));
+
+            assertThat(rows()).extracting(HistoryEntry::subjectId, HistoryEntry::actor, HistoryEntry::via,
+                            HistoryEntry::clientId, HistoryEntry::reason)
+                    .containsExactly(tuple("alice-id", ADMIN, Via.ADMIN, "admin-cli", "asked by phone, ticket 4711"));
+        }
+    }
+
+    @Nested
+    @DisplayName("given an expected tag")
+    class ExpectedTag {
+        @Test
+        @DisplayName("that is not the current one, then PRECONDITION_FAILED and nothing is written")
+        void mismatch() {
+            assertThat(refusal(() -> service.record(alice, List.of(set("analytics", true)), byAlice("0123abcd")))
+                    .code()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
+            assertThat(refusal(() -> service.optOutOfAll(alice, byAlice("0123abcd"))).code())
+                    .isEqualTo(ErrorCode.PRECONDITION_FAILED);
+            assertNothingWritten();
+        }
+
+        @Test
+        @DisplayName("\"*\", then the change is applied")
+        void wildcard() {
+            service.record(alice, List.of(set("analytics", true)), byAlice("*"));
+            assertThat(rows()).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("that was just read, then the change is applied, and that tag is stale afterwards")
+        void current() {
+            String read = service.view(alice).tag();
+
+            ConsentView written = service.record(alice, List.of(set("analytics", true)), byAlice(read));
+
+            assertThat(rows()).hasSize(1);
+            assertThat(written.tag()).isNotEqualTo(read).isEqualTo(service.view(alice).tag());
+            assertThat(refusal(() -> service.record(alice, List.of(set("analytics", false)), byAlice(read))).code())
+                    .isEqualTo(ErrorCode.PRECONDITION_FAILED);
+        }
+
+        @Test
+        @DisplayName("and the catalog gets a new version, then the old tag is stale")
+        void catalogVersion() {
+            String read = service.view(alice).tag();
+            catalog.save(ANALYTICS.withVersion(3));
+            assertThat(service.view(alice).tag()).isNotEqualTo(read);
+        }
+    }
+
+    @Nested
+    @DisplayName("given valid changes")
+    class Recording {
+        @Test
+        @DisplayName("then each row carries previous and new state, version, via, actor, client and time")
+        void rowContents() {
+            record(set("analytics", true));
+            service.record(alice, List.of(set("analytics", false)),
+                    new ChangeContext(ALICE, Via.ACCOUNT, "account-console", null, null));
+
+            assertThat(rows()).extracting(HistoryEntry::purpose, HistoryEntry::channel, HistoryEntry::previous,
+                            HistoryEntry::state, HistoryEntry::purposeVersion, HistoryEntry::via, HistoryEntry::actor,
+                            HistoryEntry::clientId, HistoryEntry::reason, HistoryEntry::at)
+                    .containsExactly(
+                            tuple("analytics", null, null, GRANTED, 2, Via.API, ALICE, "web-app", null, NOW_MILLIS),
+                            tuple("analytics", null, GRANTED, DENIED, 2, Via.ACCOUNT, ALICE, "account-console", null,
+                                    NOW_MILLIS));
+        }
+
+        @Test
+        @DisplayName("then the current choice points at the row that set it, and the response lists that row")
+        void choicePointsAtRow() {
+            ConsentView view = record(set("analytics", true));
+
+            HistoryEntry row = rows().getFirst();
+            assertThat(view.changes()).containsExactly(row);
+            assertThat(store.current(alice.id())).containsExactly(new Choice("analytics", null, GRANTED, 2, Via.API,
+                    ALICE, "web-app", NOW_MILLIS, row.id()));
+        }
+
+        @Test
+        @DisplayName("twice with the same answer, then one row and one summary write")
+        void idempotent() {
+            record(set("analytics", true));
+            ConsentView again = record(set("analytics", true));
+
+            assertThat(again.changes()).isEmpty();
+            assertThat(rows()).hasSize(1);
+            assertThat(alice.writes()).containsExactly("analytics=granted");
+        }
+
+        @Test
+        @DisplayName("with the same answer to a new version, then it is a new row on that version")
+        void sameAnswerNewVersion() {
+            record(set("analytics", true));
+            catalog.save(ANALYTICS.withVersion(3));
+            record(set("analytics", true));
+
+            assertThat(rows()).extracting(HistoryEntry::previous, HistoryEntry::state, HistoryEntry::purposeVersion)
+                    .containsExactly(tuple(null, GRANTED, 2), tuple(GRANTED, GRANTED, 3));
+        }
+
+        @Test
+        @DisplayName("without a channel on a purpose with channels, then one row per channel")
+        void rowPerChannel() {
+            ConsentView view = record(set("newsletter", false));
+
+            assertThat(rows()).extracting(HistoryEntry::purpose, HistoryEntry::channel, HistoryEntry::state)
+                    .containsExactly(tuple("newsletter", "email", DENIED), tuple("newsletter", "sms", DENIED));
+            assertThat(alice.readSummary()).isEqualTo("newsletter/email=denied,newsletter/sms=denied");
+            assertThat(effective(view)).containsEntry("newsletter", false);
+        }
+
+        @Test
+        @DisplayName("for one channel only, then the purpose stays on through the other channel")
+        void oneChannel() {
+            ConsentView view = record(set("newsletter", "sms", false));
+
+            assertThat(effective(view)).containsEntry("newsletter", true);
+            assertThat(state(view, "newsletter").channels())
+                    .extracting(ConsentView.ChannelState::channel, ConsentView.ChannelState::granted)
+                    .containsExactly(tuple("email", true), tuple("sms", false));
+        }
+
+        @Test
+        @DisplayName("that change nothing (a required purpose switched on), then no row and no summary write")
+        void nothingChanged() {
+            ConsentView view = record(set("terms", true));
+
+            assertThat(view.changes()).isEmpty();
+            assertNothingWritten();
+        }
+
+        @Test
+        @DisplayName("then the summary is written once per request, with every current answer")
+        void summaryPerRequest() {
+            record(set("analytics", true), set("newsletter", "email", false));
+            record(set("newsletter", "sms", false));
+
+            assertThat(alice.writes()).containsExactly(
+                    "analytics=granted,newsletter/email=denied",
+                    "analytics=granted,newsletter/email=denied,newsletter/sms=denied");
+        }
+    }
+
+    @Nested
+    @DisplayName("given a purpose whose text is not archived (it came in by realm import)")
+    class ImportedText {
+        @Test
+        @DisplayName("when it is first answered, then its text is archived once as IMPORTED")
+        void archivedOnce() {
+            record(set("newsletter", false));
+            record(set("newsletter", true));
+
+            assertThat(texts.all()).containsExactly(new PurposeTexts.Text("newsletter", 1, NEWSLETTER.label(),
+                    NEWSLETTER.description(), PurposeTexts.Kind.IMPORTED, null, NOW_MILLIS));
+        }
+
+        @Test
+        @DisplayName("but a text exists for its version, then nothing is archived")
+        void alreadyArchived() {
+            PurposeTexts.Text created = new PurposeTexts.Text("analytics", 2, ANALYTICS.label(), ANALYTICS.description(),
+                    PurposeTexts.Kind.CREATED, "admin-id", InMemory.NOW);
+            texts.append(created);
+
+            record(set("analytics", true));
+
+            assertThat(texts.all()).containsExactly(created);
+        }
+    }
+
+    @Nested
+    @DisplayName("given opt out of all")
+    class OptOutOfAll {
+        @Test
+        @DisplayName("then every optional purpose and channel is off, and required and retired ones are untouched")
+        void everythingOptionalOff() {
+            ConsentView view = service.optOutOfAll(alice, byAlice());
+
+            assertThat(rows()).extracting(HistoryEntry::purpose, HistoryEntry::channel, HistoryEntry::state)
+                    .containsExactly(tuple("analytics", null, DENIED), tuple("newsletter", "email", DENIED),
+                            tuple("newsletter", "sms", DENIED));
+            assertThat(effective(view)).containsExactly(
+                    entry("terms", true), entry("analytics", false), entry("newsletter", false));
+            assertThat(alice.readSummary()).isEqualTo("analytics=denied,newsletter/email=denied,newsletter/sms=denied");
+        }
+
+        @Test
+        @DisplayName("with some already off, then only the others get rows")
+        void onlyWhatIsOn() {
+            record(set("newsletter", "email", false));
+
+            ConsentView view = service.optOutOfAll(alice, byAlice());
+
+            assertThat(view.changes()).extracting(HistoryEntry::purpose, HistoryEntry::channel)
+                    .containsExactly(tuple("analytics", null), tuple("newsletter", "sms"));
+        }
+
+        @Test
+        @DisplayName("twice, then the second writes nothing")
+        void twice() {
+            service.optOutOfAll(alice, byAlice());
+            ConsentView again = service.optOutOfAll(alice, byAlice());
+
+            assertThat(again.changes()).isEmpty();
+            assertThat(rows()).hasSize(3);
+            assertThat(alice.writes()).hasSize(1);
+        }
+    }
+
+    /**
+     * Answers are keyed by purpose/channel, so a changed channel list would orphan them; the catalog refuses it.
+     */
+    @Nested
+    @DisplayName("given an admin changes a purpose's channels after an opt-out")
+    class ChannelsChange {
+        final CatalogService catalogService = new CatalogService(catalog, texts, InMemory.CLOCK);
+
+        void setChannels(Purpose purpose, String... channels) {
+            catalogService.update(purpose.key(), new Purpose(null, purpose.label(), purpose.description(),
+                    purpose.category(), purpose.mechanism(), List.of(channels), purpose.version(), purpose.honorGpc(),
+                    purpose.includeInToken(), false), null, ADMIN);
+        }
+
+        @Test
+        @DisplayName("from none to some, then the change is refused and the opt-out still holds")
+        void channelsAdded() {
+            Purpose offers = optOut("offers");
+            catalog.save(offers);
+            record(set("offers", false));
+
+            assertThat(InMemory.refusal(() -> setChannels(offers, "email")).code()).isEqualTo(ErrorCode.INVALID_PURPOSE);
+
+            assertThat(effective(service.view(alice))).containsEntry("offers", false);
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("offers", false);
+        }
+
+        @Test
+        @DisplayName("from some to none, then the change is refused and the opt-out still holds")
+        void channelsRemoved() {
+            record(set("newsletter", false));
+
+            assertThat(InMemory.refusal(() -> setChannels(NEWSLETTER)).code()).isEqualTo(ErrorCode.INVALID_PURPOSE);
+
+            assertThat(effective(service.view(alice))).containsEntry("newsletter", false);
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("newsletter", false);
+        }
+    }
+
+    @Nested
+    @DisplayName("given the choices are read")
+    class View {
+        @Test
+        @DisplayName("without any answer, then catalog defaults apply and retired purposes are hidden")
+        void defaults() {
+            ConsentView view = service.view(alice);
+
+            assertThat(view.subjectId()).isEqualTo("alice-id");
+            assertThat(effective(view)).containsExactly(
+                    entry("terms", true), entry("analytics", false), entry("newsletter", true));
+            assertThat(view.purposes()).flatExtracting(ConsentView.PurposeState::channels)
+                    .extracting(ConsentView.ChannelState::choice).containsOnlyNulls();
+            assertThat(view.changes()).isEmpty();
+            assertThat(alice.writes()).isEmpty();
+        }
+
+        @ParameterizedTest(name = "[{index}] stored summary \"{0}\"")
+        @NullAndEmptySource
+        @ValueSource(strings = {"analytics=denied", "garbage", "analytics=granted,newsletter/sms=denied"})
+        @DisplayName("with a summary that no longer matches the tables, then it is rewritten from the tables")
+        void repairsSummary(String stale) {
+            record(set("analytics", true), set("newsletter", "email", false));
+            InMemory.User sameUserStaleSummary = new InMemory.User(alice.id(), stale);
+
+            service.view(sameUserStaleSummary);
+
+            assertThat(sameUserStaleSummary.writes()).containsExactly("analytics=granted,newsletter/email=denied");
+        }
+
+        @Test
+        @DisplayName("with a summary that matches, then nothing is written")
+        void matchingSummary() {
+            record(set("analytics", true));
+            service.view(alice);
+            assertThat(alice.writes()).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("then the history is newest first")
+        void history() {
+            record(set("analytics", true));
+            record(set("analytics", false));
+            assertThat(service.history(alice, 0, 10)).extracting(HistoryEntry::state).containsExactly(DENIED, GRANTED);
+        }
+    }
+}
