@@ -66,8 +66,8 @@ public final class CatalogService {
                     current.channels())) + "); retire it and create a new purpose instead");
         }
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
-                draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), current.retired())
-                .validate();
+                draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
+                current.retired()).validate();
         boolean textChanged = !next.sameText(current);
         boolean mechanismChanged = next.mechanism() != current.mechanism();
         if ((textChanged || mechanismChanged) && kind == null) {

@@ -121,7 +121,11 @@ public final class ConsentService {
         }
         List<Choice> after = new ArrayList<>(byKey.values());
         if (!recorded.isEmpty()) {
-            subject.writeSummary(Summary.encode(after));
+            String summary = Summary.encode(after);
+            subject.writeSummary(summary);
+            Map<String, ChoiceState> answers = Summary.decode(summary);
+            targets.stream().map(Target::purpose).filter(Purpose::gating).distinct()
+                    .forEach(p -> subject.permit(p, Effective.granted(p, answers)));
         }
         return view(subject.id(), after, recorded);
     }

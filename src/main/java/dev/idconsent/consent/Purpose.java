@@ -12,11 +12,13 @@ import java.util.regex.Pattern;
  * @param version        increases with every material change of the text
  * @param honorGpc       a browser's Global Privacy Control signal switches it off
  * @param includeInToken the purpose appears in the token claim
+ * @param gating         (opt-in only) access is granted only with this consent: the plugin keeps a role that
+ *                       exactly the consenting users hold, and client scopes mapped to it are left out otherwise
  * @param retired        hidden from users and tokens; its history stays
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
-                      boolean retired) {
+                      boolean gating, boolean retired) {
 
     public static final int MAX_KEY = 64;
     public static final int MAX_LABEL = 200;
@@ -28,6 +30,13 @@ public record Purpose(String key, String label, String description, String categ
         channels = channels == null ? List.of() : List.copyOf(channels);
         category = category == null || category.isBlank() ? DEFAULT_CATEGORY : category;
         description = description == null ? "" : description;
+    }
+
+    /** A purpose that gates nothing. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken, boolean retired) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, false,
+                retired);
     }
 
     /** Checks every field and names the first that is wrong. */
@@ -51,6 +60,10 @@ public record Purpose(String key, String label, String description, String categ
         }
         if (channels.stream().distinct().count() != channels.size()) {
             throw invalid("channels must not repeat");
+        }
+        if (gating && mechanism != Mechanism.OPT_IN) {
+            throw invalid("only opt-in purposes can gate access ('" + key + "' is " + mechanism.value()
+                    + "): an opt-out or required purpose would have to grant access to everyone by default");
         }
         if (version < 1) {
             throw invalid("version must be 1 or more");
@@ -87,11 +100,11 @@ public record Purpose(String key, String label, String description, String categ
 
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
-                includeInToken, retired);
+                includeInToken, gating, retired);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, value);
+                includeInToken, gating, value);
     }
 }

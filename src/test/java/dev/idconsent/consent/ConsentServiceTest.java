@@ -456,4 +456,43 @@ class ConsentServiceTest {
             assertThat(service.history(alice, 0, 10)).extracting(HistoryEntry::state).containsExactly(DENIED, GRANTED);
         }
     }
+
+    @Nested
+    @DisplayName("given a purpose gates access")
+    class Gating {
+        final Purpose partners = InMemory.gating(optIn("partners", "email", "sms"));
+
+        @Test
+        @DisplayName("then granting permits, withdrawing the last channel revokes, and other purposes are untouched")
+        void permitFollowsTheAnswer() {
+            catalog.save(partners);
+
+            record(set("partners", "email", true), set("analytics", true));
+            assertThat(alice.permits()).containsExactly(entry("partners", true));
+
+            record(set("partners", "sms", true));
+            record(set("partners", "email", false));
+            assertThat(alice.permits()).containsExactly(entry("partners", true)); // sms still granted
+
+            service.optOutOfAll(alice, byAlice());
+            assertThat(alice.permits()).containsExactly(entry("partners", false));
+        }
+
+        @Test
+        @DisplayName("then a refused request permits nothing")
+        void refusedRequest() {
+            catalog.save(partners);
+            refusal(() -> record(set("partners", true), set("terms", false)));
+            assertThat(alice.permits()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("of an opt-out or required purpose, then it is refused as invalid")
+        void onlyOptIn() {
+            assertThat(refusal(() -> InMemory.gating(optOut("x")).validate()).code())
+                    .isEqualTo(ErrorCode.INVALID_PURPOSE);
+            assertThat(refusal(() -> InMemory.gating(required("y")).validate()).getMessage())
+                    .contains("only opt-in purposes can gate");
+        }
+    }
 }

@@ -46,6 +46,11 @@ final class InMemory {
                 false, true, false);
     }
 
+    static Purpose gating(Purpose p) {
+        return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
+                p.version(), p.honorGpc(), p.includeInToken(), true, p.retired());
+    }
+
     static Purpose notInToken(Purpose p) {
         return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
                 p.version(), p.honorGpc(), false, p.retired());
@@ -191,6 +196,18 @@ final class InMemory {
         @Override
         public String readSummary() {
             return summary;
+        }
+
+        /** Purpose key → whether the subject now holds the access the purpose gates. */
+        private final Map<String, Boolean> permits = new LinkedHashMap<>();
+
+        @Override
+        public void permit(Purpose purpose, boolean granted) {
+            permits.put(purpose.key(), granted);
+        }
+
+        Map<String, Boolean> permits() {
+            return permits;
         }
 
         List<String> writes() {

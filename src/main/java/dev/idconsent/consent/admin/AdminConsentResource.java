@@ -11,9 +11,9 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Mechanism;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Via;
+import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.ConsentModels;
-import dev.idconsent.consent.model.UserSubject;
 import dev.idconsent.consent.rest.ConsentJson;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -30,8 +30,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -41,7 +43,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 public final class AdminConsentResource {
     private static final Set<String> PURPOSE_FIELDS = Set.of("key", "label", "description", "category", "mechanism",
-            "channels", "honorGpc", "includeInToken", "change", "version", "retired");
+            "channels", "honorGpc", "includeInToken", "gating", "change", "version", "retired", "role");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -82,7 +84,9 @@ public final class AdminConsentResource {
         return handle(() -> {
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
-            Purpose created = catalog().create(merge(json, null), adminActor());
+            Purpose draft = merge(json, null);
+            requireDerivedRole(json, draft.key());
+            Purpose created = catalog().create(draft, adminActor());
             return Response.status(Response.Status.CREATED).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(ConsentJson.purpose(created)).build();
         });
@@ -107,6 +111,7 @@ public final class AdminConsentResource {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST,
                         "\"version\" is set by the server; use \"change\": \"material\" to start a new version");
             }
+            requireDerivedRole(json, key);
             if (json.has("retired") && !Boolean.valueOf(current.retired()).equals(ConsentJson.bool(json, "retired"))) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST,
                         "use POST …/purposes/" + key + "/retire or …/reinstate to change \"retired\"");
@@ -147,6 +152,79 @@ public final class AdminConsentResource {
         });
     }
 
+    /** The client scopes that are granted only with this (gating) purpose's consent. */
+    @GET
+    @Path("purposes/{key}/scopes")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response scopes(@PathParam("key") String key) {
+        auth.realm().requireViewRealm();
+        return handle(() -> ConsentJson.ok(scopesOf(gating(key))).build());
+    }
+
+    /**
+     * {@code {"scopes": ["partner-data", ...]}}: exactly these client scopes are gated by the purpose (its role
+     * becomes their role scope mapping; scopes left out lose it). Same as the scope's "Scope" tab in the console.
+     */
+    @PUT
+    @Path("purposes/{key}/scopes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response linkScopes(@PathParam("key") String key, String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the request", Set.of("scopes"));
+            List<String> names = ConsentJson.strings(json, "scopes");
+            if (names == null) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"scopes\" must be an array of client scope names");
+            }
+            Purpose purpose = gating(key);
+            List<ClientScopeModel> wanted = new java.util.ArrayList<>();
+            for (String name : names) {
+                wanted.add(realm.getClientScopesStream().filter(s -> s.getName().equals(name)).findFirst()
+                        .orElseThrow(() -> new ConsentException(ErrorCode.INVALID_VALUE,
+                                "there is no client scope '" + name + "' in this realm")));
+            }
+            RoleModel role = ConsentModels.roles(session, realm).role(purpose);
+            realm.getClientScopesStream().toList().forEach(scope -> {
+                boolean linked = scope.hasDirectScope(role);
+                if (wanted.contains(scope) && !linked) {
+                    scope.addScopeMapping(role);
+                } else if (!wanted.contains(scope) && linked) {
+                    scope.deleteScopeMapping(role);
+                }
+            });
+            return ConsentJson.ok(scopesOf(purpose)).build();
+        });
+    }
+
+    /** Where the consent roles differ from the consent records (also logged as warnings). */
+    @GET
+    @Path("integrity")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response integrity() {
+        auth.realm().requireViewRealm();
+        auth.users().requireView();
+        var problems = ConsentModels.roles(session, realm).check(new PurposeComponents(realm).all());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("ok", problems.isEmpty());
+        out.set("problems", ConsentJson.problems(problems));
+        return ConsentJson.ok(out).build();
+    }
+
+    /** Repairs the consent roles from the consent records, which are the truth; answers what it repaired. */
+    @POST
+    @Path("reconcile")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reconcile() {
+        auth.realm().requireManageRealm();
+        auth.users().requireManage();
+        var repaired = ConsentModels.roles(session, realm).reconcile(new PurposeComponents(realm).all());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("repaired", ConsentJson.problems(repaired));
+        return ConsentJson.ok(out).build();
+    }
+
     // ---- users --------------------------------------------------------------------------------------------
 
     @GET
@@ -156,7 +234,7 @@ public final class AdminConsentResource {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
         return handle(() -> {
-            ConsentView view = ConsentModels.consent(session, realm).view(new UserSubject(user));
+            ConsentView view = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm, user));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
     }
@@ -169,7 +247,7 @@ public final class AdminConsentResource {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
         return handle(() -> ConsentJson.ok(ConsentJson.historyPage(ConsentModels.consent(session, realm)
-                .history(new UserSubject(user), ConsentJson.first(first), ConsentJson.max(max)))).build());
+                .history(ConsentModels.subject(session, realm, user), ConsentJson.first(first), ConsentJson.max(max)))).build());
     }
 
     /** {@code {"reason": "...", "choices": [...]}}: a change on the user's behalf; the reason is recorded. */
@@ -192,7 +270,7 @@ public final class AdminConsentResource {
             if (reason.length() > 1000) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
             }
-            ConsentView view = ConsentModels.consent(session, realm).record(new UserSubject(user),
+            ConsentView view = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
                     ConsentJson.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
                             auth.adminAuth().getClient().getClientId(), reason, ConsentJson.unquoteTag(ifMatch)));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
@@ -200,6 +278,33 @@ public final class AdminConsentResource {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    private Purpose gating(String key) {
+        Purpose purpose = catalog().require(key);
+        if (!purpose.gating()) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "purpose '" + key
+                    + "' does not gate access; set \"gating\": true first (opt-in purposes only)");
+        }
+        return purpose;
+    }
+
+    private ObjectNode scopesOf(Purpose purpose) {
+        RoleModel role = ConsentModels.roles(session, realm).role(purpose);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("role", ConsentRoles.roleName(purpose.key()));
+        var scopes = out.putArray("scopes");
+        realm.getClientScopesStream().filter(s -> role != null && s.hasDirectScope(role))
+                .map(ClientScopeModel::getName).sorted().forEach(scopes::add);
+        return out;
+    }
+
+    private static void requireDerivedRole(ObjectNode json, String key) {
+        String role = ConsentJson.string(json, "role", false);
+        if (role != null && !role.equals(ConsentRoles.roleName(key))) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"role\" is named by the plugin ("
+                    + ConsentRoles.roleName(key) + "); leave it out");
+        }
+    }
 
     private CatalogService catalog() {
         return ConsentModels.catalog(session, realm);
@@ -235,6 +340,7 @@ public final class AdminConsentResource {
         List<String> channels = ConsentJson.strings(json, "channels");
         Boolean gpc = ConsentJson.bool(json, "honorGpc");
         Boolean inToken = ConsentJson.bool(json, "includeInToken");
+        Boolean gating = ConsentJson.bool(json, "gating");
         return new Purpose(
                 base == null ? ConsentJson.string(json, "key", true) : ConsentJson.string(json, "key", false),
                 or(ConsentJson.string(json, "label", base == null), base == null ? null : base.label()),
@@ -245,6 +351,7 @@ public final class AdminConsentResource {
                 base == null ? 1 : base.version(),
                 or(gpc, base != null && base.honorGpc()),
                 or(inToken, base == null || base.includeInToken()),
+                or(gating, base != null && base.gating()),
                 base != null && base.retired());
     }
 

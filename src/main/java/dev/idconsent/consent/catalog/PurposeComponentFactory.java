@@ -35,6 +35,10 @@ public final class PurposeComponentFactory implements PurposeProviderFactory {
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .property().name(PurposeComponents.INCLUDE_IN_TOKEN).label("Include in tokens")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true").add()
+            .property().name(PurposeComponents.GATING).label("Gates access")
+            .helpText("Opt-in only: the plugin keeps the realm role idc-consent-<key> on exactly the consenting users;"
+                    + " map it to client scopes (Scope tab) to grant them only with consent")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .property().name(PurposeComponents.RETIRED).label("Retired").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("false").add()
             .build();
@@ -69,6 +73,7 @@ public final class PurposeComponentFactory implements PurposeProviderFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(new RealmImportReconciler());
     }
 
     @Override

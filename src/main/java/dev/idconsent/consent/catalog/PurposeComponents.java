@@ -25,6 +25,7 @@ public final class PurposeComponents implements PurposeCatalog {
     static final String VERSION = "version";
     static final String HONOR_GPC = "honorGpc";
     static final String INCLUDE_IN_TOKEN = "includeInToken";
+    static final String GATING = "gating";
     static final String RETIRED = "retired";
 
     private final RealmModel realm;
@@ -79,7 +80,8 @@ public final class PurposeComponents implements PurposeCatalog {
                 : model.getConfig().get(CHANNELS).stream().filter(s -> s != null && !s.isBlank()).toList();
         return new Purpose(keyOf(model), model.get(LABEL), model.get(DESCRIPTION), model.get(CATEGORY),
                 mechanism == null ? null : Mechanism.fromValue(mechanism), channels, version,
-                model.get(HONOR_GPC, false), model.get(INCLUDE_IN_TOKEN, true), model.get(RETIRED, false));
+                model.get(HONOR_GPC, false), model.get(INCLUDE_IN_TOKEN, true), model.get(GATING, false),
+                model.get(RETIRED, false));
     }
 
     private static MultivaluedHashMap<String, String> toConfig(Purpose p) {
@@ -95,6 +97,7 @@ public final class PurposeComponents implements PurposeCatalog {
         config.putSingle(VERSION, Integer.toString(p.version()));
         config.putSingle(HONOR_GPC, Boolean.toString(p.honorGpc()));
         config.putSingle(INCLUDE_IN_TOKEN, Boolean.toString(p.includeInToken()));
+        config.putSingle(GATING, Boolean.toString(p.gating()));
         config.putSingle(RETIRED, Boolean.toString(p.retired()));
         return config;
     }

@@ -12,6 +12,8 @@ import jakarta.persistence.Table;
 @Table(name = "IDC_CHOICE")
 @NamedQueries({
     @NamedQuery(name = "idcChoicesOfUser", query = "select c from IdcChoice c where c.userId = :userId"),
+    @NamedQuery(name = "idcSubjectsGranting", query = "select distinct c.userId from IdcChoice c where"
+            + " c.realmId = :realmId and c.purposeKey = :purposeKey and c.state = 'granted'"),
     @NamedQuery(name = "idcDeleteChoicesOfUser", query = "delete from IdcChoice c where c.userId = :userId"),
     @NamedQuery(name = "idcDeleteChoicesOfRealm", query = "delete from IdcChoice c where c.realmId = :realmId")
 })

@@ -116,6 +116,12 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setFirstResult(first).setMaxResults(max).getResultStream().map(JpaChoiceStore::toEntry).toList();
     }
 
+    /** The users whose answer grants the purpose on the whole or on any channel. */
+    public java.util.Set<String> grantedSubjects(String purposeKey) {
+        return new java.util.HashSet<>(em.createNamedQuery("idcSubjectsGranting", String.class)
+                .setParameter("realmId", realmId).setParameter("purposeKey", purposeKey).getResultList());
+    }
+
     /** Removes every row of a user; called before Keycloak deletes the user. */
     public void deleteUser(String userId) {
         em.createNamedQuery("idcDeleteChoicesOfUser").setParameter("userId", userId).executeUpdate();

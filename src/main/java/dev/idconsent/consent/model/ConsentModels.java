@@ -2,14 +2,19 @@ package dev.idconsent.consent.model;
 
 import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentService;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.PurposeCatalog;
+import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.jpa.JpaChoiceStore;
 import dev.idconsent.consent.jpa.JpaPurposeTexts;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
+import java.util.List;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 /** Wires the domain services to a realm, in the request's session and transaction. */
 public final class ConsentModels {
@@ -22,9 +27,32 @@ public final class ConsentModels {
                 new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC());
     }
 
+    /** The user as the consent service sees them: summary attribute and consent roles. */
+    public static UserSubject subject(KeycloakSession session, RealmModel realm, UserModel user) {
+        return new UserSubject(user, roles(session, realm));
+    }
+
+    /** Catalog writes also keep each gating purpose's role in line. */
     public static CatalogService catalog(KeycloakSession session, RealmModel realm) {
-        return new CatalogService(new PurposeComponents(realm), new JpaPurposeTexts(em(session), realm.getId()),
-                Clock.systemUTC());
+        PurposeComponents components = new PurposeComponents(realm);
+        ConsentRoles roles = roles(session, realm);
+        PurposeCatalog catalog = new PurposeCatalog() {
+            @Override
+            public List<Purpose> all() {
+                return components.all();
+            }
+
+            @Override
+            public void save(Purpose purpose) {
+                components.save(purpose);
+                roles.sync(purpose);
+            }
+        };
+        return new CatalogService(catalog, new JpaPurposeTexts(em(session), realm.getId()), Clock.systemUTC());
+    }
+
+    public static ConsentRoles roles(KeycloakSession session, RealmModel realm) {
+        return new ConsentRoles(session, realm, new JpaChoiceStore(em(session), realm.getId()));
     }
 
     public static JpaPurposeTexts texts(KeycloakSession session, RealmModel realm) {

@@ -1,6 +1,8 @@
 package dev.idconsent.consent.model;
 
+import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Subject;
+import dev.idconsent.consent.catalog.ConsentRoles;
 import org.keycloak.models.UserModel;
 
 /**
@@ -11,9 +13,11 @@ public final class UserSubject implements Subject {
     public static final String SUMMARY_ATTRIBUTE = "idc-consent-summary";
 
     private final UserModel user;
+    private final ConsentRoles roles;
 
-    public UserSubject(UserModel user) {
+    UserSubject(UserModel user, ConsentRoles roles) {
         this.user = user;
+        this.roles = roles;
     }
 
     @Override
@@ -28,6 +32,11 @@ public final class UserSubject implements Subject {
         } else {
             user.setSingleAttribute(SUMMARY_ATTRIBUTE, summary);
         }
+    }
+
+    @Override
+    public void permit(Purpose purpose, boolean granted) {
+        roles.permit(user, purpose, granted);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeTexts;
+import dev.idconsent.consent.catalog.ConsentRoles;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
@@ -79,6 +80,10 @@ public final class ConsentJson {
         out.put("version", p.version());
         out.put("honorGpc", p.honorGpc());
         out.put("includeInToken", p.includeInToken());
+        out.put("gating", p.gating());
+        if (p.gating()) {
+            out.put("role", ConsentRoles.roleName(p.key()));
+        }
         out.put("retired", p.retired());
         return out;
     }
@@ -117,6 +122,19 @@ public final class ConsentJson {
         out.put("kind", t.kind().value());
         out.put("actorId", t.actorId());
         out.put("at", t.at().toString());
+        return out;
+    }
+
+    public static com.fasterxml.jackson.databind.node.ArrayNode problems(List<ConsentRoles.Problem> problems) {
+        var out = JSON.arrayNode();
+        for (ConsentRoles.Problem p : problems) {
+            ObjectNode item = out.addObject();
+            item.put("purpose", p.purpose());
+            item.put("role", p.role());
+            item.put("kind", p.kind());
+            item.put("id", p.id());
+            item.put("name", p.name());
+        }
         return out;
     }
 

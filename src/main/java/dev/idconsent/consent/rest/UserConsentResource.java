@@ -8,7 +8,6 @@ import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.model.ConsentModels;
-import dev.idconsent.consent.model.UserSubject;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -53,7 +52,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response me() {
         return asUser((auth, service) -> {
-            ConsentView view = service.view(new UserSubject(auth.user()));
+            ConsentView view = service.view(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
     }
@@ -67,7 +66,7 @@ public final class UserConsentResource {
         return asUser((auth, service) -> {
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "the request", Set.of("choices"));
-            ConsentView view = service.record(new UserSubject(auth.user()), ConsentJson.changes(json),
+            ConsentView view = service.record(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()), ConsentJson.changes(json),
                     context(auth, ifMatch));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
@@ -79,7 +78,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser((auth, service) -> {
-            ConsentView view = service.optOutOfAll(new UserSubject(auth.user()), context(auth, ifMatch));
+            ConsentView view = service.optOutOfAll(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()), context(auth, ifMatch));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
     }
@@ -89,7 +88,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response history(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return asUser((auth, service) -> ConsentJson.ok(ConsentJson.historyPage(
-                service.history(new UserSubject(auth.user()), ConsentJson.first(first), ConsentJson.max(max))))
+                service.history(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()), ConsentJson.first(first), ConsentJson.max(max))))
                 .build());
     }
 

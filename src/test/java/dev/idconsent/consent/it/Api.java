@@ -112,6 +112,11 @@ public final class Api {
 
     /** The real browser flow of the public client: authorization code with PKCE, login form, code exchange. */
     public Tokens login(String realm, String username, String password) {
+        return login(realm, username, password, "openid");
+    }
+
+    /** @param scope the OAuth scope parameter, e.g. {@code "openid partner-data offline_access"} */
+    public Tokens login(String realm, String username, String password, String scope) {
         try {
             // Keycloak marks its cookies Secure; browsers send them to http://127.0.0.1 (a secure context),
             // Java's CookieManager does not, so the cookies are carried by hand like a browser would.
@@ -122,7 +127,7 @@ public final class Api {
             String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                     MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
             String auth = base + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(Map.of(
-                    "client_id", APP, "redirect_uri", APP_REDIRECT, "response_type", "code", "scope", "openid",
+                    "client_id", APP, "redirect_uri", APP_REDIRECT, "response_type", "code", "scope", scope,
                     "state", "s1", "code_challenge", challenge, "code_challenge_method", "S256"));
             HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(auth)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -83,23 +83,28 @@ class ClaimsIT {
     }
 
     @Test
-    @DisplayName("given steady state, then issuing and refreshing tokens runs no SQL for the plugin")
+    @DisplayName("given steady state, then refreshing tokens (with a consent-gated scope) runs no SQL for the plugin")
     void zeroSqlOnTheTokenPath() throws Exception {
         Path log = KeycloakExtension.server().log();
         api.createUser("max");
-        Api.Tokens tokens = api.login("max");
+        String token = api.login("max").access();
 
         // the log does show our SQL when we write: the check below can see it if it happens
         long beforeWrite = settledSize(log);
-        assertThat(api.choose(tokens.access(), List.of(choice("analytics", true))).status()).isEqualTo(200);
+        assertThat(api.choose(token, List.of(choice("analytics", true), choice("partner-sharing", true))).status())
+                .isEqualTo(200);
         settledSize(log);
         assertThat(sqlSince(log, beforeWrite)).anyMatch(s -> s.contains("idc_choice"));
+        // a login that asks for the scope gated by partner-sharing
+        Api.Tokens tokens = api.login(Api.REALM, "max", "max", "openid partner-data");
+        assertThat(tokens.accessClaims().get("scope").asText()).contains("partner-data");
 
         tokens = api.refresh(tokens); // the first token after a write reloads the user into the cache once
         long mark = settledSize(log);
         for (int i = 0; i < 20; i++) {
             tokens = api.refresh(tokens);
             assertThat(Api.consent(tokens.accessClaims(), "analytics")).isTrue();
+            assertThat(tokens.accessClaims().get("scope").asText()).contains("partner-data");
         }
         api.userinfo(tokens.access());
         api.introspect(tokens.access());
