@@ -18,6 +18,9 @@ public interface ChoiceStore {
     /** Inserts or replaces the current state for (subject, purpose, channel); call after reading the current state. */
     void put(String subjectId, Choice choice);
 
+    /** The purposes the subject has any history row for that was made through {@code via}. */
+    java.util.Set<String> purposesChangedVia(String subjectId, Via via);
+
     /** Newest first. */
     List<HistoryEntry> history(String subjectId, int first, int max);
 }

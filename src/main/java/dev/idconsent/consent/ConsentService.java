@@ -89,6 +89,55 @@ public final class ConsentService {
         return apply(subject, current, targets, context);
     }
 
+    /**
+     * The purposes a consent step must ask: after registration every optional purpose not answered yet; at login the purposes the
+     * user answered on an older version (a material change since), and opt-in purposes marked "ask at login"
+     * the user never answered. Decided per user when they log in; a version bump writes nothing.
+     */
+    public List<Purpose> toAsk(Subject subject, boolean registration) {
+        Map<String, Integer> answered = new HashMap<>();
+        for (Choice c : store.current(subject.id())) {
+            answered.merge(c.purpose(), c.purposeVersion(), Math::min);
+        }
+        List<Purpose> ask = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (purpose.retired() || !purpose.mechanism().optional()) {
+                continue;
+            }
+            Integer version = answered.get(purpose.key());
+            if ((version == null && (registration || purpose.askAtLogin()))
+                    || (version != null && version < purpose.version())) {
+                ask.add(purpose);
+            }
+        }
+        return ask;
+    }
+
+    /**
+     * Honors a browser's Global Privacy Control signal: every active purpose flagged "honor GPC" is switched off,
+     * once per person and purpose — a GPC row is recorded even when it was already off, so a later explicit
+     * opt-in stands.
+     *
+     * @return the purposes this call switched off or confirmed off
+     */
+    public List<Purpose> honorGpc(Subject subject, ChangeContext context) {
+        java.util.Set<String> done = store.purposesChangedVia(subject.id(), Via.GPC);
+        List<Target> targets = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (!purpose.retired() && purpose.honorGpc() && purpose.mechanism().optional()
+                    && !done.contains(purpose.key())) {
+                for (String channel : purpose.choiceChannels()) {
+                    targets.add(new Target(purpose, channel, ChoiceState.DENIED));
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        apply(subject, store.currentForUpdate(subject.id()), targets, context);
+        return targets.stream().map(Target::purpose).distinct().toList();
+    }
+
     private ConsentView apply(Subject subject, List<Choice> current, List<Target> targets, ChangeContext context) {
         Map<String, Choice> byKey = new HashMap<>();
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
@@ -102,8 +151,8 @@ public final class ConsentService {
                 continue; // "on" for a required purpose is already true; nothing to prove
             }
             if (previous != null && previous.state() == target.state
-                    && previous.purposeVersion() == target.purpose.version()) {
-                continue; // idempotent: the same answer to the same text is not a new event
+                    && previous.purposeVersion() == target.purpose.version() && context.via() != Via.GPC) {
+                continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)
             }
             if (archived.add(target.purpose.key()) && !texts.has(target.purpose.key(), target.purpose.version())) {
                 // the proof must name a text we still have, also for purposes that came in by realm import

@@ -14,11 +14,12 @@ import java.util.regex.Pattern;
  * @param includeInToken the purpose appears in the token claim
  * @param gating         (opt-in only) access is granted only with this consent: the plugin keeps a role that
  *                       exactly the consenting users hold, and client scopes mapped to it are left out otherwise
+ * @param askAtLogin     (opt-in) the consent step at login asks users who never answered
  * @param retired        hidden from users and tokens; its history stays
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
-                      boolean gating, boolean retired) {
+                      boolean gating, boolean askAtLogin, boolean retired) {
 
     public static final int MAX_KEY = 64;
     public static final int MAX_LABEL = 200;
@@ -32,11 +33,11 @@ public record Purpose(String key, String label, String description, String categ
         description = description == null ? "" : description;
     }
 
-    /** A purpose that gates nothing. */
+    /** A purpose that gates nothing and is not asked at login. */
     public Purpose(String key, String label, String description, String category, Mechanism mechanism,
                    List<String> channels, int version, boolean honorGpc, boolean includeInToken, boolean retired) {
         this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, false,
-                retired);
+                false, retired);
     }
 
     /** Checks every field and names the first that is wrong. */
@@ -64,6 +65,10 @@ public record Purpose(String key, String label, String description, String categ
         if (gating && mechanism != Mechanism.OPT_IN) {
             throw invalid("only opt-in purposes can gate access ('" + key + "' is " + mechanism.value()
                     + "): an opt-out or required purpose would have to grant access to everyone by default");
+        }
+        if (askAtLogin && mechanism != Mechanism.OPT_IN) {
+            throw invalid("only opt-in purposes can be asked at login ('" + key + "' is " + mechanism.value()
+                    + "; it applies without an answer)");
         }
         if (version < 1) {
             throw invalid("version must be 1 or more");
@@ -100,11 +105,11 @@ public record Purpose(String key, String label, String description, String categ
 
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
-                includeInToken, gating, retired);
+                includeInToken, gating, askAtLogin, retired);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, value);
+                includeInToken, gating, askAtLogin, value);
     }
 }

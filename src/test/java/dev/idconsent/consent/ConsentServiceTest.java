@@ -495,4 +495,67 @@ class ConsentServiceTest {
                     .contains("only opt-in purposes can gate");
         }
     }
+
+    @Nested
+    @DisplayName("given a consent step decides what to ask")
+    class ToAsk {
+        final Purpose offers = InMemory.askedAtLogin(optIn("offers"));
+
+        @Test
+        @DisplayName("after registration, then every unanswered optional purpose; required and retired ones are not asked")
+        void registration() {
+            assertThat(service.toAsk(alice, true)).extracting(Purpose::key)
+                    .containsExactly("analytics", "newsletter");
+
+            record(set("analytics", true), set("newsletter", false));
+            assertThat(service.toAsk(alice, true)).as("answered: the step is not shown again").isEmpty();
+        }
+
+        @Test
+        @DisplayName("at login, then only answers on an older version and unanswered ask-at-login purposes")
+        void login() {
+            catalog.save(offers);
+            assertThat(service.toAsk(alice, false)).extracting(Purpose::key).containsExactly("offers");
+
+            record(set("offers", false), set("analytics", true));
+            assertThat(service.toAsk(alice, false)).isEmpty();
+
+            catalog.save(ANALYTICS.withVersion(3));
+            assertThat(service.toAsk(alice, false)).extracting(Purpose::key).containsExactly("analytics");
+        }
+    }
+
+    @Nested
+    @DisplayName("given the browser sends Global Privacy Control")
+    class Gpc {
+        final Purpose partners = InMemory.honoringGpc(optIn("partners"));
+        final ChangeContext gpc = new ChangeContext(ALICE, Via.GPC, "web-app", null, null);
+
+        @Test
+        @DisplayName("then flagged purposes are switched off once, and a later explicit opt-in stands")
+        void once() {
+            catalog.save(partners);
+            record(set("partners", true));
+
+            assertThat(service.honorGpc(alice, gpc)).extracting(Purpose::key).containsExactly("partners");
+            assertThat(effective(service.view(alice))).containsEntry("partners", false);
+            assertThat(rows()).last().extracting(HistoryEntry::via, HistoryEntry::previous, HistoryEntry::state)
+                    .containsExactly(Via.GPC, GRANTED, DENIED);
+
+            record(set("partners", true));
+            assertThat(service.honorGpc(alice, gpc)).isEmpty();
+            assertThat(effective(service.view(alice))).containsEntry("partners", true);
+        }
+
+        @Test
+        @DisplayName("for a purpose already off, then the signal is still recorded, so it is not applied again later")
+        void alreadyOff() {
+            catalog.save(partners);
+            record(set("partners", false));
+
+            service.honorGpc(alice, gpc);
+
+            assertThat(rows()).extracting(HistoryEntry::via).containsExactly(Via.API, Via.GPC);
+        }
+    }
 }

@@ -48,7 +48,17 @@ final class InMemory {
 
     static Purpose gating(Purpose p) {
         return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
-                p.version(), p.honorGpc(), p.includeInToken(), true, p.retired());
+                p.version(), p.honorGpc(), p.includeInToken(), true, false, p.retired());
+    }
+
+    static Purpose askedAtLogin(Purpose p) {
+        return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
+                p.version(), p.honorGpc(), p.includeInToken(), p.gating(), true, p.retired());
+    }
+
+    static Purpose honoringGpc(Purpose p) {
+        return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
+                p.version(), true, p.includeInToken(), p.gating(), p.askAtLogin(), p.retired());
     }
 
     static Purpose notInToken(Purpose p) {
@@ -131,6 +141,13 @@ final class InMemory {
             requireLocked(subjectId);
             current.computeIfAbsent(subjectId, s -> new LinkedHashMap<>())
                     .put(Summary.key(choice.purpose(), choice.channel()), choice);
+        }
+
+        @Override
+        public Set<String> purposesChangedVia(String subjectId, Via via) {
+            Set<String> out = new HashSet<>();
+            rows(subjectId).stream().filter(r -> r.via() == via).forEach(r -> out.add(r.purpose()));
+            return out;
         }
 
         @Override

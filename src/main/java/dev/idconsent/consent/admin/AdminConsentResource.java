@@ -43,7 +43,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 public final class AdminConsentResource {
     private static final Set<String> PURPOSE_FIELDS = Set.of("key", "label", "description", "category", "mechanism",
-            "channels", "honorGpc", "includeInToken", "gating", "change", "version", "retired", "role");
+            "channels", "honorGpc", "includeInToken", "gating", "askAtLogin", "change", "version", "retired", "role");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -341,6 +341,7 @@ public final class AdminConsentResource {
         Boolean gpc = ConsentJson.bool(json, "honorGpc");
         Boolean inToken = ConsentJson.bool(json, "includeInToken");
         Boolean gating = ConsentJson.bool(json, "gating");
+        Boolean askAtLogin = ConsentJson.bool(json, "askAtLogin");
         return new Purpose(
                 base == null ? ConsentJson.string(json, "key", true) : ConsentJson.string(json, "key", false),
                 or(ConsentJson.string(json, "label", base == null), base == null ? null : base.label()),
@@ -352,6 +353,7 @@ public final class AdminConsentResource {
                 or(gpc, base != null && base.honorGpc()),
                 or(inToken, base == null || base.includeInToken()),
                 or(gating, base != null && base.gating()),
+                or(askAtLogin, base != null && base.askAtLogin()),
                 base != null && base.retired());
     }
 

@@ -39,6 +39,9 @@ public final class PurposeComponentFactory implements PurposeProviderFactory {
             .helpText("Opt-in only: the plugin keeps the realm role idc-consent-<key> on exactly the consenting users;"
                     + " map it to client scopes (Scope tab) to grant them only with consent")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .property().name(PurposeComponents.ASK_AT_LOGIN).label("Ask at login")
+            .helpText("Opt-in only: the consent step asks users who never answered when they log in")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .property().name(PurposeComponents.RETIRED).label("Retired").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("false").add()
             .build();

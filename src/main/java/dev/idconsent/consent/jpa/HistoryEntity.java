@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
 @NamedQueries({
     @NamedQuery(name = "idcHistoryOfUser",
             query = "select h from IdcHistory h where h.userId = :userId order by h.id desc"),
+    @NamedQuery(name = "idcPurposesChangedVia", query = "select distinct h.purposeKey from IdcHistory h where"
+            + " h.userId = :userId and h.via = :via"),
     @NamedQuery(name = "idcDeleteHistoryOfUser", query = "delete from IdcHistory h where h.userId = :userId"),
     @NamedQuery(name = "idcDeleteHistoryOfRealm", query = "delete from IdcHistory h where h.realmId = :realmId")
 })

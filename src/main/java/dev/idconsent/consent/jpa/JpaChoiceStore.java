@@ -116,6 +116,12 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setFirstResult(first).setMaxResults(max).getResultStream().map(JpaChoiceStore::toEntry).toList();
     }
 
+    @Override
+    public java.util.Set<String> purposesChangedVia(String subjectId, dev.idconsent.consent.Via via) {
+        return new java.util.HashSet<>(em.createNamedQuery("idcPurposesChangedVia", String.class)
+                .setParameter("userId", subjectId).setParameter("via", via.value()).getResultList());
+    }
+
     /** The users whose answer grants the purpose on the whole or on any channel. */
     public java.util.Set<String> grantedSubjects(String purposeKey) {
         return new java.util.HashSet<>(em.createNamedQuery("idcSubjectsGranting", String.class)

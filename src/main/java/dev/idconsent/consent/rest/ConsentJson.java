@@ -81,6 +81,7 @@ public final class ConsentJson {
         out.put("honorGpc", p.honorGpc());
         out.put("includeInToken", p.includeInToken());
         out.put("gating", p.gating());
+        out.put("askAtLogin", p.askAtLogin());
         if (p.gating()) {
             out.put("role", ConsentRoles.roleName(p.key()));
         }

@@ -118,45 +118,69 @@ public final class Api {
     /** @param scope the OAuth scope parameter, e.g. {@code "openid partner-data offline_access"} */
     public Tokens login(String realm, String username, String password, String scope) {
         try {
-            // Keycloak marks its cookies Secure; browsers send them to http://127.0.0.1 (a secure context),
-            // Java's CookieManager does not, so the cookies are carried by hand like a browser would.
-            HttpClient browser = http;
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-            String auth = base + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(Map.of(
-                    "client_id", APP, "redirect_uri", APP_REDIRECT, "response_type", "code", "scope", scope,
-                    "state", "s1", "code_challenge", challenge, "code_challenge_method", "S256"));
-            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(auth)).build(),
+            Authorization authorization = authorization(realm, APP_REDIRECT, scope);
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(authorization.url())).build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher action = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
                     .matcher(page.body());
             if (!action.find()) {
-                throw new AssertionError("no login form at " + auth + ": " + page.statusCode());
+                throw new AssertionError("no login form at " + authorization.url() + ": " + page.statusCode());
             }
             String url = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+            // Keycloak marks its cookies Secure; browsers send them to http://127.0.0.1 (a secure context),
+            // Java's CookieManager does not, so the cookies are carried by hand like a browser would.
             String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
                     .collect(Collectors.joining("; "));
-            HttpResponse<String> done = browser.send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
                     .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password,
                             "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());
             String location = done.headers().firstValue("Location")
                     .orElseThrow(() -> new AssertionError("login of " + username + " failed: " + done.statusCode()));
-            Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
-            if (!code.find()) {
-                throw new AssertionError("no code in " + location);
-            }
-            return tokens(realm, Map.of("grant_type", "authorization_code", "code", code.group(1),
-                    "redirect_uri", APP_REDIRECT, "client_id", APP, "code_verifier", verifier));
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return exchange(location, authorization);
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An authorization request of the public client with a fresh PKCE pair. */
+    public record Authorization(String realm, String url, String verifier, String redirectUri) {
+    }
+
+    /** @param extra more request parameters as name, value pairs, e.g. {@code "kc_action", "idc-consent-step"} */
+    public Authorization authorization(String realm, String redirectUri, String scope, String... extra) {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String challenge;
+        try {
+            challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> params = new LinkedHashMap<>(Map.of("client_id", APP, "redirect_uri", redirectUri,
+                "response_type", "code", "scope", scope, "state", "s1", "code_challenge", challenge,
+                "code_challenge_method", "S256"));
+        for (int i = 0; i < extra.length; i += 2) {
+            params.put(extra[i], extra[i + 1]);
+        }
+        return new Authorization(realm, base + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(params),
+                verifier, redirectUri);
+    }
+
+    /** The app's side of the callback: takes the code from the redirect and exchanges it. */
+    public Tokens exchange(String callback, Authorization authorization) {
+        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(callback);
+        if (!code.find()) {
+            throw new AssertionError("no code in " + callback);
+        }
+        return tokens(authorization.realm(), Map.of("grant_type", "authorization_code", "code", code.group(1),
+                "redirect_uri", authorization.redirectUri(), "client_id", APP,
+                "code_verifier", authorization.verifier()));
     }
 
     public Tokens login(String username) {

@@ -1,0 +1,164 @@
+package dev.idconsent.consent.login;
+
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ChangeRequest;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ConsentService;
+import dev.idconsent.consent.ConsentView;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.model.UserSubject;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * The consent step: after registration it asks every optional purpose; at login only what this user must answer
+ * (a material change since their answer, or an "ask at login" purpose never answered); started by an app with
+ * {@code kc_action=idc-consent-step} it shows every optional purpose. Also honors a browser's GPC signal.
+ */
+final class ConsentStep implements RequiredActionProvider {
+    static final String TEMPLATE = "idc-consent-step.ftl";
+    private static final String NOTE_ASK = "idc.consent.ask";
+    private static final String NOTE_REGISTRATION = "idc.consent.registration";
+    private static final String NOTE_GPC = "idc.consent.gpc";
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        UserModel user = context.getUser();
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        UserSubject subject = ConsentModels.subject(context.getSession(), context.getRealm(), user);
+        ConsentService consent = ConsentModels.consent(context.getSession(), context.getRealm());
+        // set by Keycloak's registration form when it has just created this user
+        boolean registration = "true".equals(auth.getAuthNote(AuthenticationManager.NEW_USER_REGISTERED));
+
+        if ("1".equals(context.getHttpRequest().getHttpHeaders().getHeaderString("Sec-GPC"))) {
+            List<Purpose> honored = consent.honorGpc(subject, changeContext(context, Via.GPC));
+            if (!honored.isEmpty()) {
+                auth.setAuthNote(NOTE_GPC, honored.stream().map(Purpose::label).collect(Collectors.joining(", ")));
+            }
+        }
+        List<Purpose> ask = consent.toAsk(subject, registration);
+        if (!ask.isEmpty() || auth.getAuthNote(NOTE_GPC) != null) {
+            auth.setAuthNote(NOTE_ASK, ask.stream().map(Purpose::key).collect(Collectors.joining(",")));
+            if (registration) {
+                auth.setAuthNote(NOTE_REGISTRATION, "true");
+            }
+            auth.addRequiredAction(ConsentStepFactory.PROVIDER_ID);
+        }
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        context.challenge(page(context, null));
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String action = form.getFirst("idc-action");
+        List<String> shown = form.get("shown") == null ? List.of() : form.get("shown");
+        // started by an app to review choices: only what the user switched is recorded; when the step asked
+        // (registration, new version, ask at login), every shown purpose is an answer
+        boolean review = context.getAuthenticationSession().getAuthNote(NOTE_ASK) == null;
+        Map<String, Boolean> current = new LinkedHashMap<>();
+        if (review) {
+            ConsentModels.consent(context.getSession(), context.getRealm())
+                    .view(ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()))
+                    .purposes().forEach(p -> current.put(p.purpose().key(), p.granted()));
+        }
+        List<ChangeRequest> changes = new ArrayList<>();
+        for (String key : shown) {
+            boolean granted = "accept-all".equals(action)
+                    || (!"decline-all".equals(action) && "on".equals(form.getFirst("granted." + key)));
+            if (!review || !Boolean.valueOf(granted).equals(current.get(key))) {
+                changes.add(new ChangeRequest(key, null, granted, version(form.getFirst("version." + key))));
+            }
+        }
+        try {
+            if (!changes.isEmpty()) {
+                Via via = "true".equals(context.getAuthenticationSession().getAuthNote(NOTE_REGISTRATION))
+                        ? Via.REGISTRATION : Via.LOGIN;
+                ConsentModels.consent(context.getSession(), context.getRealm()).record(
+                        ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()), changes,
+                        changeContext(context, via));
+            }
+        } catch (ConsentException e) {
+            // e.g. a purpose changed while the page was open: show the page again, with what is current now
+            context.getSession().getTransactionManager().setRollbackOnly();
+            context.challenge(page(context, e.getMessage()));
+            return;
+        }
+        context.getAuthenticationSession().removeAuthNote(NOTE_ASK);
+        context.getAuthenticationSession().removeAuthNote(NOTE_GPC);
+        context.success();
+    }
+
+    private jakarta.ws.rs.core.Response page(RequiredActionContext context, String error) {
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        ConsentView view = ConsentModels.consent(context.getSession(), context.getRealm())
+                .view(ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()));
+        String note = auth.getAuthNote(NOTE_ASK);
+        Set<String> ask = note == null ? null : Set.of(note.split(","));
+        List<Map<String, Object>> purposes = new ArrayList<>();
+        for (ConsentView.PurposeState state : view.purposes()) {
+            Purpose p = state.purpose();
+            // without a note the step was started by an app (kc_action): every optional purpose is shown
+            if (p.mechanism().optional() && (ask == null || ask.contains(p.key()))) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("key", p.key());
+                item.put("label", p.label());
+                item.put("description", p.description());
+                item.put("category", p.category());
+                item.put("mechanism", p.mechanism().value());
+                item.put("version", Integer.toString(p.version()));
+                item.put("channels", String.join(", ", p.channels()));
+                item.put("granted", state.granted());
+                purposes.add(item);
+            }
+        }
+        var form = context.form().setAttribute("idcPurposes", purposes);
+        if (auth.getAuthNote(NOTE_GPC) != null) {
+            form.setAttribute("idcGpc", auth.getAuthNote(NOTE_GPC));
+        }
+        if (error != null) {
+            form.setError("idcConsentError", error);
+        }
+        return form.createForm(TEMPLATE);
+    }
+
+    private static ChangeContext changeContext(RequiredActionContext context, Via via) {
+        UserModel user = context.getUser();
+        return new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), via,
+                context.getAuthenticationSession().getClient().getClientId(), null, null);
+    }
+
+    private static Integer version(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return -1; // refused as a stale version, the page is shown again
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

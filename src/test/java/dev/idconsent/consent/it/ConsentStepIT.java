@@ -1,0 +1,241 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The consent step in real headless Chromium. The app's callback is a tiny local HTTP server, registered as a
+ * redirect URI of demo-app. Users of this class get their choices set by an admin (an API login would stop at
+ * the step).
+ */
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Consent step: asked at registration, on new versions, at login, from an app; GPC honored")
+class ConsentStepIT {
+    static final String ADMIN = "/admin/realms/demo";
+    static Api api;
+    static HttpServer app;
+    static String callback;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        api = new Api(KeycloakExtension.server());
+        app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        app.createContext("/", exchange -> {
+            byte[] body = "signed in".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        app.start();
+        callback = "http://127.0.0.1:" + app.getAddress().getPort() + "/callback";
+        String admin = api.adminToken();
+        ObjectNode client = (ObjectNode) api.get(ADMIN + "/clients?clientId=demo-app", admin).json().get(0);
+        ((ArrayNode) client.get("redirectUris")).add("http://127.0.0.1:" + app.getAddress().getPort() + "/*");
+        assertThat(api.put(ADMIN + "/clients/" + client.get("id").asText(), admin, client).status()).isEqualTo(204);
+
+        createPurpose(Map.of("key", "it-step-bump", "label", "Step bump", "description", "Text one.",
+                "mechanism", "opt-in"));
+        createPurpose(Map.of("key", "it-step-ask", "label", "Step ask", "description", "Asked at login.",
+                "mechanism", "opt-in", "askAtLogin", true));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        // the purposes of this class would otherwise be asked of every later login
+        for (String key : List.of("it-step-bump", "it-step-ask")) {
+            api.post(ADMIN + "/consent/purposes/" + key + "/retire", api.adminToken(), null);
+        }
+        app.stop(0);
+    }
+
+    @Test
+    @DisplayName("given a new user registers, then the step asks every optional purpose and the first ID token holds"
+            + " the answers, recorded with channel registration")
+    void registration() throws Exception {
+        try (Browser browser = new Browser()) {
+            Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
+            browser.open(auth.url().replace("/openid-connect/auth?", "/openid-connect/registrations?"));
+            browser.type("#username", "rose");
+            browser.type("#email", "rose@example.com");
+            browser.type("#firstName", "Rose");
+            browser.type("#lastName", "Example");
+            browser.type("#password", "rose-secret-1");
+            browser.type("#password-confirm", "rose-secret-1");
+            browser.find("#kc-register-form").submit();
+
+            browser.find("#idc-consent-form");
+            snapshot(browser, "registration");
+            assertThat(browser.has("#idc-purpose-analytics")).isTrue();
+            assertThat(browser.has("#idc-purpose-newsletter")).isTrue();
+            assertThat(browser.has("#idc-purpose-security-alerts")).isFalse(); // required: nothing to ask
+            assertThat(browser.find("#idc-granted-analytics").isSelected()).isFalse(); // opt-in: never pre-ticked
+            assertThat(browser.find("#idc-granted-newsletter").isSelected()).isTrue();  // opt-out: on unless no
+            assertThat(browser.text()).contains("Only with your consent.");
+            browser.click("#idc-granted-analytics");
+            browser.click("#idc-granted-product-updates");
+            browser.click("#idc-save");
+
+            Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
+            assertThat(Api.consent(tokens.idClaims(), "analytics")).isTrue();
+            assertThat(Api.consent(tokens.idClaims(), "product-updates")).isFalse();
+            assertThat(Api.consent(tokens.idClaims(), "newsletter")).isTrue();
+            JsonNode history = history(api.userId("rose"));
+            assertThat(history).isNotEmpty().allSatisfy(row -> {
+                assertThat(row.get("via").asText()).isEqualTo("registration");
+                assertThat(row.get("clientId").asText()).isEqualTo("demo-app");
+            });
+            assertThat(history).anySatisfy(row -> assertThat(row.get("purpose").asText()).isEqualTo("analytics"));
+        }
+    }
+
+    @Test
+    @DisplayName("given a material change, then only users who answered the old version are asked, and ask-at-login"
+            + " purposes are asked of users who never answered")
+    void reconsentOnNewVersion() throws Exception {
+        String oldAnswer = user("olive", Map.of("it-step-bump", true, "it-step-ask", false));
+        String neverSaw = user("nora", Map.of("analytics", true));
+        Api.Reply bumped = api.put(ADMIN + "/consent/purposes/it-step-bump", api.adminToken(),
+                Map.of("description", "Text two, with more sharing.", "change", "material"));
+        assertThat(bumped.json().get("version").asInt()).isEqualTo(2);
+        String newAnswer = user("nico", Map.of("it-step-bump", false, "it-step-ask", true));
+
+        try (Browser browser = login("olive")) {
+            browser.find("#idc-consent-form");
+            assertThat(browser.has("#idc-purpose-it-step-bump")).isTrue();
+            assertThat(browser.text()).contains("Text two, with more sharing.");
+            assertThat(browser.has("#idc-purpose-it-step-ask")).isFalse();   // answered
+            assertThat(browser.has("#idc-purpose-analytics")).isFalse();     // never answered, not ask-at-login
+            assertThat(browser.find("#idc-granted-it-step-bump").isSelected()).isTrue();
+            browser.click("#idc-save");
+            browser.awaitUrl(callback);
+        }
+        JsonNode row = history(oldAnswer).get(0);
+        assertThat(row.get("purpose").asText()).isEqualTo("it-step-bump");
+        assertThat(row.get("via").asText()).isEqualTo("login");
+        assertThat(row.get("version").asInt()).isEqualTo(2);
+
+        try (Browser browser = login("nora")) {
+            browser.find("#idc-consent-form");
+            assertThat(browser.has("#idc-purpose-it-step-ask")).isTrue();
+            assertThat(browser.has("#idc-purpose-it-step-bump")).isFalse();
+            browser.click("#idc-decline-all");
+            browser.awaitUrl(callback);
+        }
+        assertThat(history(neverSaw).get(0).get("state").asText()).isEqualTo("denied");
+
+        try (Browser browser = login("nico")) {
+            browser.awaitUrl(callback); // nothing to ask
+        }
+        assertThat(history(newAnswer)).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("given the browser sends Sec-GPC: 1, then partner-sharing is switched off with channel gpc, once,"
+            + " and the user is told")
+    void globalPrivacyControl() throws Exception {
+        String id = user("gwen", Map.of("partner-sharing", true, "it-step-ask", true));
+
+        try (Browser browser = new Browser(Map.of("Sec-GPC", "1"))) {
+            Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
+            signIn(browser, auth, "gwen");
+            assertThat(browser.find("#idc-gpc-notice").getText()).contains("Global Privacy Control")
+                    .contains("Sharing with partners");
+            snapshot(browser, "gpc");
+            browser.click("#idc-save");
+            Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
+            assertThat(Api.consent(tokens.idClaims(), "partner-sharing")).isFalse();
+        }
+        JsonNode row = history(id).get(0);
+        assertThat(row.get("purpose").asText()).isEqualTo("partner-sharing");
+        assertThat(row.get("via").asText()).isEqualTo("gpc");
+        assertThat(row.get("previous").asText()).isEqualTo("granted");
+
+        try (Browser browser = new Browser(Map.of("Sec-GPC", "1"))) {
+            Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
+            signIn(browser, auth, "gwen");
+            browser.awaitUrl(callback); // honored once: no second notice, no second row
+        }
+        assertThat(history(id)).filteredOn(r -> r.get("via").asText().equals("gpc")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("given an app starts the step with kc_action, then cancelling changes nothing and saving records")
+    void appInitiated() throws Exception {
+        String id = user("kai", Map.of("it-step-ask", true));
+        int before = history(id).size();
+        try (Browser browser = login("kai")) {
+            browser.awaitUrl(callback);
+
+            browser.open(api.authorization(Api.REALM, callback, "openid", "kc_action", "idc-consent-step").url());
+            browser.find("#idc-consent-form");
+            assertThat(browser.has("#idc-purpose-analytics")).isTrue(); // all optional purposes
+            browser.click("#idc-granted-analytics");
+            browser.click("#idc-cancel");
+            assertThat(browser.awaitUrl(callback)).contains("kc_action_status=cancelled");
+            assertThat(history(id)).hasSize(before);
+
+            browser.open(api.authorization(Api.REALM, callback, "openid", "kc_action", "idc-consent-step").url());
+            browser.click("#idc-granted-analytics");
+            browser.click("#idc-save");
+            assertThat(browser.awaitUrl(callback)).contains("kc_action_status=success");
+        }
+        JsonNode row = history(id).get(0);
+        assertThat(row.get("purpose").asText()).isEqualTo("analytics");
+        assertThat(row.get("via").asText()).isEqualTo("login");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    static void createPurpose(Map<String, Object> purpose) {
+        Api.Reply r = api.post(ADMIN + "/consent/purposes", api.adminToken(), purpose);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    /** A user whose choices an admin sets (reason recorded), so the test controls what the step must ask. */
+    static String user(String username, Map<String, Boolean> choices) {
+        String id = api.createUser(username);
+        List<Map<String, Object>> list = new ArrayList<>();
+        choices.forEach((k, v) -> list.add(Map.of("purpose", k, "granted", v)));
+        Api.Reply r = api.post(ADMIN + "/consent/users/" + id + "/choices", api.adminToken(),
+                Map.of("reason", "test setup", "choices", list));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return id;
+    }
+
+    static Browser login(String username) throws Exception {
+        Browser browser = new Browser();
+        signIn(browser, api.authorization(Api.REALM, callback, "openid"), username);
+        return browser;
+    }
+
+    static void signIn(Browser browser, Api.Authorization auth, String username) {
+        browser.open(auth.url());
+        browser.type("#username", username);
+        browser.type("#password", username);
+        browser.click("#kc-login");
+    }
+
+    /** Newest first. */
+    static JsonNode history(String userId) {
+        return api.get(ADMIN + "/consent/users/" + userId + "/history", api.adminToken()).json().get("history");
+    }
+
+    static void snapshot(Browser browser, String name) throws Exception {
+        browser.screenshot(Path.of(System.getProperty("it.log.dir", "target/it-logs"), "consent-step-" + name + ".png"));
+    }
+}

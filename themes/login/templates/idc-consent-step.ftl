@@ -1,0 +1,46 @@
+<#-- The consent step (required action idc-consent-step). Plain markup with the theme's classes, so it renders in
+     the default login theme and in every theme that inherits from it. -->
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=true; section>
+    <#if section = "header">
+        ${msg("idcConsentTitle")}
+    <#elseif section = "form">
+        <#if idcGpc??>
+            <div id="idc-gpc-notice" class="${properties.kcAlertClass!} pf-m-info" role="status">
+                <span class="${properties.kcAlertTitleClass!}">${msg("idcConsentGpcHonored", idcGpc)}</span>
+            </div>
+        </#if>
+        <form id="idc-consent-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+            <#if idcPurposes?has_content>
+                <p id="idc-consent-intro">${msg("idcConsentIntro")}</p>
+            </#if>
+            <#list idcPurposes as p>
+                <div class="${properties.kcFormGroupClass!} idc-purpose" id="idc-purpose-${p.key}">
+                    <input type="hidden" name="shown" value="${p.key}">
+                    <input type="hidden" name="version.${p.key}" value="${p.version}">
+                    <label class="idc-purpose-label" for="idc-granted-${p.key}">
+                        <input type="checkbox" id="idc-granted-${p.key}" name="granted.${p.key}" value="on"
+                               <#if p.granted>checked</#if>>
+                        <strong>${p.label}</strong>
+                    </label>
+                    <#if p.description?has_content><p class="idc-purpose-description">${p.description}</p></#if>
+                    <p class="idc-purpose-mechanism"><small>${msg("idcConsentMechanism." + p.mechanism)}<#if p.channels?has_content> · ${msg("idcConsentChannels", p.channels)}</#if></small></p>
+                </div>
+            </#list>
+            <div id="kc-form-buttons" class="${properties.kcFormGroupClass!}">
+                <#if idcPurposes?has_content>
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" type="submit"
+                            name="idc-action" value="accept-all" id="idc-accept-all">${msg("idcConsentAcceptAll")}</button>
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" type="submit"
+                            name="idc-action" value="decline-all" id="idc-decline-all">${msg("idcConsentDeclineAll")}</button>
+                </#if>
+                <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!}" type="submit"
+                        name="idc-action" value="save" id="idc-save">${msg(idcPurposes?has_content?then("idcConsentSave", "doContinue"))}</button>
+                <#if isAppInitiatedAction??>
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonDefaultClass!}" type="submit"
+                            name="cancel-aia" value="true" id="idc-cancel" formnovalidate>${msg("doCancel")}</button>
+                </#if>
+            </div>
+        </form>
+    </#if>
+</@layout.registrationLayout>
