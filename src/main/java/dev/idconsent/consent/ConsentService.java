@@ -23,12 +23,19 @@ public final class ConsentService {
     private final ChoiceStore store;
     private final PurposeTexts texts;
     private final Clock clock;
+    private final ConsentEvents events;
 
     public ConsentService(PurposeCatalog catalog, ChoiceStore store, PurposeTexts texts, Clock clock) {
+        this(catalog, store, texts, clock, ConsentEvents.NONE);
+    }
+
+    public ConsentService(PurposeCatalog catalog, ChoiceStore store, PurposeTexts texts, Clock clock,
+                          ConsentEvents events) {
         this.catalog = catalog;
         this.store = store;
         this.texts = texts;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Also repairs the token summary if it no longer matches the tables (which are the record). */
@@ -175,6 +182,7 @@ public final class ConsentService {
             Map<String, ChoiceState> answers = Summary.decode(summary);
             targets.stream().map(Target::purpose).filter(Purpose::gating).distinct()
                     .forEach(p -> subject.permit(p, Effective.granted(p, answers)));
+            events.recorded(subject.id(), List.copyOf(recorded), context);
         }
         return view(subject.id(), after, recorded);
     }

@@ -12,6 +12,7 @@ import dev.idconsent.consent.Mechanism;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.catalog.ConsentRoles;
+import dev.idconsent.consent.mail.ConfirmationMails;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.ConsentJson;
@@ -196,6 +197,38 @@ public final class AdminConsentResource {
             });
             return ConsentJson.ok(scopesOf(purpose)).build();
         });
+    }
+
+    /** {@code {"confirmationEmails": bool}}: the realm's consent settings. */
+    @GET
+    @Path("settings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response settings() {
+        auth.realm().requireViewRealm();
+        return ConsentJson.ok(settingsJson()).build();
+    }
+
+    @PUT
+    @Path("settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response updateSettings(String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the settings", Set.of("confirmationEmails"));
+            Boolean confirmations = ConsentJson.bool(json, "confirmationEmails");
+            if (confirmations != null) {
+                realm.setAttribute(ConfirmationMails.SETTING, confirmations.toString());
+            }
+            return ConsentJson.ok(settingsJson()).build();
+        });
+    }
+
+    private ObjectNode settingsJson() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("confirmationEmails", ConfirmationMails.enabled(realm));
+        return out;
     }
 
     /** Where the consent roles differ from the consent records (also logged as warnings). */

@@ -122,6 +122,31 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setParameter("userId", subjectId).setParameter("via", via.value()).getResultList());
     }
 
+    /**
+     * One page of the users a sender may reach now for a purpose and channel, ordered by id, after
+     * {@code cursor}: opt-in needs a granted answer, opt-out and required need no denial. Enabled people only (no
+     * service accounts); for the email channel only users with an email address.
+     */
+    public List<String> audience(dev.idconsent.consent.Purpose purpose, String channel, String cursor, int max) {
+        String column = toColumn(channel);
+        String email = "email".equals(channel) ? " and u.email is not null" : "";
+        String people = "u.realmId = :realmId and u.enabled = true and u.serviceAccountClientLink is null"
+                + " and u.id > :cursor" + email;
+        jakarta.persistence.TypedQuery<String> query;
+        if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
+            query = em.createQuery("select u.id from UserEntity u, IdcChoice c where c.userId = u.id and " + people
+                    + " and c.purposeKey = :purposeKey and c.channel = :channel and c.state = 'granted'"
+                    + " order by u.id", String.class);
+        } else {
+            query = em.createQuery("select u.id from UserEntity u where " + people + " and not exists (select c.id"
+                    + " from IdcChoice c where c.userId = u.id and c.purposeKey = :purposeKey and c.channel = :channel"
+                    + " and c.state = 'denied') order by u.id", String.class);
+        }
+        return query.setParameter("realmId", realmId).setParameter("cursor", cursor == null ? "" : cursor)
+                .setParameter("purposeKey", purpose.key()).setParameter("channel", column).setMaxResults(max)
+                .getResultList();
+    }
+
     /** The users whose answer grants the purpose on the whole or on any channel. */
     public java.util.Set<String> grantedSubjects(String purposeKey) {
         return new java.util.HashSet<>(em.createNamedQuery("idcSubjectsGranting", String.class)

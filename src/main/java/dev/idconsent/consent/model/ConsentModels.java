@@ -8,6 +8,7 @@ import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.jpa.JpaChoiceStore;
 import dev.idconsent.consent.jpa.JpaPurposeTexts;
+import dev.idconsent.consent.mail.ConfirmationMails;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class ConsentModels {
     public static ConsentService consent(KeycloakSession session, RealmModel realm) {
         EntityManager em = em(session);
         return new ConsentService(new PurposeComponents(realm), new JpaChoiceStore(em, realm.getId()),
-                new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC());
+                new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC(), new ConfirmationMails(session, realm));
     }
 
     /** The user as the consent service sees them: summary attribute and consent roles. */

@@ -7,6 +7,8 @@ import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
+import dev.idconsent.consent.mail.SenderResource;
+import dev.idconsent.consent.mail.UnsubscribeResource;
 import dev.idconsent.consent.model.ConsentModels;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
@@ -34,9 +36,23 @@ public final class UserConsentResource {
     private static final String[] METHODS = {"GET", "POST", "OPTIONS"};
 
     private final KeycloakSession session;
+    private final java.time.Duration linkLifetime;
 
-    UserConsentResource(KeycloakSession session) {
+    UserConsentResource(KeycloakSession session, java.time.Duration linkLifetime) {
         this.session = session;
+        this.linkLifetime = linkLifetime;
+    }
+
+    /** One-click unsubscribe links (no token, no cookie: the link is the credential). */
+    @Path("unsubscribe")
+    public UnsubscribeResource unsubscribe() {
+        return new UnsubscribeResource(session, session.getContext().getRealm(), linkLifetime);
+    }
+
+    /** For the apps that send mail (realm role idc-sender). */
+    @Path("senders")
+    public SenderResource senders() {
+        return new SenderResource(session, session.getContext().getRealm(), linkLifetime);
     }
 
     /** CORS preflight for every path; the real request is then checked against the token's web origins. */

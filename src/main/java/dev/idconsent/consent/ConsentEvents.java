@@ -1,0 +1,10 @@
+package dev.idconsent.consent;
+
+import java.util.List;
+
+/** Told about every change the consent service records, inside the same transaction. */
+public interface ConsentEvents {
+    ConsentEvents NONE = (subjectId, rows, context) -> { };
+
+    void recorded(String subjectId, List<HistoryEntry> rows, ChangeContext context);
+}

@@ -1,0 +1,87 @@
+package dev.idconsent.consent.mail;
+
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ConsentEvents;
+import dev.idconsent.consent.HistoryEntry;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * After a change made from an email link or by an administrator, the person gets a confirmation email (realm
+ * SMTP settings, Keycloak's email sender, localized templates {@code idc-choices-changed.ftl}) — sent only once
+ * the change has committed. Switched on per realm (realm attribute {@value #SETTING}).
+ */
+public final class ConfirmationMails implements ConsentEvents {
+    public static final String SETTING = "idc.confirmationEmails";
+    static final String TEMPLATE = "idc-choices-changed.ftl";
+    private static final Logger LOG = Logger.getLogger(ConfirmationMails.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public ConfirmationMails(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    public static boolean enabled(RealmModel realm) {
+        return Boolean.parseBoolean(realm.getAttribute(SETTING));
+    }
+
+    @Override
+    public void recorded(String subjectId, List<HistoryEntry> rows, ChangeContext context) {
+        if (!enabled(realm) || (context.via() != Via.EMAIL && context.via() != Via.ADMIN)) {
+            return;
+        }
+        UserModel user = session.users().getUserById(realm, subjectId);
+        if (user == null || user.getEmail() == null) {
+            LOG.warnf("No confirmation email for user %s in realm %s: no email address", subjectId, realm.getName());
+            return;
+        }
+        Map<String, Purpose> catalog = new LinkedHashMap<>();
+        new PurposeComponents(realm).all().forEach(p -> catalog.put(p.key(), p));
+        List<Map<String, Object>> changes = new ArrayList<>();
+        for (HistoryEntry row : rows) {
+            Map<String, Object> change = new LinkedHashMap<>();
+            Purpose purpose = catalog.get(row.purpose());
+            change.put("label", purpose == null ? row.purpose() : purpose.label());
+            change.put("channel", row.channel() == null ? "" : row.channel());
+            change.put("on", row.state().granted());
+            changes.add(change);
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("idcChanges", changes);
+        attributes.put("idcByAdmin", context.via() == Via.ADMIN);
+        attributes.put("idcAccountUrl", session.getContext().getUri().getBaseUriBuilder().path("realms")
+                .path(realm.getName()).path("account").build() + "/");
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                try {
+                    session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+                            .send("idcChoicesChangedSubject", TEMPLATE, attributes);
+                } catch (EmailException e) {
+                    // the change stands (it is committed); the missing confirmation must not go unnoticed
+                    LOG.warnf(e, "Confirmation email to user %s in realm %s failed", user.getId(), realm.getName());
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing was changed, nothing to confirm
+            }
+        });
+    }
+}

@@ -1,0 +1,163 @@
+package dev.idconsent.consent.mail;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.jpa.JpaChoiceStore;
+import dev.idconsent.consent.rest.ConsentJson;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+/**
+ * {@code /realms/{realm}/consent/senders/…}: for the apps that send mail, with a bearer token of an account
+ * holding the realm role {@value #ROLE} (typically a client's service account) — not realm admin. Mints
+ * unsubscribe links with ready mail headers and lists who may be reached now.
+ */
+public final class SenderResource {
+    public static final String ROLE = "idc-sender";
+    static final int MAX_PAGE = 1000;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final Duration lifetime;
+
+    public SenderResource(KeycloakSession session, RealmModel realm, Duration lifetime) {
+        this.session = session;
+        this.realm = realm;
+        this.lifetime = lifetime;
+    }
+
+    /**
+     * {@code {"user": "<id>", "purpose": "newsletter", "channel": "email", "expiresInSeconds": 86400}} → the link
+     * and its mail headers. {@code channel} may be left out for a purpose with one channel; the lifetime defaults
+     * to (and cannot exceed) the configured link lifetime.
+     */
+    @POST
+    @Path("links")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response link(String body) {
+        return asSender(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the request", Set.of("user", "purpose", "channel", "expiresInSeconds"));
+            UserModel user = session.users().getUserById(realm, ConsentJson.string(json, "user", true));
+            if (user == null) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "there is no such user in this realm");
+            }
+            Purpose purpose = purpose(ConsentJson.string(json, "purpose", true));
+            String channel = channel(purpose, ConsentJson.string(json, "channel", false));
+            Duration validFor = lifetime;
+            if (json.has("expiresInSeconds")) {
+                if (!json.get("expiresInSeconds").canConvertToLong() || json.get("expiresInSeconds").asLong() < 1) {
+                    throw new ConsentException(ErrorCode.INVALID_VALUE, "\"expiresInSeconds\" must be a whole"
+                            + " number of seconds, at least 1");
+                }
+                validFor = Duration.ofSeconds(json.get("expiresInSeconds").asLong());
+            }
+            UnsubscribeLinks.Link link = new UnsubscribeLinks(session, realm, lifetime).mint(user.getId(),
+                    purpose.key(), channel, validFor);
+            return ConsentJson.ok(linkJson(link)).build();
+        });
+    }
+
+    /**
+     * Who may receive {@code purpose} on {@code channel} now: {@code {"users": [{id, email, locale, unsubscribe}],
+     * "next": "<cursor>"|null}}. Pass {@code next} as {@code cursor} for the following page; every eligible user
+     * appears exactly once.
+     */
+    @GET
+    @Path("audience")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response audience(@QueryParam("purpose") String key, @QueryParam("channel") String channelParam,
+                             @QueryParam("cursor") String cursor, @QueryParam("max") Integer max) {
+        return asSender(() -> {
+            if (key == null || key.isBlank()) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"purpose\" is required");
+            }
+            Purpose purpose = purpose(key);
+            String channel = channel(purpose, channelParam);
+            int size = ConsentJson.max(max);
+            List<String> ids = new JpaChoiceStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(),
+                    realm.getId()).audience(purpose, channel, cursor, size);
+            UnsubscribeLinks links = new UnsubscribeLinks(session, realm, lifetime);
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            var users = out.putArray("users");
+            for (String id : ids) {
+                UserModel user = session.users().getUserById(realm, id);
+                ObjectNode item = users.addObject();
+                item.put("id", id);
+                item.put("email", user.getEmail());
+                item.put("locale", user.getFirstAttribute(UserModel.LOCALE));
+                item.put("unsubscribe", links.mint(id, purpose.key(), channel).url());
+            }
+            out.put("next", ids.size() < size ? null : ids.get(ids.size() - 1));
+            return ConsentJson.ok(out).build();
+        });
+    }
+
+    private Purpose purpose(String key) {
+        return new PurposeComponents(realm).find(key).filter(p -> !p.retired())
+                .orElseThrow(() -> new ConsentException(ErrorCode.UNKNOWN_PURPOSE,
+                        "there is no purpose '" + key + "' in this realm"));
+    }
+
+    /** The channel asked for; a purpose with exactly one channel needs none named. */
+    private static String channel(Purpose purpose, String channel) {
+        if (channel == null && purpose.channels().size() == 1) {
+            return purpose.channels().get(0);
+        }
+        if (channel == null && purpose.channels().isEmpty()) {
+            return null;
+        }
+        if (channel == null || !purpose.channels().contains(channel)) {
+            throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has the channels "
+                    + purpose.channels() + "; name one as \"channel\"");
+        }
+        return channel;
+    }
+
+    private static ObjectNode linkJson(UnsubscribeLinks.Link link) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("url", link.url());
+        out.put("expiresAt", link.expiresAt().toString());
+        ObjectNode headers = out.putObject("headers");
+        headers.put("List-Unsubscribe", link.listUnsubscribe());
+        headers.put("List-Unsubscribe-Post", UnsubscribeLinks.Link.listUnsubscribePost());
+        return out;
+    }
+
+    private Response asSender(java.util.function.Supplier<Response> action) {
+        AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        if (auth == null || auth.user() == null) {
+            return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
+        }
+        RoleModel role = realm.getRole(ROLE);
+        if (role == null || !auth.user().hasRole(role)) {
+            return ConsentJson.error(ErrorCode.FORBIDDEN, "the sender API needs the realm role " + ROLE);
+        }
+        try {
+            return action.get();
+        } catch (ConsentException e) {
+            return ConsentJson.error(session, e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.idconsent.consent.mail;
+
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import org.keycloak.common.util.Time;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.Urls;
+import jakarta.ws.rs.core.UriBuilder;
+
+/** Mints and verifies one-click unsubscribe links (RFC 8058) for a user, purpose and channel. */
+public final class UnsubscribeLinks {
+    /** Long enough for old mail: CAN-SPAM asks for 30 days. */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
+
+    /** A minted link and the mail headers that carry it. */
+    public record Link(String url, Instant expiresAt) {
+        public String listUnsubscribe() {
+            return "<" + url + ">";
+        }
+
+        public static String listUnsubscribePost() {
+            return "List-Unsubscribe=One-Click";
+        }
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final Duration lifetime;
+
+    public UnsubscribeLinks(KeycloakSession session, RealmModel realm, Duration lifetime) {
+        this.session = session;
+        this.realm = realm;
+        this.lifetime = lifetime;
+    }
+
+    public Link mint(String userId, String purpose, String channel) {
+        return mint(userId, purpose, channel, lifetime);
+    }
+
+    /** @param validFor at most the configured lifetime (e.g. shorter for a one-off transactional mail) */
+    public Link mint(String userId, String purpose, String channel, Duration validFor) {
+        long exp = Time.currentTime() + Math.min(validFor.toSeconds(), lifetime.toSeconds());
+        String token = session.tokens().encode(new UnsubscribeToken(issuer(), userId, purpose, channel, exp));
+        URI url = UriBuilder.fromUri(session.getContext().getUri().getBaseUri())
+                .path("realms").path(realm.getName()).path("consent").path("unsubscribe")
+                .queryParam("token", token).build();
+        return new Link(url.toString(), Instant.ofEpochSecond(exp));
+    }
+
+    /**
+     * @throws ConsentException {@code invalid_link} with the reason: malformed, another realm, another kind of
+     *                          token, a bad signature, or expired
+     */
+    public UnsubscribeToken verify(String token) {
+        if (token == null || token.isBlank()) {
+            throw invalid("the link has no token");
+        }
+        UnsubscribeToken claims;
+        try {
+            claims = new JWSInput(token).readJsonContent(UnsubscribeToken.class);
+        } catch (JWSInputException | RuntimeException e) {
+            throw invalid("the link is damaged (its token cannot be read)");
+        }
+        if (!UnsubscribeToken.TYPE.equals(claims.getType())) {
+            throw invalid("this is not an unsubscribe link");
+        }
+        if (!issuer().equals(claims.getIssuer())) {
+            throw invalid("the link belongs to another realm");
+        }
+        UnsubscribeToken verified = session.tokens().decode(token, UnsubscribeToken.class);
+        if (verified == null) {
+            throw invalid("the link has been altered (its signature does not match)");
+        }
+        if (verified.isExpired()) {
+            throw invalid("the link has expired");
+        }
+        if (verified.getSubject() == null || verified.getPurpose() == null) {
+            throw invalid("the link does not name a person and a purpose");
+        }
+        return verified;
+    }
+
+    private String issuer() {
+        return Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+    }
+
+    private static ConsentException invalid(String message) {
+        return new ConsentException(ErrorCode.INVALID_LINK, message);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.idconsent.consent.mail;
+
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ChangeRequest;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ConsentView;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.model.ConsentModels;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * {@code /realms/{realm}/consent/unsubscribe?token=…}. {@code POST} with {@code List-Unsubscribe=One-Click} (RFC
+ * 8058; no cookie, no session) switches the purpose off at once and is idempotent; {@code GET} never changes
+ * anything (mail scanners prefetch links): it shows a page whose button makes that POST, then offers undo.
+ */
+public final class UnsubscribeResource {
+    static final String TEMPLATE = "idc-unsubscribe.ftl";
+    private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final Duration lifetime;
+
+    public UnsubscribeResource(KeycloakSession session, RealmModel realm, Duration lifetime) {
+        this.session = session;
+        this.realm = realm;
+        this.lifetime = lifetime;
+    }
+
+    @GET
+    @Path("")
+    public Response confirm(@QueryParam("token") String token) {
+        try {
+            Target target = target(token);
+            return page("confirm", target, false, Response.Status.OK);
+        } catch (ConsentException e) {
+            return error(e);
+        }
+    }
+
+    @POST
+    @Path("")
+    public Response unsubscribe(@QueryParam("token") String token, String body,
+                                @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML);
+        try {
+            Target target = target(token);
+            String form = body == null ? "" : URLDecoder.decode(body, StandardCharsets.UTF_8);
+            boolean undo = form.contains("idc-action=undo");
+            if (!undo && !form.contains(ONE_CLICK)) {
+                throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_REQUEST,
+                        "a one-click unsubscribe is a POST with the body " + ONE_CLICK);
+            }
+            UserModel user = target.user;
+            ConsentView after = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
+                    List.of(new ChangeRequest(target.purpose.key(), target.channel, undo, null)),
+                    new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL, null,
+                            null, null));
+            if (browser) {
+                // undo only what this click changed: a purpose that was already off stays off
+                return page(undo ? "undone" : "done", target, !undo && !after.changes().isEmpty(),
+                        Response.Status.OK);
+            }
+            return Response.ok((undo ? "Subscribed again to " : "Unsubscribed from ") + target.purpose.label()
+                    + (target.channel == null ? "" : " (" + target.channel + ")") + ". Effective now.\n",
+                    MediaType.TEXT_PLAIN_TYPE).build();
+        } catch (ConsentException e) {
+            session.getTransactionManager().setRollbackOnly();
+            if (browser) {
+                return error(e);
+            }
+            return Response.status(e.code().status()).type(MediaType.TEXT_PLAIN_TYPE)
+                    .entity(e.code().code() + ": " + e.getMessage() + "\n").build();
+        }
+    }
+
+    private record Target(UserModel user, Purpose purpose, String channel) {
+    }
+
+    private Target target(String token) {
+        UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime).verify(token);
+        UserModel user = session.users().getUserById(realm, claims.getSubject());
+        if (user == null) {
+            throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
+                    "the account this link was made for no longer exists");
+        }
+        Purpose purpose = new PurposeComponents(realm).find(claims.getPurpose()).filter(p -> !p.retired())
+                .orElseThrow(() -> new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
+                        "what this link unsubscribes from no longer exists"));
+        return new Target(user, purpose, claims.getChannel());
+    }
+
+    private Response page(String state, Target target, boolean canUndo, Response.Status status) {
+        ConsentView view = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm,
+                target.user));
+        boolean on = view.purposes().stream().filter(p -> p.purpose().key().equals(target.purpose.key()))
+                .flatMap(p -> p.channels().stream())
+                .filter(c -> target.channel == null || target.channel.equals(c.channel()))
+                .anyMatch(ConsentView.ChannelState::granted);
+        return form().setStatus(status)
+                .setAttribute("idcState", state)
+                .setAttribute("idcPurpose", target.purpose.label())
+                .setAttribute("idcChannel", target.channel == null ? "" : target.channel)
+                .setAttribute("idcSubscribed", on)
+                .setAttribute("idcCanUndo", canUndo)
+                .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUriBuilder().build().toString())
+                .setAttribute("idcAccountUrl", accountUrl())
+                .createForm(TEMPLATE);
+    }
+
+    private Response error(ConsentException e) {
+        return form().setStatus(Response.Status.BAD_REQUEST).setAttribute("idcState", "error")
+                .setAttribute("idcError", e.getMessage()).setAttribute("idcAccountUrl", accountUrl())
+                .createForm(TEMPLATE);
+    }
+
+    private LoginFormsProvider form() {
+        return session.getProvider(LoginFormsProvider.class);
+    }
+
+    private String accountUrl() {
+        return session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
+                .path("account").build() + "/";
+    }
+}

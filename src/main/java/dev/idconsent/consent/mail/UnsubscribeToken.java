@@ -1,0 +1,45 @@
+package dev.idconsent.consent.mail;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.keycloak.TokenCategory;
+import org.keycloak.representations.JsonWebToken;
+
+/**
+ * The signed part of an unsubscribe link: whose choice (subject), which purpose and channel. Signed with the
+ * realm's HMAC key like Keycloak's internal tokens; its own type keeps every other internal token out.
+ */
+public class UnsubscribeToken extends JsonWebToken {
+    public static final String TYPE = "idc-unsubscribe";
+
+    @JsonProperty("pur")
+    private String purpose;
+
+    @JsonProperty("chn")
+    private String channel;
+
+    public UnsubscribeToken() {
+    }
+
+    UnsubscribeToken(String issuer, String userId, String purpose, String channel, long expiresAt) {
+        issuer(issuer);
+        subject(userId);
+        type(TYPE);
+        issuedNow();
+        exp(expiresAt);
+        this.purpose = purpose;
+        this.channel = channel;
+    }
+
+    public String getPurpose() {
+        return purpose;
+    }
+
+    public String getChannel() {
+        return channel;
+    }
+
+    @Override
+    public TokenCategory getCategory() {
+        return TokenCategory.INTERNAL;
+    }
+}

@@ -1,0 +1,267 @@
+package dev.idconsent.consent.it;
+
+import static dev.idconsent.consent.it.Api.choice;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.internet.MimeMessage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Email channel: one-click unsubscribe links and the sender API")
+class UnsubscribeIT {
+    static final String SENDERS = "/realms/demo/consent/senders";
+    static final String ONE_CLICK = "List-Unsubscribe=One-Click";
+    static Api api;
+    static String mailer;
+
+    @BeforeAll
+    static void setUp() {
+        api = new Api(KeycloakExtension.server());
+        mailer = api.serviceToken("mailer", "mailer-secret");
+    }
+
+    @Test
+    @DisplayName("given a one-click POST without cookies, then the purpose is off at once, the next token shows it,"
+            + " history says email, and a second POST records nothing")
+    void oneClick() {
+        String id = api.createUser("ursula");
+        Api.Tokens tokens = api.login("ursula");
+        JsonNode link = mint(id, "newsletter");
+        assertThat(link.at("/headers/List-Unsubscribe").asText()).isEqualTo("<" + link.get("url").asText() + ">");
+        assertThat(link.at("/headers/List-Unsubscribe-Post").asText()).isEqualTo(ONE_CLICK);
+
+        Api.Reply reply = oneClick(link.get("url").asText());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.body()).contains("Unsubscribed from Newsletter");
+        assertThat(Api.consent(api.refresh(tokens).accessClaims(), "newsletter")).isFalse();
+        JsonNode history = history(id);
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).get("via").asText()).isEqualTo("email");
+        assertThat(history.get(0).get("channel").asText()).isEqualTo("email");
+        assertThat(history.get(0).get("actor").get("id").asText()).isEqualTo(id);
+
+        assertThat(oneClick(link.get("url").asText()).status()).isEqualTo(200);
+        assertThat(history(id)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("given the link is opened in a browser, then the page changes nothing; its button does; undo"
+            + " restores it")
+    void pageConfirmAndUndo() throws Exception {
+        String id = api.createUser("vera");
+        String url = mint(id, "product-updates").get("url").asText();
+        try (Browser browser = new Browser()) {
+            browser.open(url);
+            assertThat(browser.find("#idc-unsubscribe-question").getText()).contains("Product updates");
+            assertThat(history(id)).isEmpty();
+            assertThat(state(id, "product-updates")).isTrue();
+
+            browser.click("#idc-unsubscribe-confirm");
+            assertThat(browser.find("#idc-unsubscribe-done").getText()).contains("switched off")
+                    .contains("effective now");
+            assertThat(state(id, "product-updates")).isFalse();
+            assertThat(browser.find("#idc-unsubscribe-account").getAttribute("href"))
+                    .endsWith("/realms/demo/account/");
+
+            browser.click("#idc-unsubscribe-undo");
+            assertThat(browser.find("#idc-unsubscribe-undone").getText()).contains("switched on again");
+        }
+        assertThat(state(id, "product-updates")).isTrue();
+        assertThat(history(id)).extracting(r -> r.get("via").asText() + " " + r.get("state").asText())
+                .containsExactly("email granted", "email denied");
+    }
+
+    @Test
+    @DisplayName("given a tampered, expired, wrong-realm or wrong-type token, then nothing changes and the page says"
+            + " why")
+    void badLinks() throws Exception {
+        String id = api.createUser("wanda");
+        String url = mint(id, "newsletter").get("url").asText();
+        String tampered = url.substring(0, url.length() - 3) + (url.endsWith("AAA") ? "BBB" : "AAA");
+        assertRefused(tampered, "altered");
+
+        Api.Reply brief = api.post(SENDERS + "/links", mailer, Map.of("user", id, "purpose", "newsletter",
+                "expiresInSeconds", 1));
+        Thread.sleep(2100);
+        assertRefused(brief.json().get("url").asText(), "expired");
+
+        String refreshToken = api.login("wanda").refresh(); // signed with the same realm key
+        assertRefused(base(url) + "?token=" + refreshToken, "not an unsubscribe link");
+
+        ObjectNode other = LifecycleIT.demoRealm();
+        LifecycleIT.withoutIds(other);
+        other.put("realm", "elsewhere");
+        assertThat(api.post("/admin/realms", api.adminToken(), other).status()).isEqualTo(201);
+        String elsewhereMailer = api.send("POST", "/realms/elsewhere/protocol/openid-connect/token", null,
+                "grant_type=client_credentials&client_id=mailer&client_secret=mailer-secret",
+                "Content-Type", "application/x-www-form-urlencoded").json().get("access_token").asText();
+        String aliceElsewhere = api.get("/admin/realms/elsewhere/users?exact=true&username=alice", api.adminToken())
+                .json().get(0).get("id").asText();
+        String foreign = api.post("/realms/elsewhere/consent/senders/links", elsewhereMailer,
+                Map.of("user", aliceElsewhere, "purpose", "newsletter")).json().get("url").asText();
+        assertRefused(url.substring(0, url.indexOf("?")) + foreign.substring(foreign.indexOf("?")), "another realm");
+
+        assertThat(history(id)).isEmpty();
+        assertThat(state(id, "newsletter")).isTrue();
+    }
+
+    @Test
+    @DisplayName("given the sender role, then it mints links and reads audiences and nothing else; others get 403")
+    void senderRole() {
+        String bob = api.login("bob").access();
+        String bobId = api.userId("bob");
+        assertThat(api.post(SENDERS + "/links", bob, Map.of("user", bobId, "purpose", "newsletter")).status())
+                .isEqualTo(403);
+        assertThat(api.get(SENDERS + "/audience?purpose=newsletter", bob).status()).isEqualTo(403);
+        assertThat(api.get(SENDERS + "/audience?purpose=newsletter", null).status()).isEqualTo(401);
+        assertThat(api.get("/admin/realms/demo/consent/purposes", mailer).status()).isEqualTo(403);
+        assertThat(api.get("/admin/realms/demo/consent/users/" + bobId, mailer).status()).isEqualTo(403);
+        assertThat(api.get("/admin/realms/demo/users", mailer).status()).isEqualTo(403);
+    }
+
+    @Test
+    @DisplayName("given an audience is read page by page, then every eligible user appears exactly once and opted-out"
+            + " users never")
+    void audience() {
+        String out = api.createUser("xena");
+        api.choose(api.login("xena").access(), List.of(choice("newsletter", false)));
+        String in = api.createUser("yara");
+        api.choose(api.login("yara").access(), List.of(choice("analytics", true)));
+
+        List<String> pages = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        int calls = 0;
+        do {
+            Api.Reply page = api.get(SENDERS + "/audience?purpose=newsletter&max=3"
+                    + (cursor == null ? "" : "&cursor=" + cursor), mailer);
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            for (JsonNode user : page.json().get("users")) {
+                pages.add(user.get("id").asText());
+                assertThat(seen.add(user.get("id").asText())).as("listed twice").isTrue();
+                assertThat(user.get("email").asText()).contains("@");
+                assertThat(user.get("unsubscribe").asText()).contains("/consent/unsubscribe?token=");
+            }
+            cursor = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+        } while (cursor != null && ++calls < 100);
+
+        Set<String> expected = new HashSet<>();
+        for (JsonNode user : api.get("/admin/realms/demo/users?max=10000&briefRepresentation=true", api.adminToken())
+                .json()) {
+            String id = user.get("id").asText();
+            if (user.path("enabled").asBoolean() && user.hasNonNull("email") && state(id, "newsletter")) {
+                expected.add(id);
+            }
+        }
+        assertThat(pages).containsExactlyInAnyOrderElementsOf(expected).doesNotContain(out).contains(in);
+
+        List<String> analytics = new ArrayList<>();
+        api.get(SENDERS + "/audience?purpose=analytics&max=1000", mailer).json().get("users")
+                .forEach(u -> analytics.add(u.get("id").asText()));
+        assertThat(analytics).contains(in).doesNotContain(out);
+    }
+
+    @Test
+    @DisplayName("given confirmation emails are on, then changes from a link or an admin are confirmed by mail in the"
+            + " user's locale, and changes the user makes in an app are not")
+    void confirmationEmails() throws Exception {
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        String admin = api.adminToken();
+        try {
+            assertThat(api.put("/admin/realms/demo", admin, Map.of("smtpServer", Map.of("host", "127.0.0.1",
+                    "port", String.valueOf(smtp.getSmtp().getPort()), "from", "consent@example.com"))).status())
+                    .isEqualTo(204);
+            Api.Reply settings = api.put("/admin/realms/demo/consent/settings", admin,
+                    Map.of("confirmationEmails", true));
+            assertThat(settings.json().get("confirmationEmails").asBoolean()).isTrue();
+            String zoe = api.createUser("zoe");
+            ObjectNode rep = (ObjectNode) api.get("/admin/realms/demo/users/" + zoe, admin).json();
+            rep.putObject("attributes").putArray("locale").add("de");
+            assertThat(api.put("/admin/realms/demo/users/" + zoe, admin, rep).status()).isEqualTo(204);
+            String zack = api.createUser("zack");
+
+            assertThat(oneClick(mint(zoe, "newsletter").get("url").asText()).status()).isEqualTo(200);
+            assertThat(smtp.waitForIncomingEmail(15000, 1)).isTrue();
+            MimeMessage german = smtp.getReceivedMessages()[0];
+            assertThat(german.getAllRecipients()[0].toString()).isEqualTo("zoe@example.com");
+            assertThat(german.getSubject()).isEqualTo("Ihre Einstellungen wurden geändert");
+            assertThat(plainText(german)).contains("über einen Link").contains("Newsletter");
+
+            api.post("/admin/realms/demo/consent/users/" + zack + "/choices", admin, Map.of("reason", "by phone",
+                    "choices", List.of(choice("analytics", true))));
+            api.choose(api.login("zack").access(), List.of(choice("sms-reminders", true))); // no mail for this
+            assertThat(smtp.waitForIncomingEmail(15000, 2)).isTrue();
+            Thread.sleep(1500);
+            assertThat(smtp.getReceivedMessages()).hasSize(2);
+            MimeMessage english = smtp.getReceivedMessages()[1];
+            assertThat(english.getSubject()).isEqualTo("Your choices have changed");
+            assertThat(plainText(english)).contains("An administrator changed your choices")
+                    .contains("Usage analytics");
+        } finally {
+            api.put("/admin/realms/demo/consent/settings", api.adminToken(), Map.of("confirmationEmails", false));
+            smtp.stop();
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** The text/plain part of a mail, decoded as a mail client shows it. */
+    static String plainText(MimeMessage message) throws Exception {
+        if (message.getContent() instanceof jakarta.mail.Multipart parts) {
+            for (int i = 0; i < parts.getCount(); i++) {
+                if (parts.getBodyPart(i).isMimeType("text/plain")) {
+                    return parts.getBodyPart(i).getContent().toString();
+                }
+            }
+        }
+        return message.getContent().toString();
+    }
+
+    static JsonNode mint(String userId, String purpose) {
+        Api.Reply r = api.post(SENDERS + "/links", mailer, Map.of("user", userId, "purpose", purpose));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** What a mail provider does: a POST with the one-click body and nothing else (no cookie, no token). */
+    static Api.Reply oneClick(String url) {
+        return api.send("POST", url, null, ONE_CLICK, "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    static void assertRefused(String url, String reason) {
+        Api.Reply page = api.get(url, null, "Accept", "text/html");
+        assertThat(page.status()).isEqualTo(400);
+        assertThat(page.body()).contains(reason).contains("/realms/demo/account/");
+        Api.Reply post = oneClick(url);
+        assertThat(post.status()).isEqualTo(400);
+        assertThat(post.body()).contains("invalid_link").contains(reason);
+    }
+
+    static String base(String url) {
+        return url.substring(0, url.indexOf('?'));
+    }
+
+    static JsonNode history(String userId) {
+        return api.get("/admin/realms/demo/consent/users/" + userId + "/history", api.adminToken()).json()
+                .get("history");
+    }
+
+    static boolean state(String userId, String purpose) {
+        return Api.purpose(api.get("/admin/realms/demo/consent/users/" + userId, api.adminToken()).json(), purpose)
+                .get("granted").asBoolean();
+    }
+}

@@ -1,0 +1,33 @@
+<#-- One-click unsubscribe pages: confirm (GET, changes nothing), done (with undo), undone, error. -->
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=false; section>
+    <#if section = "header">
+        ${msg("idcUnsubscribeTitle")}
+    <#elseif section = "form">
+        <div id="idc-unsubscribe" data-state="${idcState}">
+            <#if idcState = "error">
+                <p id="idc-unsubscribe-error">${msg("idcUnsubscribeInvalid", idcError)}</p>
+            <#elseif idcState = "confirm">
+                <p id="idc-unsubscribe-question">${msg("idcUnsubscribeQuestion", idcPurpose, idcChannel)}</p>
+                <#if !idcSubscribed><p>${msg("idcUnsubscribeAlreadyOff")}</p></#if>
+                <form method="post" action="${idcPostUrl}">
+                    <input type="hidden" name="List-Unsubscribe" value="One-Click">
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!}" type="submit"
+                            id="idc-unsubscribe-confirm">${msg("idcUnsubscribeConfirm")}</button>
+                </form>
+            <#elseif idcState = "done">
+                <p id="idc-unsubscribe-done">${msg("idcUnsubscribeDone", idcPurpose, idcChannel)}</p>
+                <#if idcCanUndo>
+                    <form method="post" action="${idcPostUrl}">
+                        <input type="hidden" name="idc-action" value="undo">
+                        <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" type="submit"
+                                id="idc-unsubscribe-undo">${msg("idcUnsubscribeUndo")}</button>
+                    </form>
+                </#if>
+            <#elseif idcState = "undone">
+                <p id="idc-unsubscribe-undone">${msg("idcUnsubscribeUndone", idcPurpose, idcChannel)}</p>
+            </#if>
+            <p><a id="idc-unsubscribe-account" href="${idcAccountUrl}">${msg("idcUnsubscribeManage")}</a></p>
+        </div>
+    </#if>
+</@layout.registrationLayout>
