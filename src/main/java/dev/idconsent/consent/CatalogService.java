@@ -67,7 +67,7 @@ public final class CatalogService {
         }
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
-                draft.askAtLogin(), current.retired()).validate();
+                draft.askAtLogin(), draft.doubleOptIn(), current.retired()).validate();
         boolean textChanged = !next.sameText(current);
         boolean mechanismChanged = next.mechanism() != current.mechanism();
         if ((textChanged || mechanismChanged) && kind == null) {

@@ -3,7 +3,9 @@ package dev.idconsent.consent;
 /** What a user explicitly said about a purpose (or one of its channels). */
 public enum ChoiceState {
     GRANTED("granted"),
-    DENIED("denied");
+    DENIED("denied"),
+    /** Opted in to a double-opt-in purpose, not confirmed from the email yet: not usable. */
+    PENDING("pending");
 
     private final String value;
 
@@ -19,6 +21,7 @@ public enum ChoiceState {
         return this == GRANTED;
     }
 
+    /** @return whether the app may use the purpose on this answer (pending: not yet) */
     public static ChoiceState of(boolean granted) {
         return granted ? GRANTED : DENIED;
     }

@@ -213,7 +213,8 @@ public final class ConsentService {
         }
         ChoiceState state = ChoiceState.of(change.granted());
         if (change.channel() == null) {
-            return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, state)).toList();
+            return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, pendingIfDouble(purpose, c,
+                    state))).toList();
         }
         if (!purpose.channels().contains(change.channel())) {
             throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
@@ -221,7 +222,30 @@ public final class ConsentService {
                     : "purpose '" + purpose.key() + "' has no channel '" + change.channel() + "' (it has "
                             + String.join(", ", purpose.channels()) + ")");
         }
-        return List.of(new Target(purpose, change.channel(), state));
+        return List.of(new Target(purpose, change.channel(), pendingIfDouble(purpose, change.channel(), state)));
+    }
+
+    /** A yes by email to a double-opt-in purpose waits for {@link #confirm}. */
+    private static ChoiceState pendingIfDouble(Purpose purpose, String channel, ChoiceState state) {
+        return state == ChoiceState.GRANTED && purpose.doubleOptIn() && Purpose.EMAIL.equals(channel)
+                ? ChoiceState.PENDING : state;
+    }
+
+    /**
+     * Confirms a pending double opt-in (from the link in the confirmation email): records a second row, now
+     * granted. Confirming twice is fine; confirming what is not pending is refused.
+     */
+    public ConsentView confirm(Subject subject, String purposeKey, ChangeContext context) {
+        Purpose purpose = catalog.find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
+                new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
+        List<Choice> current = store.currentForUpdate(subject.id());
+        ChoiceState state = current.stream().filter(c -> c.purpose().equals(purposeKey)
+                && Purpose.EMAIL.equals(c.channel())).map(Choice::state).findFirst().orElse(null);
+        if (state != ChoiceState.PENDING && state != ChoiceState.GRANTED) {
+            throw new ConsentException(ErrorCode.CONFLICT, "there is no subscription to '" + purpose.label()
+                    + "' waiting for confirmation (it was withdrawn or never asked for)");
+        }
+        return apply(subject, current, List.of(new Target(purpose, Purpose.EMAIL, ChoiceState.GRANTED)), context);
     }
 
     private static void requireReason(Subject subject, ChangeContext context) {

@@ -15,11 +15,14 @@ import java.util.regex.Pattern;
  * @param gating         (opt-in only) access is granted only with this consent: the plugin keeps a role that
  *                       exactly the consenting users hold, and client scopes mapped to it are left out otherwise
  * @param askAtLogin     (opt-in) the consent step at login asks users who never answered
+ * @param doubleOptIn    (opt-in, email channel) a yes stays pending until confirmed from a link sent by email
  * @param retired        hidden from users and tokens; its history stays
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
-                      boolean gating, boolean askAtLogin, boolean retired) {
+                      boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired) {
+    public static final String EMAIL = "email";
+
 
     public static final int MAX_KEY = 64;
     public static final int MAX_LABEL = 200;
@@ -37,7 +40,7 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose(String key, String label, String description, String category, Mechanism mechanism,
                    List<String> channels, int version, boolean honorGpc, boolean includeInToken, boolean retired) {
         this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, false,
-                false, retired);
+                false, false, retired);
     }
 
     /** Checks every field and names the first that is wrong. */
@@ -69,6 +72,10 @@ public record Purpose(String key, String label, String description, String categ
         if (askAtLogin && mechanism != Mechanism.OPT_IN) {
             throw invalid("only opt-in purposes can be asked at login ('" + key + "' is " + mechanism.value()
                     + "; it applies without an answer)");
+        }
+        if (doubleOptIn && (mechanism != Mechanism.OPT_IN || !channels.contains(EMAIL))) {
+            throw invalid("double opt-in needs an opt-in purpose with the channel email ('" + key + "' is "
+                    + mechanism.value() + " with channels " + channels + ")");
         }
         if (version < 1) {
             throw invalid("version must be 1 or more");
@@ -105,11 +112,11 @@ public record Purpose(String key, String label, String description, String categ
 
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
-                includeInToken, gating, askAtLogin, retired);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, value);
+                includeInToken, gating, askAtLogin, doubleOptIn, value);
     }
 }

@@ -558,4 +558,50 @@ class ConsentServiceTest {
             assertThat(rows()).extracting(HistoryEntry::via).containsExactly(Via.API, Via.GPC);
         }
     }
+
+    @Nested
+    @DisplayName("given a purpose needs double opt-in")
+    class DoubleOptIn {
+        final Purpose digest = InMemory.doubleOptIn(optIn("digest", "email", "sms"));
+
+        @Test
+        @DisplayName("then a yes by email is pending (not usable) until confirmed, which records a second row")
+        void pendingUntilConfirmed() {
+            catalog.save(digest);
+
+            record(set("digest", true));
+
+            assertThat(state(service.view(alice), "digest").channels())
+                    .extracting(ConsentView.ChannelState::channel, ConsentView.ChannelState::granted,
+                            c -> c.choice().state())
+                    .containsExactly(tuple("email", false, ChoiceState.PENDING), tuple("sms", true, GRANTED));
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("digest", true); // sms
+
+            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+
+            assertThat(state(service.view(alice), "digest").channels()).allMatch(ConsentView.ChannelState::granted);
+            assertThat(rows()).filteredOn(r -> "email".equals(r.channel()))
+                    .extracting(HistoryEntry::state).containsExactly(ChoiceState.PENDING, GRANTED);
+        }
+
+        @Test
+        @DisplayName("then confirming what was withdrawn is refused")
+        void withdrawnBeforeConfirming() {
+            catalog.save(digest);
+            record(set("digest", "email", true));
+            record(set("digest", "email", false));
+
+            assertThat(refusal(() -> service.confirm(alice, "digest",
+                    new ChangeContext(ALICE, Via.EMAIL, null, null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
+        }
+
+        @Test
+        @DisplayName("of a purpose without the email channel or not opt-in, then it is invalid")
+        void needsOptInWithEmail() {
+            assertThat(refusal(() -> InMemory.doubleOptIn(optIn("x", "sms")).validate()).code())
+                    .isEqualTo(ErrorCode.INVALID_PURPOSE);
+            assertThat(refusal(() -> InMemory.doubleOptIn(optOut("y", "email")).validate()).code())
+                    .isEqualTo(ErrorCode.INVALID_PURPOSE);
+        }
+    }
 }

@@ -48,17 +48,22 @@ final class InMemory {
 
     static Purpose gating(Purpose p) {
         return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
-                p.version(), p.honorGpc(), p.includeInToken(), true, false, p.retired());
+                p.version(), p.honorGpc(), p.includeInToken(), true, false, false, p.retired());
     }
 
     static Purpose askedAtLogin(Purpose p) {
         return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
-                p.version(), p.honorGpc(), p.includeInToken(), p.gating(), true, p.retired());
+                p.version(), p.honorGpc(), p.includeInToken(), p.gating(), true, false, p.retired());
     }
 
     static Purpose honoringGpc(Purpose p) {
         return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
-                p.version(), true, p.includeInToken(), p.gating(), p.askAtLogin(), p.retired());
+                p.version(), true, p.includeInToken(), p.gating(), p.askAtLogin(), false, p.retired());
+    }
+
+    static Purpose doubleOptIn(Purpose p) {
+        return new Purpose(p.key(), p.label(), p.description(), p.category(), p.mechanism(), p.channels(),
+                p.version(), p.honorGpc(), p.includeInToken(), p.gating(), p.askAtLogin(), true, p.retired());
     }
 
     static Purpose notInToken(Purpose p) {

@@ -44,7 +44,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 public final class AdminConsentResource {
     private static final Set<String> PURPOSE_FIELDS = Set.of("key", "label", "description", "category", "mechanism",
-            "channels", "honorGpc", "includeInToken", "gating", "askAtLogin", "change", "version", "retired", "role");
+            "channels", "honorGpc", "includeInToken", "gating", "askAtLogin", "doubleOptIn", "change", "version", "retired", "role");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -375,6 +375,7 @@ public final class AdminConsentResource {
         Boolean inToken = ConsentJson.bool(json, "includeInToken");
         Boolean gating = ConsentJson.bool(json, "gating");
         Boolean askAtLogin = ConsentJson.bool(json, "askAtLogin");
+        Boolean doubleOptIn = ConsentJson.bool(json, "doubleOptIn");
         return new Purpose(
                 base == null ? ConsentJson.string(json, "key", true) : ConsentJson.string(json, "key", false),
                 or(ConsentJson.string(json, "label", base == null), base == null ? null : base.label()),
@@ -387,6 +388,7 @@ public final class AdminConsentResource {
                 or(inToken, base == null || base.includeInToken()),
                 or(gating, base != null && base.gating()),
                 or(askAtLogin, base != null && base.askAtLogin()),
+                or(doubleOptIn, base != null && base.doubleOptIn()),
                 base != null && base.retired());
     }
 

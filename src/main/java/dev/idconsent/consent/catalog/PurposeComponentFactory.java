@@ -42,6 +42,9 @@ public final class PurposeComponentFactory implements PurposeProviderFactory {
             .property().name(PurposeComponents.ASK_AT_LOGIN).label("Ask at login")
             .helpText("Opt-in only: the consent step asks users who never answered when they log in")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .property().name(PurposeComponents.DOUBLE_OPT_IN).label("Double opt-in")
+            .helpText("Opt-in with the email channel: a yes stays pending until confirmed from a link sent by email")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .property().name(PurposeComponents.RETIRED).label("Retired").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("false").add()
             .build();

@@ -27,6 +27,7 @@ public final class PurposeComponents implements PurposeCatalog {
     static final String INCLUDE_IN_TOKEN = "includeInToken";
     static final String GATING = "gating";
     static final String ASK_AT_LOGIN = "askAtLogin";
+    static final String DOUBLE_OPT_IN = "doubleOptIn";
     static final String RETIRED = "retired";
 
     private final RealmModel realm;
@@ -82,7 +83,7 @@ public final class PurposeComponents implements PurposeCatalog {
         return new Purpose(keyOf(model), model.get(LABEL), model.get(DESCRIPTION), model.get(CATEGORY),
                 mechanism == null ? null : Mechanism.fromValue(mechanism), channels, version,
                 model.get(HONOR_GPC, false), model.get(INCLUDE_IN_TOKEN, true), model.get(GATING, false),
-                model.get(ASK_AT_LOGIN, false), model.get(RETIRED, false));
+                model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false));
     }
 
     private static MultivaluedHashMap<String, String> toConfig(Purpose p) {
@@ -100,6 +101,7 @@ public final class PurposeComponents implements PurposeCatalog {
         config.putSingle(INCLUDE_IN_TOKEN, Boolean.toString(p.includeInToken()));
         config.putSingle(GATING, Boolean.toString(p.gating()));
         config.putSingle(ASK_AT_LOGIN, Boolean.toString(p.askAtLogin()));
+        config.putSingle(DOUBLE_OPT_IN, Boolean.toString(p.doubleOptIn()));
         config.putSingle(RETIRED, Boolean.toString(p.retired()));
         return config;
     }

@@ -1,6 +1,7 @@
 package dev.idconsent.consent.mail;
 
 import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ChoiceState;
 import dev.idconsent.consent.ConsentEvents;
 import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Purpose;
@@ -26,6 +27,7 @@ import org.keycloak.models.UserModel;
 public final class ConfirmationMails implements ConsentEvents {
     public static final String SETTING = "idc.confirmationEmails";
     static final String TEMPLATE = "idc-choices-changed.ftl";
+    static final String CONFIRM_TEMPLATE = "idc-confirm-subscription.ftl";
     private static final Logger LOG = Logger.getLogger(ConfirmationMails.class);
 
     private final KeycloakSession session;
@@ -42,6 +44,8 @@ public final class ConfirmationMails implements ConsentEvents {
 
     @Override
     public void recorded(String subjectId, List<HistoryEntry> rows, ChangeContext context) {
+        rows.stream().filter(r -> r.state() == ChoiceState.PENDING)
+                .forEach(r -> askToConfirm(subjectId, r.purpose()));
         if (!enabled(realm) || (context.via() != Via.EMAIL && context.via() != Via.ADMIN)) {
             return;
         }
@@ -66,21 +70,41 @@ public final class ConfirmationMails implements ConsentEvents {
         attributes.put("idcByAdmin", context.via() == Via.ADMIN);
         attributes.put("idcAccountUrl", session.getContext().getUri().getBaseUriBuilder().path("realms")
                 .path(realm.getName()).path("account").build() + "/");
+        sendAfterCommit(user, "idcChoicesChangedSubject", TEMPLATE, attributes);
+    }
+
+    /** A double opt-in: the yes waits for the link in this mail (sent whatever the realm setting). */
+    private void askToConfirm(String subjectId, String purposeKey) {
+        UserModel user = session.users().getUserById(realm, subjectId);
+        if (user == null || user.getEmail() == null) {
+            LOG.warnf("No double-opt-in email for user %s in realm %s: no email address; the yes stays pending",
+                    subjectId, realm.getName());
+            return;
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("idcPurpose", new PurposeComponents(realm).find(purposeKey).map(Purpose::label)
+                .orElse(purposeKey));
+        attributes.put("idcConfirmUrl", new UnsubscribeLinks(session, realm, UnsubscribeLinks.DEFAULT_LIFETIME)
+                .mintConfirmation(user.getId(), purposeKey).url());
+        sendAfterCommit(user, "idcConfirmSubscriptionSubject", CONFIRM_TEMPLATE, attributes);
+    }
+
+    private void sendAfterCommit(UserModel user, String subjectKey, String template, Map<String, Object> attributes) {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
                 try {
                     session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
-                            .send("idcChoicesChangedSubject", TEMPLATE, attributes);
+                            .send(subjectKey, template, attributes);
                 } catch (EmailException e) {
-                    // the change stands (it is committed); the missing confirmation must not go unnoticed
-                    LOG.warnf(e, "Confirmation email to user %s in realm %s failed", user.getId(), realm.getName());
+                    // the change stands (it is committed); the missing mail must not go unnoticed
+                    LOG.warnf(e, "Email %s to user %s in realm %s failed", template, user.getId(), realm.getName());
                 }
             }
 
             @Override
             protected void rollbackImpl() {
-                // nothing was changed, nothing to confirm
+                // nothing was changed, nothing to send
             }
         });
     }

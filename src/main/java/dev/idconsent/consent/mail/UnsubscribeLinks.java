@@ -13,7 +13,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.Urls;
 import jakarta.ws.rs.core.UriBuilder;
 
-/** Mints and verifies one-click unsubscribe links (RFC 8058) for a user, purpose and channel. */
+/**
+ * Mints and verifies the signed links of the email channel: one-click unsubscribe (RFC 8058) for a user, purpose
+ * and channel, and the confirmation link of a double opt-in.
+ */
 public final class UnsubscribeLinks {
     /** Long enough for old mail: CAN-SPAM asks for 30 days. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
@@ -45,10 +48,19 @@ public final class UnsubscribeLinks {
 
     /** @param validFor at most the configured lifetime (e.g. shorter for a one-off transactional mail) */
     public Link mint(String userId, String purpose, String channel, Duration validFor) {
+        return mint(UnsubscribeToken.TYPE, "unsubscribe", userId, purpose, channel, validFor);
+    }
+
+    /** The link in a double-opt-in email that confirms the pending yes. */
+    public Link mintConfirmation(String userId, String purpose) {
+        return mint(UnsubscribeToken.CONFIRM_TYPE, "confirm", userId, purpose, "email", lifetime);
+    }
+
+    private Link mint(String type, String path, String userId, String purpose, String channel, Duration validFor) {
         long exp = Time.currentTime() + Math.min(validFor.toSeconds(), lifetime.toSeconds());
-        String token = session.tokens().encode(new UnsubscribeToken(issuer(), userId, purpose, channel, exp));
+        String token = session.tokens().encode(new UnsubscribeToken(type, issuer(), userId, purpose, channel, exp));
         URI url = UriBuilder.fromUri(session.getContext().getUri().getBaseUri())
-                .path("realms").path(realm.getName()).path("consent").path("unsubscribe")
+                .path("realms").path(realm.getName()).path("consent").path(path)
                 .queryParam("token", token).build();
         return new Link(url.toString(), Instant.ofEpochSecond(exp));
     }
@@ -58,6 +70,11 @@ public final class UnsubscribeLinks {
      *                          token, a bad signature, or expired
      */
     public UnsubscribeToken verify(String token) {
+        return verify(token, UnsubscribeToken.TYPE);
+    }
+
+    /** @param type {@link UnsubscribeToken#TYPE} or {@link UnsubscribeToken#CONFIRM_TYPE} */
+    public UnsubscribeToken verify(String token, String type) {
         if (token == null || token.isBlank()) {
             throw invalid("the link has no token");
         }
@@ -67,8 +84,9 @@ public final class UnsubscribeLinks {
         } catch (JWSInputException | RuntimeException e) {
             throw invalid("the link is damaged (its token cannot be read)");
         }
-        if (!UnsubscribeToken.TYPE.equals(claims.getType())) {
-            throw invalid("this is not an unsubscribe link");
+        if (!type.equals(claims.getType())) {
+            throw invalid(type.equals(UnsubscribeToken.TYPE) ? "this is not an unsubscribe link"
+                    : "this is not a confirmation link");
         }
         if (!issuer().equals(claims.getIssuer())) {
             throw invalid("the link belongs to another realm");

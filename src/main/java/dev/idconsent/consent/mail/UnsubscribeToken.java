@@ -10,6 +10,8 @@ import org.keycloak.representations.JsonWebToken;
  */
 public class UnsubscribeToken extends JsonWebToken {
     public static final String TYPE = "idc-unsubscribe";
+    /** The same claims, for the link that confirms a double opt-in. */
+    public static final String CONFIRM_TYPE = "idc-confirm";
 
     @JsonProperty("pur")
     private String purpose;
@@ -20,10 +22,10 @@ public class UnsubscribeToken extends JsonWebToken {
     public UnsubscribeToken() {
     }
 
-    UnsubscribeToken(String issuer, String userId, String purpose, String channel, long expiresAt) {
+    UnsubscribeToken(String type, String issuer, String userId, String purpose, String channel, long expiresAt) {
         issuer(issuer);
         subject(userId);
-        type(TYPE);
+        type(type);
         issuedNow();
         exp(expiresAt);
         this.purpose = purpose;

@@ -61,6 +61,7 @@ public final class ConsentJson {
     }
 
     private static void choice(ObjectNode s, Choice choice) {
+        s.put("state", choice.state().value());
         s.put("version", choice.purposeVersion());
         s.put("changedAt", choice.at().toString());
         s.put("via", choice.via().value());
@@ -82,6 +83,7 @@ public final class ConsentJson {
         out.put("includeInToken", p.includeInToken());
         out.put("gating", p.gating());
         out.put("askAtLogin", p.askAtLogin());
+        out.put("doubleOptIn", p.doubleOptIn());
         if (p.gating()) {
             out.put("role", ConsentRoles.roleName(p.key()));
         }

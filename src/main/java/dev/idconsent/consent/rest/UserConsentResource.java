@@ -49,6 +49,12 @@ public final class UserConsentResource {
         return new UnsubscribeResource(session, session.getContext().getRealm(), linkLifetime);
     }
 
+    /** The link of a double-opt-in email. */
+    @Path("confirm")
+    public dev.idconsent.consent.mail.ConfirmResource confirm() {
+        return new dev.idconsent.consent.mail.ConfirmResource(session, session.getContext().getRealm(), linkLifetime);
+    }
+
     /** For the apps that send mail (realm role idc-sender). */
     @Path("senders")
     public SenderResource senders() {

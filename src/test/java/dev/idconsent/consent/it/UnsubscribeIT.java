@@ -178,13 +178,9 @@ class UnsubscribeIT {
     @DisplayName("given confirmation emails are on, then changes from a link or an admin are confirmed by mail in the"
             + " user's locale, and changes the user makes in an app are not")
     void confirmationEmails() throws Exception {
-        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        smtp.start();
+        GreenMail smtp = smtp();
         String admin = api.adminToken();
         try {
-            assertThat(api.put("/admin/realms/demo", admin, Map.of("smtpServer", Map.of("host", "127.0.0.1",
-                    "port", String.valueOf(smtp.getSmtp().getPort()), "from", "consent@example.com"))).status())
-                    .isEqualTo(204);
             Api.Reply settings = api.put("/admin/realms/demo/consent/settings", admin,
                     Map.of("confirmationEmails", true));
             assertThat(settings.json().get("confirmationEmails").asBoolean()).isTrue();
@@ -217,7 +213,60 @@ class UnsubscribeIT {
         }
     }
 
+    @Test
+    @DisplayName("given double opt-in, then a yes is pending (not in the token) until the emailed link is confirmed,"
+            + " which records a second row")
+    void doubleOptIn() throws Exception {
+        GreenMail smtp = smtp();
+        try {
+            Api.Reply created = api.post("/admin/realms/demo/consent/purposes", api.adminToken(), Map.of(
+                    "key", "it-digest", "label", "Weekly digest", "mechanism", "opt-in", "channels", List.of("email"),
+                    "doubleOptIn", true));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String id = api.createUser("quincy");
+            Api.Tokens tokens = api.login("quincy");
+
+            Api.Reply yes = api.choose(tokens.access(), List.of(choice("it-digest", true)));
+
+            JsonNode state = Api.purpose(yes.json(), "it-digest");
+            assertThat(state.get("granted").asBoolean()).isFalse();
+            assertThat(state.at("/states/0/state").asText()).isEqualTo("pending");
+            assertThat(Api.consent(api.refresh(tokens).accessClaims(), "it-digest")).isFalse();
+            assertThat(smtp.waitForIncomingEmail(15000, 1)).isTrue();
+            MimeMessage mail = smtp.getReceivedMessages()[0];
+            assertThat(mail.getSubject()).isEqualTo("Please confirm your subscription");
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/consent/confirm\\?token=\\S+)")
+                    .matcher(plainText(mail));
+            assertThat(link.find()).isTrue();
+
+            try (Browser browser = new Browser()) {
+                browser.open(link.group(1));
+                assertThat(browser.find("#idc-confirm-question").getText()).contains("Weekly digest");
+                assertThat(state(id, "it-digest")).isFalse(); // opening the link changes nothing
+                browser.click("#idc-confirm-button");
+                assertThat(browser.find("#idc-confirm-done").getText()).contains("confirmed");
+            }
+            assertThat(state(id, "it-digest")).isTrue();
+            assertThat(Api.consent(api.refresh(tokens).accessClaims(), "it-digest")).isTrue();
+            assertThat(history(id)).extracting(r -> r.get("via").asText() + " " + r.get("state").asText())
+                    .containsExactly("email granted", "api pending");
+        } finally {
+            api.post("/admin/realms/demo/consent/purposes/it-digest/retire", api.adminToken(), null);
+            smtp.stop();
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** A real SMTP server on a free port, set as the demo realm's mail server. */
+    static GreenMail smtp() {
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        Api.Reply r = api.put("/admin/realms/demo", api.adminToken(), Map.of("smtpServer", Map.of(
+                "host", "127.0.0.1", "port", String.valueOf(smtp.getSmtp().getPort()), "from", "consent@example.com")));
+        assertThat(r.status()).as(r.toString()).isEqualTo(204);
+        return smtp;
+    }
 
     /** The text/plain part of a mail, decoded as a mail client shows it. */
     static String plainText(MimeMessage message) throws Exception {

@@ -1,0 +1,95 @@
+package dev.idconsent.consent.mail;
+
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.model.ConsentModels;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * {@code /realms/{realm}/consent/confirm?token=…}: the link of a double-opt-in email. {@code GET} only shows a page
+ * (mail scanners prefetch links); its button POSTs, which turns the pending yes into a granted one.
+ */
+public final class ConfirmResource {
+    static final String TEMPLATE = "idc-confirm.ftl";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final Duration lifetime;
+
+    public ConfirmResource(KeycloakSession session, RealmModel realm, Duration lifetime) {
+        this.session = session;
+        this.realm = realm;
+        this.lifetime = lifetime;
+    }
+
+    @GET
+    @Path("")
+    public Response page(@QueryParam("token") String token) {
+        try {
+            Target target = target(token);
+            return form(Response.Status.OK).setAttribute("idcState", "ask")
+                    .setAttribute("idcPurpose", target.purpose.label())
+                    .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUri().toString())
+                    .createForm(TEMPLATE);
+        } catch (ConsentException e) {
+            return error(e);
+        }
+    }
+
+    @POST
+    @Path("")
+    public Response confirm(@QueryParam("token") String token) {
+        try {
+            Target target = target(token);
+            UserModel user = target.user;
+            ConsentModels.consent(session, realm).confirm(ConsentModels.subject(session, realm, user),
+                    target.purpose.key(), new ChangeContext(new Actor(user.getId(), user.getUsername(),
+                            Actor.Kind.USER), Via.EMAIL, null, null, null));
+            return form(Response.Status.OK).setAttribute("idcState", "confirmed")
+                    .setAttribute("idcPurpose", target.purpose.label()).createForm(TEMPLATE);
+        } catch (ConsentException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(e);
+        }
+    }
+
+    private record Target(UserModel user, Purpose purpose) {
+    }
+
+    private Target target(String token) {
+        UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime)
+                .verify(token, UnsubscribeToken.CONFIRM_TYPE);
+        UserModel user = session.users().getUserById(realm, claims.getSubject());
+        Purpose purpose = new PurposeComponents(realm).find(claims.getPurpose()).filter(p -> !p.retired())
+                .orElse(null);
+        if (user == null || purpose == null) {
+            throw new ConsentException(ErrorCode.INVALID_LINK, "the account or the subscription no longer exists");
+        }
+        return new Target(user, purpose);
+    }
+
+    private Response error(ConsentException e) {
+        return form(Response.Status.BAD_REQUEST).setAttribute("idcState", "error")
+                .setAttribute("idcError", e.getMessage()).createForm(TEMPLATE);
+    }
+
+    private LoginFormsProvider form(Response.Status status) {
+        return session.getProvider(LoginFormsProvider.class).setStatus(status)
+                .setAttribute("idcAccountUrl", session.getContext().getUri().getBaseUriBuilder().path("realms")
+                        .path(realm.getName()).path("account").build() + "/");
+    }
+}
