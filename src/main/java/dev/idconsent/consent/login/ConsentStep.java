@@ -21,6 +21,7 @@ import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -117,10 +118,16 @@ final class ConsentStep implements RequiredActionProvider {
                 .view(ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()));
         String note = auth.getAuthNote(NOTE_ASK);
         Set<String> ask = note == null ? null : Set.of(note.split(","));
+        // kc_action=idc-consent-step:<purpose> asks about that one purpose (e.g. the one gating a scope)
+        String only = note == null ? auth.getClientNote(Constants.KC_ACTION_PARAMETER) : null;
+        if (only != null && view.purposes().stream().anyMatch(p -> p.purpose().key().equals(only)
+                && p.purpose().mechanism().optional())) {
+            ask = Set.of(only);
+        }
         List<Map<String, Object>> purposes = new ArrayList<>();
         for (ConsentView.PurposeState state : view.purposes()) {
             Purpose p = state.purpose();
-            // without a note the step was started by an app (kc_action): every optional purpose is shown
+            // without a note or parameter the step was started by an app (kc_action): every optional purpose
             if (p.mechanism().optional() && (ask == null || ask.contains(p.key()))) {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("key", p.key());

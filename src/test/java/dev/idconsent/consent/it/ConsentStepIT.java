@@ -174,7 +174,8 @@ class ConsentStepIT {
     }
 
     @Test
-    @DisplayName("given an app starts the step with kc_action, then cancelling changes nothing and saving records")
+    @DisplayName("given an app starts the step with kc_action, then cancelling changes nothing, saving records, and"
+            + " kc_action=idc-consent-step:<purpose> asks about that purpose only")
     void appInitiated() throws Exception {
         String id = user("kai", Map.of("it-step-ask", true));
         int before = history(id).size();
@@ -193,10 +194,21 @@ class ConsentStepIT {
             browser.click("#idc-granted-analytics");
             browser.click("#idc-save");
             assertThat(browser.awaitUrl(callback)).contains("kc_action_status=success");
+
+            // an app that lacks a gated scope asks about exactly the purpose behind it
+            Api.Authorization gated = api.authorization(Api.REALM, callback, "openid partner-data", "kc_action",
+                    "idc-consent-step:partner-sharing");
+            browser.open(gated.url());
+            browser.find("#idc-consent-form");
+            assertThat(browser.has("#idc-purpose-partner-sharing")).isTrue();
+            assertThat(browser.has("#idc-purpose-analytics")).isFalse();
+            browser.click("#idc-granted-partner-sharing");
+            browser.click("#idc-save");
+            Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), gated);
+            assertThat(tokens.accessClaims().get("scope").asText()).contains("partner-data");
         }
-        JsonNode row = history(id).get(0);
-        assertThat(row.get("purpose").asText()).isEqualTo("analytics");
-        assertThat(row.get("via").asText()).isEqualTo("login");
+        assertThat(history(id)).extracting(r -> r.get("purpose").asText() + " " + r.get("via").asText())
+                .startsWith("partner-sharing login", "analytics login");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
