@@ -18,8 +18,7 @@
             <#elseif idcState = "done">
                 <p id="idc-unsubscribe-done">${msg("idcUnsubscribeDone", idcPurpose, idcChannel)}</p>
                 <#if idcCanUndo>
-                    <form method="post" action="${idcPostUrl}">
-                        <input type="hidden" name="idc-action" value="undo">
+                    <form method="post" action="${idcUndoUrl}">
                         <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}" type="submit"
                                 id="idc-unsubscribe-undo">${msg("idcUnsubscribeUndo")}</button>
                     </form>

@@ -157,6 +157,10 @@ public final class ConsentService {
             if (target.purpose.mechanism() == Mechanism.REQUIRED) {
                 continue; // "on" for a required purpose is already true; nothing to prove
             }
+            if (target.state == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
+                    && previous.purposeVersion() == target.purpose.version()) {
+                continue; // a repeated yes keeps a confirmed double opt-in
+            }
             if (previous != null && previous.state() == target.state
                     && previous.purposeVersion() == target.purpose.version() && context.via() != Via.GPC) {
                 continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)

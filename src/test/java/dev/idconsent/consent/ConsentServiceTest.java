@@ -585,6 +585,19 @@ class ConsentServiceTest {
         }
 
         @Test
+        @DisplayName("then a repeated yes keeps a confirmed subscription (no new pending, no new row)")
+        void repeatedYes() {
+            catalog.save(digest);
+            record(set("digest", "email", true));
+            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+
+            record(set("digest", "email", true));
+
+            assertThat(state(service.view(alice), "digest").channels().get(0).choice().state()).isEqualTo(GRANTED);
+            assertThat(rows()).hasSize(2);
+        }
+
+        @Test
         @DisplayName("then confirming what was withdrawn is refused")
         void withdrawnBeforeConfirming() {
             catalog.save(digest);

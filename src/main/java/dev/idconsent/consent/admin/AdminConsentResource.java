@@ -36,6 +36,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -186,13 +187,18 @@ public final class AdminConsentResource {
                         .orElseThrow(() -> new ConsentException(ErrorCode.INVALID_VALUE,
                                 "there is no client scope '" + name + "' in this realm")));
             }
-            RoleModel role = ConsentModels.roles(session, realm).role(purpose);
+            ConsentRoles roles = ConsentModels.roles(session, realm);
+            roles.sync(purpose); // the role exists even if the purpose came in some other way
+            RoleModel role = roles.role(purpose);
             realm.getClientScopesStream().toList().forEach(scope -> {
                 boolean linked = scope.hasDirectScope(role);
-                if (wanted.contains(scope) && !linked) {
-                    scope.addScopeMapping(role);
-                } else if (!wanted.contains(scope) && linked) {
-                    scope.deleteScopeMapping(role);
+                if (wanted.contains(scope) != linked) {
+                    auth.clients().requireManage(scope); // as Keycloak's own scope-mapping endpoint does
+                    if (linked) {
+                        scope.deleteScopeMapping(role);
+                    } else {
+                        scope.addScopeMapping(role);
+                    }
                 }
             });
             return ConsentJson.ok(scopesOf(purpose)).build();
@@ -348,7 +354,8 @@ public final class AdminConsentResource {
         if (user == null) {
             // users().requireView needs a user; an unknown id is answered the same way to anyone who may view users
             auth.users().requireView();
-            throw new jakarta.ws.rs.NotFoundException();
+            throw new ErrorResponseException(ConsentJson.error(ErrorCode.NOT_FOUND,
+                    "there is no user '" + userId + "' in this realm"));
         }
         return user;
     }

@@ -137,7 +137,9 @@ public final class ConsentRoles {
                 g.deleteRoleMapping(theRole);
             }
         });
-        Set<String> consenting = store.grantedSubjects(purpose.key());
+        // a retired purpose can no longer be withdrawn, so it grants nothing any more (the role stays, so its
+        // scopes stay closed)
+        Set<String> consenting = purpose.retired() ? Set.of() : store.grantedSubjects(purpose.key());
         session.users().getRoleMembersStream(realm, theRole).filter(u -> !consenting.contains(u.getId())).toList()
                 .forEach(u -> {
                     problems.add(new Problem(purpose.key(), name, "role_without_consent", u.getId(), u.getUsername()));

@@ -1,6 +1,7 @@
 package dev.idconsent.consent.catalog;
 
 import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.Purpose;
 import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -57,7 +58,19 @@ public final class PurposeComponentFactory implements PurposeProviderFactory {
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         try {
-            PurposeComponents.toPurpose(model).validate();
+            Purpose purpose = PurposeComponents.toPurpose(model).validate();
+            // Keycloak's generic components API reaches this too: keep the rules that protect answers
+            ComponentModel before = model.getId() == null ? null : realm.getComponent(model.getId());
+            if (before != null) {
+                Purpose old = PurposeComponents.toPurpose(before);
+                if (!old.key().equals(purpose.key()) || !old.channels().equals(purpose.channels())
+                        || purpose.version() < old.version()) {
+                    throw new ComponentValidationException("the key and channels of a purpose never change and its"
+                            + " version never goes down; use the consent admin API");
+                }
+            } else if (new PurposeComponents(realm).find(purpose.key()).isPresent()) {
+                throw new ComponentValidationException("purpose " + purpose.key() + " exists already");
+            }
         } catch (ConsentException e) {
             throw new ComponentValidationException(e.getMessage());
         }

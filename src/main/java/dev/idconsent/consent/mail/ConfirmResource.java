@@ -83,7 +83,7 @@ public final class ConfirmResource {
     }
 
     private Response error(ConsentException e) {
-        return form(Response.Status.BAD_REQUEST).setAttribute("idcState", "error")
+        return form(Response.Status.fromStatusCode(e.code().status())).setAttribute("idcState", "error")
                 .setAttribute("idcError", e.getMessage()).createForm(TEMPLATE);
     }
 

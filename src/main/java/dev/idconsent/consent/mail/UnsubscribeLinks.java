@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.UriBuilder;
 public final class UnsubscribeLinks {
     /** Long enough for old mail: CAN-SPAM asks for 30 days. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
+    /** How long the undo button after an unsubscribe works. */
+    public static final Duration UNDO_WINDOW = Duration.ofMinutes(15);
 
     /** A minted link and the mail headers that carry it. */
     public record Link(String url, Instant expiresAt) {
@@ -56,6 +58,13 @@ public final class UnsubscribeLinks {
         return mint(UnsubscribeToken.CONFIRM_TYPE, "confirm", userId, purpose, "email", lifetime);
     }
 
+    /** The undo token of the page shown after an unsubscribe click; valid for {@link #UNDO_WINDOW}. */
+    public String mintUndo(String userId, String purpose, String channel, long historyId) {
+        long exp = Time.currentTime() + UNDO_WINDOW.toSeconds();
+        return session.tokens().encode(new UnsubscribeToken(UnsubscribeToken.UNDO_TYPE, issuer(), userId, purpose,
+                channel, exp).historyId(historyId));
+    }
+
     private Link mint(String type, String path, String userId, String purpose, String channel, Duration validFor) {
         long exp = Time.currentTime() + Math.min(validFor.toSeconds(), lifetime.toSeconds());
         String token = session.tokens().encode(new UnsubscribeToken(type, issuer(), userId, purpose, channel, exp));
@@ -85,8 +94,11 @@ public final class UnsubscribeLinks {
             throw invalid("the link is damaged (its token cannot be read)");
         }
         if (!type.equals(claims.getType())) {
-            throw invalid(type.equals(UnsubscribeToken.TYPE) ? "this is not an unsubscribe link"
-                    : "this is not a confirmation link");
+            throw invalid(switch (type) {
+                case UnsubscribeToken.TYPE -> "this is not an unsubscribe link";
+                case UnsubscribeToken.CONFIRM_TYPE -> "this is not a confirmation link";
+                default -> "this is not an undo request";
+            });
         }
         if (!issuer().equals(claims.getIssuer())) {
             throw invalid("the link belongs to another realm");

@@ -49,7 +49,7 @@ public final class UnsubscribeResource {
     public Response confirm(@QueryParam("token") String token) {
         try {
             Target target = target(token);
-            return page("confirm", target, false, Response.Status.OK);
+            return page("confirm", target, null, Response.Status.OK);
         } catch (ConsentException e) {
             return error(e);
         }
@@ -63,22 +63,19 @@ public final class UnsubscribeResource {
         try {
             Target target = target(token);
             String form = body == null ? "" : URLDecoder.decode(body, StandardCharsets.UTF_8);
-            boolean undo = form.contains("idc-action=undo");
-            if (!undo && !form.contains(ONE_CLICK)) {
+            if (!form.contains(ONE_CLICK)) {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_REQUEST,
                         "a one-click unsubscribe is a POST with the body " + ONE_CLICK);
             }
-            UserModel user = target.user;
-            ConsentView after = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
-                    List.of(new ChangeRequest(target.purpose.key(), target.channel, undo, null)),
-                    new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL, null,
-                            null, null));
+            ConsentView after = change(target, false);
             if (browser) {
                 // undo only what this click changed: a purpose that was already off stays off
-                return page(undo ? "undone" : "done", target, !undo && !after.changes().isEmpty(),
-                        Response.Status.OK);
+                String undo = after.changes().isEmpty() ? null : new UnsubscribeLinks(session, realm, lifetime)
+                        .mintUndo(target.user.getId(), target.purpose.key(), target.channel,
+                                after.changes().get(0).id());
+                return page("done", target, undo, Response.Status.OK);
             }
-            return Response.ok((undo ? "Subscribed again to " : "Unsubscribed from ") + target.purpose.label()
+            return Response.ok("Unsubscribed from " + target.purpose.label()
                     + (target.channel == null ? "" : " (" + target.channel + ")") + ". Effective now.\n",
                     MediaType.TEXT_PLAIN_TYPE).build();
         } catch (ConsentException e) {
@@ -91,11 +88,50 @@ public final class UnsubscribeResource {
         }
     }
 
+    /**
+     * The undo button of the page after a click: needs the short-lived undo token that page carried, and only
+     * works while that click's change is still the current state (the link itself can never subscribe anyone).
+     */
+    @POST
+    @Path("undo")
+    public Response undo(@QueryParam("token") String token) {
+        try {
+            UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime)
+                    .verify(token, UnsubscribeToken.UNDO_TYPE);
+            Target target = target(claims);
+            boolean current = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm,
+                    target.user)).purposes().stream().flatMap(p -> p.channels().stream()
+                    .filter(c -> p.purpose().key().equals(target.purpose.key())))
+                    .anyMatch(c -> c.choice() != null && claims.getHistoryId() != null
+                            && c.choice().historyId() == claims.getHistoryId());
+            if (!current) {
+                throw new ConsentException(dev.idconsent.consent.ErrorCode.CONFLICT,
+                        "the choice has changed since; manage it in your account");
+            }
+            change(target, true);
+            return page("undone", target, null, Response.Status.OK);
+        } catch (ConsentException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(e);
+        }
+    }
+
+    private ConsentView change(Target target, boolean granted) {
+        UserModel user = target.user;
+        return ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
+                List.of(new ChangeRequest(target.purpose.key(), target.channel, granted, null)),
+                new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL, null,
+                        null, null));
+    }
+
     private record Target(UserModel user, Purpose purpose, String channel) {
     }
 
     private Target target(String token) {
-        UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime).verify(token);
+        return target(new UnsubscribeLinks(session, realm, lifetime).verify(token));
+    }
+
+    private Target target(UnsubscribeToken claims) {
         UserModel user = session.users().getUserById(realm, claims.getSubject());
         if (user == null) {
             throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
@@ -107,7 +143,7 @@ public final class UnsubscribeResource {
         return new Target(user, purpose, claims.getChannel());
     }
 
-    private Response page(String state, Target target, boolean canUndo, Response.Status status) {
+    private Response page(String state, Target target, String undoToken, Response.Status status) {
         ConsentView view = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm,
                 target.user));
         boolean on = view.purposes().stream().filter(p -> p.purpose().key().equals(target.purpose.key()))
@@ -119,14 +155,17 @@ public final class UnsubscribeResource {
                 .setAttribute("idcPurpose", target.purpose.label())
                 .setAttribute("idcChannel", target.channel == null ? "" : target.channel)
                 .setAttribute("idcSubscribed", on)
-                .setAttribute("idcCanUndo", canUndo)
+                .setAttribute("idcCanUndo", undoToken != null)
+                .setAttribute("idcUndoUrl", undoToken == null ? "" : session.getContext().getUri()
+                        .getBaseUriBuilder().path("realms").path(realm.getName()).path("consent").path("unsubscribe")
+                        .path("undo").queryParam("token", undoToken).build().toString())
                 .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUriBuilder().build().toString())
                 .setAttribute("idcAccountUrl", accountUrl())
                 .createForm(TEMPLATE);
     }
 
     private Response error(ConsentException e) {
-        return form().setStatus(Response.Status.BAD_REQUEST).setAttribute("idcState", "error")
+        return form().setStatus(Response.Status.fromStatusCode(e.code().status())).setAttribute("idcState", "error")
                 .setAttribute("idcError", e.getMessage()).setAttribute("idcAccountUrl", accountUrl())
                 .createForm(TEMPLATE);
     }

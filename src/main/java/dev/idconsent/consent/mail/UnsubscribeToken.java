@@ -12,12 +12,17 @@ public class UnsubscribeToken extends JsonWebToken {
     public static final String TYPE = "idc-unsubscribe";
     /** The same claims, for the link that confirms a double opt-in. */
     public static final String CONFIRM_TYPE = "idc-confirm";
+    /** Undoes one unsubscribe click: short-lived, bound to the history row that click wrote. */
+    public static final String UNDO_TYPE = "idc-undo";
 
     @JsonProperty("pur")
     private String purpose;
 
     @JsonProperty("chn")
     private String channel;
+
+    @JsonProperty("hid")
+    private Long historyId;
 
     public UnsubscribeToken() {
     }
@@ -38,6 +43,15 @@ public class UnsubscribeToken extends JsonWebToken {
 
     public String getChannel() {
         return channel;
+    }
+
+    public Long getHistoryId() {
+        return historyId;
+    }
+
+    UnsubscribeToken historyId(long id) {
+        this.historyId = id;
+        return this;
     }
 
     @Override

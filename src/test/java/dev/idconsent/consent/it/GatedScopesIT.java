@@ -163,6 +163,30 @@ class GatedScopesIT {
     }
 
     @Test
+    @DisplayName("given a gating purpose is retired, then nobody holds its role any more and the role stays")
+    void retiredPurposeGrantsNothing() {
+        String admin = api.adminToken();
+        assertThat(api.post(ADMIN + "/consent/purposes", admin, Map.of("key", "it-gate-old", "label", "Old gate",
+                "mechanism", "opt-in", "gating", true)).status()).isEqualTo(201);
+        String id = api.createUser("rhea");
+        api.post(ADMIN + "/consent/users/" + id + "/choices", admin, Map.of("reason", "test",
+                "choices", List.of(choice("it-gate-old", true))));
+        assertThat(realmRoles(id)).contains("idc-consent-it-gate-old");
+
+        assertThat(api.post(ADMIN + "/consent/purposes/it-gate-old/retire", admin, null).status()).isEqualTo(200);
+
+        assertThat(realmRoles(id)).doesNotContain("idc-consent-it-gate-old");
+        assertThat(api.get(ADMIN + "/roles/idc-consent-it-gate-old", admin).status()).isEqualTo(200);
+    }
+
+    static List<String> realmRoles(String userId) {
+        List<String> out = new ArrayList<>();
+        api.get(ADMIN + "/users/" + userId + "/role-mappings/realm", api.adminToken()).json()
+                .forEach(r -> out.add(r.get("name").asText()));
+        return out;
+    }
+
+    @Test
     @DisplayName("given an opt-out purpose is marked gating, then it is refused")
     void onlyOptInCanGate() {
         Api.Reply reply = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(), Map.of("gating", true));

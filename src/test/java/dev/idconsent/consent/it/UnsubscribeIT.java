@@ -85,6 +85,25 @@ class UnsubscribeIT {
     }
 
     @Test
+    @DisplayName("given an unsubscribe link, then it can never subscribe anyone, also not through undo")
+    void linkCannotSubscribe() {
+        String id = api.createUser("una");
+        String url = mint(id, "newsletter").get("url").asText();
+        assertThat(oneClick(url).status()).isEqualTo(200);
+
+        Api.Reply undoByLink = api.send("POST", url, null, "idc-action=undo",
+                "Content-Type", "application/x-www-form-urlencoded");
+        Api.Reply undoWithLinkToken = api.send("POST", base(url) + "/undo" + url.substring(url.indexOf('?')), null,
+                "", "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html");
+
+        assertThat(undoByLink.status()).isEqualTo(400);
+        assertThat(undoWithLinkToken.status()).isEqualTo(400);
+        assertThat(undoWithLinkToken.body()).contains("not an undo request");
+        assertThat(state(id, "newsletter")).isFalse();
+        assertThat(history(id)).hasSize(1);
+    }
+
+    @Test
     @DisplayName("given a tampered, expired, wrong-realm or wrong-type token, then nothing changes and the page says"
             + " why")
     void badLinks() throws Exception {
