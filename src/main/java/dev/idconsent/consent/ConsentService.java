@@ -76,7 +76,7 @@ public final class ConsentService {
             }
         }
         List<Choice> current = store.currentForUpdate(subject.id());
-        checkTag(subject.id(), current, context.expectedTag());
+        checkTag(current, context.expectedTag());
         return apply(subject, current, targets, context);
     }
 
@@ -84,16 +84,8 @@ public final class ConsentService {
     public ConsentView optOutOfAll(Subject subject, ChangeContext context) {
         requireReason(subject, context);
         List<Choice> current = store.currentForUpdate(subject.id());
-        checkTag(subject.id(), current, context.expectedTag());
-        List<Target> targets = new ArrayList<>();
-        for (Purpose purpose : catalog.all()) {
-            if (!purpose.retired() && purpose.mechanism().optional()) {
-                for (String channel : purpose.choiceChannels()) {
-                    targets.add(new Target(purpose, channel, ChoiceState.DENIED));
-                }
-            }
-        }
-        return apply(subject, current, targets, context);
+        checkTag(current, context.expectedTag());
+        return apply(subject, current, denyEveryChannel(p -> true), context);
     }
 
     /**
@@ -129,20 +121,25 @@ public final class ConsentService {
      */
     public List<Purpose> honorGpc(Subject subject, ChangeContext context) {
         java.util.Set<String> done = store.purposesChangedVia(subject.id(), Via.GPC);
-        List<Target> targets = new ArrayList<>();
-        for (Purpose purpose : catalog.all()) {
-            if (!purpose.retired() && purpose.honorGpc() && purpose.mechanism().optional()
-                    && !done.contains(purpose.key())) {
-                for (String channel : purpose.choiceChannels()) {
-                    targets.add(new Target(purpose, channel, ChoiceState.DENIED));
-                }
-            }
-        }
+        List<Target> targets = denyEveryChannel(p -> p.honorGpc() && !done.contains(p.key()));
         if (targets.isEmpty()) {
             return List.of();
         }
         apply(subject, store.currentForUpdate(subject.id()), targets, context);
         return targets.stream().map(Target::purpose).distinct().toList();
+    }
+
+    /** A "no" for every channel of each active optional purpose that {@code which} selects. */
+    private List<Target> denyEveryChannel(java.util.function.Predicate<Purpose> which) {
+        List<Target> targets = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (!purpose.retired() && purpose.mechanism().optional() && which.test(purpose)) {
+                for (String channel : purpose.choiceChannels()) {
+                    targets.add(new Target(purpose, channel, ChoiceState.DENIED));
+                }
+            }
+        }
+        return targets;
     }
 
     private ConsentView apply(Subject subject, List<Choice> current, List<Target> targets, ChangeContext context) {
@@ -260,7 +257,7 @@ public final class ConsentService {
         }
     }
 
-    private void checkTag(String subjectId, List<Choice> current, String expectedTag) {
+    private void checkTag(List<Choice> current, String expectedTag) {
         if (expectedTag != null && !expectedTag.equals("*") && !expectedTag.equals(tag(current))) {
             throw new ConsentException(ErrorCode.PRECONDITION_FAILED,
                     "the choices changed since you read them; read them again and retry");

@@ -89,7 +89,6 @@ public final class ConfirmResource {
 
     private LoginFormsProvider form(Response.Status status) {
         return session.getProvider(LoginFormsProvider.class).setStatus(status)
-                .setAttribute("idcAccountUrl", session.getContext().getUri().getBaseUriBuilder().path("realms")
-                        .path(realm.getName()).path("account").build() + "/");
+                .setAttribute("idcAccountUrl", UnsubscribeLinks.accountUrl(session, realm));
     }
 }

@@ -68,8 +68,7 @@ public final class ConfirmationMails implements ConsentEvents {
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("idcChanges", changes);
         attributes.put("idcByAdmin", context.via() == Via.ADMIN);
-        attributes.put("idcAccountUrl", session.getContext().getUri().getBaseUriBuilder().path("realms")
-                .path(realm.getName()).path("account").build() + "/");
+        attributes.put("idcAccountUrl", UnsubscribeLinks.accountUrl(session, realm));
         sendAfterCommit(user, "idcChoicesChangedSubject", TEMPLATE, attributes);
     }
 

@@ -116,6 +116,12 @@ public final class UnsubscribeLinks {
         return verified;
     }
 
+    /** Where people manage all their choices: the realm's account console. */
+    public static String accountUrl(KeycloakSession session, RealmModel realm) {
+        return session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
+                .path("account").build() + "/";
+    }
+
     private String issuer() {
         return Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
     }

@@ -175,7 +175,6 @@ public final class UnsubscribeResource {
     }
 
     private String accountUrl() {
-        return session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
-                .path("account").build() + "/";
+        return UnsubscribeLinks.accountUrl(session, realm);
     }
 }

@@ -222,11 +222,7 @@ public final class ConsentJson {
                         + "' must be true or false, not " + granted);
             }
             JsonNode version = item.get("version");
-            if (version != null && !version.isNull() && !version.canConvertToInt()) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"version\" of purpose '" + purpose
-                        + "' must be a whole number, not " + version);
-            }
-            if (version != null && !version.isNull() && !version.isIntegralNumber()) {
+            if (version != null && !version.isNull() && (!version.isIntegralNumber() || !version.canConvertToInt())) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"version\" of purpose '" + purpose
                         + "' must be a whole number, not " + version);
             }
