@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Set;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
@@ -117,7 +118,10 @@ public final class UserConsentResource {
     private static ChangeContext context(AuthResult auth, String ifMatch) {
         Actor actor = new Actor(auth.user().getId(), auth.user().getUsername(),
                 auth.user().getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.USER);
-        return new ChangeContext(actor, Via.API, auth.client().getClientId(), null, ConsentJson.unquoteTag(ifMatch));
+        // Keycloak's account console is the "Communication & privacy" page: its changes are made "here", in the account
+        String clientId = auth.client().getClientId();
+        Via via = Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(clientId) ? Via.ACCOUNT : Via.API;
+        return new ChangeContext(actor, via, clientId, null, ConsentJson.unquoteTag(ifMatch));
     }
 
     private Response asUser(java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {

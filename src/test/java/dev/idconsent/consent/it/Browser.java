@@ -28,7 +28,7 @@ public final class Browser implements AutoCloseable {
         options.setBinary(System.getProperty("it.chromium", "/usr/bin/chromium"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--lang=en-US");
+                "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile, "--lang=en-US");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(System.getProperty("it.chromedriver", "/usr/bin/chromedriver")))
                 .usingAnyFreePort().build();
@@ -44,6 +44,50 @@ public final class Browser implements AutoCloseable {
         this(Map.of());
     }
 
+    /** Files the page downloads land in {@code dir}. */
+    public void downloadTo(Path dir) {
+        driver.executeCdpCommand("Browser.setDownloadBehavior",
+                Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString()));
+    }
+
+    /** Requests to URLs matching these patterns (e.g. {@code *\/consent/me/choices}) fail as if the network was down. */
+    public void block(String... urlPatterns) {
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", java.util.List.of(urlPatterns)));
+    }
+
+    public void unblock() {
+        driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", java.util.List.of()));
+    }
+
+    /** Waits until the page shows {@code text} and returns the page's text. */
+    public String awaitText(String text) {
+        return await().until(d -> text().contains(text) ? text() : null);
+    }
+
+    /** Waits until the element's text contains {@code text}. */
+    public String awaitText(String css, String text) {
+        return await().until(d -> {
+            String now = find(css).getText();
+            return now.contains(text) ? now : null;
+        });
+    }
+
+    /** Focuses the element and presses keys on the keyboard, as a keyboard user would. */
+    public void press(String css, CharSequence... keys) {
+        WebElement element = find(css);
+        driver.executeScript("arguments[0].focus()", element);
+        new org.openqa.selenium.interactions.Actions(driver).sendKeys(keys).perform();
+    }
+
+    public Object script(String javascript) {
+        return driver.executeScript(javascript);
+    }
+
+    public void reload() {
+        driver.navigate().refresh();
+    }
+
     public void open(String url) {
         driver.get(url);
     }
@@ -53,8 +97,14 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement find(String css) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15))
-                .until(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+        return await().until(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+    }
+
+    /** Waits up to 15 s; a page that re-renders meanwhile (stale elements) is simply asked again. */
+    private WebDriverWait await() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     public boolean has(String css) {
@@ -72,7 +122,10 @@ public final class Browser implements AutoCloseable {
     }
 
     public void click(String css) {
-        find(css).click();
+        await().until(d -> {
+            find(css).click();
+            return true;
+        });
     }
 
     /** Waits until the browser is at a URL starting with {@code prefix} (e.g. the app's callback). */

@@ -1,0 +1,275 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
+
+/**
+ * The "Communication & privacy" page of the account console (theme {@code idc}, built from
+ * {@code @keycloak/keycloak-account-ui} 26.7.3), in real headless Chromium. Each test signs in as its own user.
+ */
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Account console: Communication & privacy page")
+class AccountPageIT {
+    static final String ADMIN = "/admin/realms/demo";
+    static Api api;
+    static String account;
+
+    @BeforeAll
+    static void setUp() {
+        api = new Api(KeycloakExtension.server());
+        account = KeycloakExtension.server().baseUrl() + "/realms/demo/account";
+    }
+
+    @AfterAll
+    static void tearDown() { // in case a test failed before retiring its purpose
+        List.of("it-account-bump", "it-account-multi").forEach(AccountPageIT::retire);
+    }
+
+    /** Purposes a test creates leave with it, so other tests (and the README's picture) see only the demo's. */
+    static void retire(String key) {
+        api.post(ADMIN + "/consent/purposes/" + key + "/retire", api.adminToken(), null);
+    }
+
+    @Test
+    @DisplayName("given a user switches the newsletter off, then a confirmation says so, the switch stays off after"
+            + " a reload, the history shows it, the next token says false, and the downloaded record holds it")
+    void switchOff() throws Exception {
+        String id = api.createUser("acc-ann");
+        try (Browser browser = signIn("acc-ann", "/communication-privacy")) {
+            browser.find("#idc-switch-newsletter-email");
+            assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isTrue();
+            assertThat(browser.text()).contains("Communication & privacy", "Newsletter", "Communications",
+                    "Use of your data", "You're subscribed unless you opt out", "Only with your consent",
+                    "Always on — required for your account", "On by default — you haven't chosen yet");
+            assertThat(browser.find("#idc-switch-security-alerts-email").isEnabled()).isFalse();
+            assertThat(browser.find("#idc-switch-newsletter-email").getAttribute("aria-label"))
+                    .isEqualTo("Newsletter by email");
+
+            browser.click("label[for='idc-switch-newsletter-email']");
+            assertThat(browser.awaitText("Newsletter by email: Off. Your change is saved and effective now."))
+                    .isNotNull();
+            snapshot(browser, "account-page"); // the README's picture
+            assertThat(browser.find("#idc-switch-newsletter-email-status").getText())
+                    .startsWith("Off since ").endsWith(", changed by you here");
+            browser.reload();
+            browser.awaitText("#idc-switch-newsletter-email-status", "changed by you here");
+            assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isFalse();
+            assertThat(browser.find("#idc-history").getText()).contains("Newsletter by email", "On (default) → Off",
+                    "changed by you here");
+
+            Path downloads = Files.createTempDirectory("idc-downloads-");
+            browser.downloadTo(downloads);
+            browser.click("#idc-download");
+            Path file = awaitFile(downloads);
+            JsonNode record = Api.JSON.readTree(file.toFile());
+            assertThat(file.getFileName().toString()).startsWith("consent-record-demo-");
+            assertThat(record.get("subject").asText()).isEqualTo(id);
+            assertThat(record.get("username").asText()).isEqualTo("acc-ann");
+            assertThat(Api.purpose(record, "newsletter").get("granted").asBoolean()).isFalse();
+            assertThat(record.get("history").get(0).get("purpose").asText()).isEqualTo("newsletter");
+            assertThat(record.get("history").get(0).get("version").asInt()).isEqualTo(1);
+        }
+        Api.Tokens tokens = api.login("acc-ann");
+        assertThat(Api.consent(tokens.idClaims(), "newsletter")).isFalse();
+        assertThat(Api.consent(tokens.accessClaims(), "product-updates")).isTrue();
+        JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                .get("history").get(0);
+        assertThat(row.get("via").asText()).isEqualTo("account");
+        assertThat(row.get("clientId").asText()).isEqualTo("account-console");
+    }
+
+    @Test
+    @DisplayName("given a keyboard user, then Space on a focused switch changes it")
+    void keyboard() throws Exception {
+        api.createUser("acc-kim");
+        try (Browser browser = signIn("acc-kim", "/communication-privacy")) {
+            browser.find("#idc-switch-analytics");
+            assertThat(browser.find("#idc-switch-analytics").isSelected()).isFalse();
+            browser.press("#idc-switch-analytics", Keys.SPACE);
+            browser.awaitText("Usage analytics: On. Your change is saved and effective now.");
+            assertThat(browser.find("#idc-switch-analytics").isSelected()).isTrue();
+        }
+        assertThat(Api.consent(api.login("acc-kim").idClaims(), "analytics")).isTrue();
+    }
+
+    @Test
+    @DisplayName("given 'opt out of everything optional', then a dialog lists what will change, and after"
+            + " confirming every optional switch is off while required ones stay on")
+    void optOutOfEverything() throws Exception {
+        String id = api.createUser("acc-otto");
+        Api.Reply set = api.post(ADMIN + "/consent/users/" + id + "/choices", api.adminToken(),
+                Map.of("reason", "test setup", "choices", List.of(Api.choice("analytics", true))));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        try (Browser browser = signIn("acc-otto", "/communication-privacy")) {
+            browser.click("#idc-opt-out-all");
+            String list = browser.find("#idc-opt-out-all-list").getText();
+            assertThat(list).contains("Newsletter by email", "Product updates by email", "Usage analytics")
+                    .doesNotContain("Security alerts", "SMS reminders", "Sharing with partners");
+            snapshot(browser, "account-page-opt-out-all");
+            int listed = list.split("\n").length; // other test classes may have added opt-out purposes
+            browser.click("#idc-opt-out-all-confirm");
+            browser.awaitText("You opted out of " + listed + " choices. Your change is saved and effective now.");
+            for (String s : List.of("newsletter-email", "product-updates-email", "analytics", "sms-reminders-sms",
+                    "partner-sharing")) {
+                assertThat(browser.find("#idc-switch-" + s).isSelected()).as(s).isFalse();
+            }
+            assertThat(browser.find("#idc-switch-security-alerts-email").isSelected()).isTrue();
+        }
+        JsonNode claims = api.login("acc-otto").idClaims();
+        assertThat(Api.consent(claims, "newsletter")).isFalse();
+        assertThat(Api.consent(claims, "analytics")).isFalse();
+        assertThat(Api.consent(claims, "security-alerts")).isTrue();
+    }
+
+    @Test
+    @DisplayName("given the server cannot be reached, or refuses because the text changed meanwhile, then an error"
+            + " names the problem and the switch shows the real, unchanged state")
+    void failures() throws Exception {
+        String id = api.createUser("acc-fay");
+        Api.Reply created = api.post(ADMIN + "/consent/purposes", api.adminToken(), Map.of("key", "it-account-bump",
+                "label", "Bump test", "description", "First text.", "mechanism", "opt-in", "category", "data-use"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        try (Browser browser = signIn("acc-fay", "/communication-privacy")) {
+            browser.find("#idc-switch-it-account-bump");
+
+            browser.block("*/consent/me/choices");
+            browser.click("label[for='idc-switch-newsletter-email']");
+            browser.awaitText("Your change to Newsletter by email was not saved: the server could not be reached.");
+            snapshot(browser, "account-page-error");
+            browser.awaitText("#idc-switch-newsletter-email-status", "On by default");
+            assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isTrue();
+            assertThat(browser.find("#idc-switch-newsletter-email").isEnabled()).isTrue();
+            browser.unblock();
+
+            // a 5xx as a failing server sends it (simulated in the page: the real server cannot be made to fail)
+            browser.script("const real = window.fetch; window.fetch = (url, init) => String(url).endsWith('/me/choices')"
+                    + " ? Promise.resolve(new Response(JSON.stringify({error: 'server_error', message: 'database unavailable'}),"
+                    + " {status: 503, headers: {'Content-Type': 'application/json'}})) : real(url, init);");
+            browser.click("label[for='idc-switch-product-updates-email']");
+            browser.awaitText("Your change to Product updates by email was not saved: database unavailable");
+            assertThat(browser.find("#idc-switch-product-updates-email").isSelected()).isTrue();
+            browser.reload();
+            browser.awaitText("#idc-switch-product-updates-email-status", "On by default");
+
+            Api.Reply bumped = api.put(ADMIN + "/consent/purposes/it-account-bump", api.adminToken(),
+                    Map.of("description", "Second text, with more use.", "change", "material"));
+            assertThat(bumped.status()).as(bumped.toString()).isEqualTo(200);
+            browser.click("label[for='idc-switch-it-account-bump']");
+            browser.awaitText("Your change to Bump test was not saved: the text of this choice has changed since you"
+                    + " opened the page.");
+            browser.awaitText("Second text, with more use."); // the page shows the new text to decide on
+            assertThat(browser.find("#idc-switch-it-account-bump").isSelected()).isFalse();
+        }
+        JsonNode view = api.get(ADMIN + "/consent/users/" + id, api.adminToken()).json();
+        assertThat(Api.purpose(view, "newsletter").get("states").get(0).get("explicit").asBoolean()).isFalse();
+        assertThat(Api.purpose(view, "product-updates").get("states").get(0).get("explicit").asBoolean()).isFalse();
+        assertThat(Api.purpose(view, "it-account-bump").get("granted").asBoolean()).isFalse();
+        retire("it-account-bump");
+    }
+
+    @Test
+    @DisplayName("given a purpose with two channels, then each channel has its own switch and changes alone")
+    void channels() throws Exception {
+        api.createUser("acc-cid");
+        Api.Reply created = api.post(ADMIN + "/consent/purposes", api.adminToken(), Map.of("key", "it-account-multi",
+                "label", "Offers", "description", "Offers by email and text message.", "mechanism", "opt-in",
+                "category", "communications", "channels", List.of("email", "sms")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        try (Browser browser = signIn("acc-cid", "/communication-privacy")) {
+            browser.find("#idc-switch-it-account-multi-sms");
+            assertThat(browser.find("#idc-switch-it-account-multi-email").getAttribute("aria-label"))
+                    .isEqualTo("Offers by email");
+            assertThat(browser.find("#idc-switch-it-account-multi-sms").getAttribute("aria-label"))
+                    .isEqualTo("Offers by SMS");
+            browser.click("label[for='idc-switch-it-account-multi-sms']");
+            browser.awaitText("Offers by SMS: On. Your change is saved and effective now.");
+            assertThat(browser.find("#idc-switch-it-account-multi-sms").isSelected()).isTrue();
+            assertThat(browser.find("#idc-switch-it-account-multi-email").isSelected()).isFalse();
+            assertThat(browser.find("#idc-switch-it-account-multi-email-status").getText())
+                    .isEqualTo("Off — you haven't chosen yet");
+        }
+        JsonNode states = Api.purpose(api.get("/realms/demo/consent/me", api.login("acc-cid").access()).json(),
+                "it-account-multi").get("states");
+        assertThat(states).extracting(c -> c.get("channel").asText() + "=" + c.get("granted").asBoolean())
+                .containsExactlyInAnyOrder("email=false", "sms=true");
+        retire("it-account-multi");
+    }
+
+    @Test
+    @DisplayName("given a German-speaking user, then the console and the demo purposes speak German")
+    void german() throws Exception {
+        String id = api.createUser("acc-dora");
+        JsonNode user = api.get(ADMIN + "/users/" + id, api.adminToken()).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user).putObject("attributes").putArray("locale").add("de");
+        assertThat(api.put(ADMIN + "/users/" + id, api.adminToken(), user).status()).isEqualTo(204);
+        try (Browser browser = signIn("acc-dora", "/communication-privacy")) {
+            browser.awaitText("Kommunikation & Datenschutz");
+            assertThat(browser.text()).contains("Produktneuigkeiten", "Nutzungsanalyse", "Nur mit Ihrer Einwilligung",
+                    "Aktiv, solange Sie nicht widersprechen", "Allem Optionalen widersprechen",
+                    "Ihre Entscheidungen im Zeitverlauf", "Verwendung Ihrer Daten");
+            assertThat(browser.find("#idc-switch-product-updates-email").getAttribute("aria-label"))
+                    .isEqualTo("Produktneuigkeiten per E-Mail");
+            snapshot(browser, "account-page-de");
+        }
+    }
+
+    @Test
+    @DisplayName("given the custom console, then the built-in pages still work and the menu leads to ours")
+    void builtInPages() throws Exception {
+        api.createUser("acc-bea");
+        try (Browser browser = signIn("acc-bea", "/")) {
+            browser.awaitText("Personal info");
+            assertThat(browser.find("#username").getAttribute("value")).isEqualTo("acc-bea");
+            assertThat(browser.awaitText("Personal info")).contains("Communication & privacy");
+            browser.open(account + "/account-security/signing-in");
+            browser.awaitText("Signing in");
+            assertThat(browser.awaitText("Basic authentication")).contains("Password");
+            browser.click("a[href$='/communication-privacy']");
+            browser.find("#idc-switch-newsletter-email");
+            assertThat(browser.url()).endsWith("/realms/demo/account/communication-privacy");
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** Opens an account console page; Keycloak sends the browser to its login form first. */
+    static Browser signIn(String username, String page) throws Exception {
+        Browser browser = new Browser();
+        browser.open(account + page);
+        browser.type("#username", username);
+        browser.type("#password", username);
+        browser.click("#kc-login");
+        return browser;
+    }
+
+    static Path awaitFile(Path dir) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(15));
+        while (Instant.now().isBefore(until)) {
+            try (var files = Files.list(dir)) {
+                var done = files.filter(f -> f.toString().endsWith(".json")).findFirst();
+                if (done.isPresent()) {
+                    return done.get();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no download in " + dir);
+    }
+
+    static void snapshot(Browser browser, String name) throws Exception {
+        browser.screenshot(Path.of(System.getProperty("it.log.dir", "target/it-logs"), name + ".png"));
+    }
+}

@@ -1,0 +1,371 @@
+import { Page, useAccountAlerts, useEnvironment, type AccountEnvironment } from "@keycloak/keycloak-account-ui";
+import {
+  Button,
+  Card,
+  CardBody,
+  CardTitle,
+  Flex,
+  FlexItem,
+  Label,
+  List,
+  ListItem,
+  Modal,
+  ModalVariant,
+  PageSection,
+  Spinner,
+  Stack,
+  StackItem,
+  Switch,
+  Text,
+  TextContent,
+  Title,
+} from "@patternfly/react-core";
+import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ConsentApi, type ChannelState, type ConsentView, type HistoryEntry, type Purpose } from "./api";
+import { downloadRecord } from "./record";
+import { useWords, type Words } from "./words";
+
+const HISTORY_PAGE = 50;
+
+/** One switch: a purpose on one channel (or on all of them when the purpose has no channels). */
+type Target = { purpose: Purpose; state: ChannelState };
+
+/**
+ * "Communication & privacy": every purpose of the realm's catalog with the user's effective choice, changed one
+ * switch at a time through the plugin's user API. A switch shows what the server says, never what was clicked:
+ * while a change is saved it is disabled, and only the server's answer moves it.
+ */
+export const CommunicationPage = () => {
+  const { t } = useTranslation();
+  const context = useEnvironment<AccountEnvironment>();
+  const api = useMemo(() => new ConsentApi(context.keycloak, context.environment), [context]);
+  const words = useWords();
+  const { addAlert, addError } = useAccountAlerts();
+
+  const [view, setView] = useState<ConsentView>();
+  const [etag, setEtag] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string>();
+  const [saving, setSaving] = useState<string>();
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [moreHistory, setMoreHistory] = useState(false);
+  const [confirmOptOut, setConfirmOptOut] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [current, rows] = await Promise.all([api.view(), api.history(0, HISTORY_PAGE)]);
+      setView(current.view);
+      setEtag(current.etag);
+      setHistory(rows);
+      setMoreHistory(rows.length === HISTORY_PAGE);
+      setLoadError(undefined);
+    } catch (e) {
+      setLoadError(words.reason(e));
+    }
+  }, [api, words]);
+
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+
+  const failed = (what: string, e: unknown) => {
+    addError(t("idcSaveFailed", { what, reason: words.reason(e) }), e);
+    // the server may know better than this page (another tab, a new text version): show its state
+    refresh();
+  };
+
+  const toggle = async ({ purpose, state }: Target, granted: boolean) => {
+    const id = switchId(purpose, state);
+    const what = words.switchLabel(purpose, state.channel);
+    setSaving(id);
+    try {
+      const answer = await api.change([
+        { purpose: purpose.key, channel: state.channel, granted, version: purpose.version },
+      ]);
+      setView(answer.view);
+      setEtag(answer.etag);
+      const now = findState(answer.view, purpose.key, state.channel);
+      addAlert(
+        now?.state === "pending"
+          ? t("idcSavedPending", { what })
+          : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) }),
+      );
+      setHistory(await api.history(0, HISTORY_PAGE));
+    } catch (e) {
+      failed(what, e);
+    } finally {
+      setSaving(undefined);
+    }
+  };
+
+  const optOutOfAll = async () => {
+    setConfirmOptOut(false);
+    setSaving("all");
+    try {
+      const before = optedIn(view);
+      const answer = await api.optOutOfAll(etag);
+      setView(answer.view);
+      setEtag(answer.etag);
+      addAlert(t("idcOptOutAllDone", { count: before.length }));
+      setHistory(await api.history(0, HISTORY_PAGE));
+    } catch (e) {
+      failed(t("idcOptOutAll"), e);
+    } finally {
+      setSaving(undefined);
+    }
+  };
+
+  const loadMoreHistory = async () => {
+    try {
+      const rows = await api.history(history.length, HISTORY_PAGE);
+      setHistory([...history, ...rows]);
+      setMoreHistory(rows.length === HISTORY_PAGE);
+    } catch (e) {
+      addError(t("idcLoadFailed", { reason: words.reason(e) }), e);
+    }
+  };
+
+  const download = async () => {
+    try {
+      downloadRecord(context.environment, context.keycloak.tokenParsed, await api.view(), await api.allHistory());
+    } catch (e) {
+      addError(t("idcLoadFailed", { reason: words.reason(e) }), e);
+    }
+  };
+
+  if (loadError) {
+    return (
+      <Page title={t("idcCommunicationPrivacy")} description={t("idcPageDescription")}>
+        <Text id="idc-load-error" role="alert">
+          {t("idcLoadFailed", { reason: loadError })}
+        </Text>
+        <Button variant="secondary" onClick={refresh}>
+          {t("idcRetry")}
+        </Button>
+      </Page>
+    );
+  }
+  if (!view) {
+    return <Spinner aria-label={t("idcLoading")} />;
+  }
+
+  const toSwitchOff = optedIn(view);
+  return (
+    <Page title={t("idcCommunicationPrivacy")} description={t("idcPageDescription")}>
+      <Stack hasGutter>
+        <StackItem>
+          <Flex>
+            <FlexItem>
+              <Button
+                id="idc-opt-out-all"
+                variant="secondary"
+                isDisabled={saving !== undefined}
+                onClick={() => setConfirmOptOut(true)}
+              >
+                {t("idcOptOutAll")}
+              </Button>
+            </FlexItem>
+            <FlexItem>
+              <Button id="idc-download" variant="link" onClick={download}>
+                {t("idcDownload")}
+              </Button>
+            </FlexItem>
+          </Flex>
+        </StackItem>
+        {groups(view.purposes).map(([category, purposes]) => (
+          <StackItem key={category}>
+            <Title headingLevel="h2" size="lg" className="pf-v5-u-mb-sm">
+              {words.category(category)}
+            </Title>
+            <Stack hasGutter>
+              {purposes.map((purpose) => (
+                <StackItem key={purpose.key}>
+                  <PurposeCard purpose={purpose} words={words} saving={saving} onToggle={toggle} />
+                </StackItem>
+              ))}
+            </Stack>
+          </StackItem>
+        ))}
+        <StackItem>
+          <PageSection variant="light" padding={{ default: "noPadding" }}>
+            <Title headingLevel="h2" size="lg" id="idc-history-title">
+              {t("idcHistoryTitle")}
+            </Title>
+            <HistoryTable rows={history} view={view} words={words} />
+            {moreHistory && (
+              <Button variant="link" onClick={loadMoreHistory}>
+                {t("idcHistoryMore")}
+              </Button>
+            )}
+          </PageSection>
+        </StackItem>
+      </Stack>
+      <Modal
+        variant={ModalVariant.small}
+        title={t("idcOptOutAllTitle")}
+        isOpen={confirmOptOut}
+        onClose={() => setConfirmOptOut(false)}
+        actions={[
+          <Button
+            key="confirm"
+            id="idc-opt-out-all-confirm"
+            variant="danger"
+            isDisabled={toSwitchOff.length === 0}
+            onClick={optOutOfAll}
+          >
+            {t("idcOptOutAllConfirm")}
+          </Button>,
+          <Button key="cancel" variant="link" onClick={() => setConfirmOptOut(false)}>
+            {t("idcCancel")}
+          </Button>,
+        ]}
+      >
+        {toSwitchOff.length === 0 ? (
+          <Text>{t("idcOptOutAllNothing")}</Text>
+        ) : (
+          <>
+            <Text>{t("idcOptOutAllIntro")}</Text>
+            <List id="idc-opt-out-all-list">
+              {toSwitchOff.map(({ purpose, state }) => (
+                <ListItem key={switchId(purpose, state)}>{words.switchLabel(purpose, state.channel)}</ListItem>
+              ))}
+            </List>
+            <Text>{t("idcOptOutAllKeeps")}</Text>
+          </>
+        )}
+      </Modal>
+    </Page>
+  );
+};
+
+type PurposeCardProps = {
+  purpose: Purpose;
+  words: Words;
+  saving?: string;
+  onToggle: (target: Target, granted: boolean) => void;
+};
+
+const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => {
+  const required = purpose.mechanism === "required";
+  return (
+    <Card isCompact id={`idc-purpose-${purpose.key}`} data-purpose={purpose.key}>
+      <CardTitle>
+        <Flex>
+          <FlexItem>{words.label(purpose)}</FlexItem>
+          <FlexItem>
+            <Label isCompact color={required ? "grey" : purpose.mechanism === "opt-in" ? "blue" : "green"}>
+              {words.mechanism(purpose.mechanism)}
+            </Label>
+          </FlexItem>
+        </Flex>
+      </CardTitle>
+      <CardBody>
+        <TextContent>
+          {words.description(purpose) && <Text>{words.description(purpose)}</Text>}
+        </TextContent>
+        <Stack className="pf-v5-u-mt-sm">
+          {purpose.states.map((state) => {
+            const id = switchId(purpose, state);
+            const on = state.granted;
+            return (
+              <StackItem key={id}>
+                <Flex alignItems={{ default: "alignItemsCenter" }}>
+                  <FlexItem>
+                    <Switch
+                      id={id}
+                      data-channel={state.channel ?? ""}
+                      aria-label={words.switchLabel(purpose, state.channel)}
+                      aria-describedby={`${id}-status`}
+                      label={words.channel(state.channel)}
+                      isChecked={on}
+                      isDisabled={required || saving !== undefined}
+                      onChange={(_event, checked) => onToggle({ purpose, state }, checked)}
+                    />
+                  </FlexItem>
+                  <FlexItem id={`${id}-status`} className="idc-status">
+                    {saving === id ? (
+                      <>
+                        <Spinner size="sm" aria-hidden /> {words.saving()}
+                      </>
+                    ) : (
+                      words.status(purpose, state)
+                    )}
+                  </FlexItem>
+                </Flex>
+              </StackItem>
+            );
+          })}
+        </Stack>
+      </CardBody>
+    </Card>
+  );
+};
+
+const HistoryTable = ({ rows, view, words }: { rows: HistoryEntry[]; view: ConsentView; words: Words }) => {
+  const { t } = useTranslation();
+  if (rows.length === 0) {
+    return <Text id="idc-history-empty">{t("idcHistoryEmpty")}</Text>;
+  }
+  const purposes = new Map(view.purposes.map((p) => [p.key, p]));
+  return (
+    <Table id="idc-history" aria-labelledby="idc-history-title" variant="compact">
+      <Thead>
+        <Tr>
+          <Th>{t("idcHistoryWhen")}</Th>
+          <Th>{t("idcHistoryWhat")}</Th>
+          <Th>{t("idcHistoryChange")}</Th>
+          <Th>{t("idcHistoryHow")}</Th>
+          <Th>{t("idcHistoryVersion")}</Th>
+        </Tr>
+      </Thead>
+      <Tbody>
+        {rows.map((row) => {
+          const purpose = purposes.get(row.purpose);
+          return (
+            <Tr key={row.id}>
+              <Td dataLabel={t("idcHistoryWhen")}>{words.dateTime(row.at)}</Td>
+              <Td dataLabel={t("idcHistoryWhat")}>
+                {purpose ? words.switchLabel(purpose, row.channel) : row.purpose}
+              </Td>
+              <Td dataLabel={t("idcHistoryChange")}>
+                {`${words.previous(row.previous, purpose)} → ${words.state(row.state)}`}
+              </Td>
+              <Td dataLabel={t("idcHistoryHow")}>
+                {words.via(row.via, row.clientId)}
+                {row.reason ? ` (${row.reason})` : ""}
+              </Td>
+              <Td dataLabel={t("idcHistoryVersion")}>{row.version}</Td>
+            </Tr>
+          );
+        })}
+      </Tbody>
+    </Table>
+  );
+};
+
+const switchId = (purpose: Purpose, state: ChannelState) =>
+  `idc-switch-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
+
+const findState = (view: ConsentView, key: string, channel: string | null) =>
+  view.purposes.find((p) => p.key === key)?.states.find((s) => s.channel === channel);
+
+/** What "opt out of everything optional" switches off: every optional switch that is on or waiting. */
+const optedIn = (view?: ConsentView): Target[] =>
+  (view?.purposes ?? [])
+    .filter((p) => p.mechanism !== "required")
+    .flatMap((purpose) =>
+      purpose.states
+        .filter((state) => state.granted || state.state === "pending")
+        .map((state) => ({ purpose, state })),
+    );
+
+/** Purposes by category, in the catalog's order of first appearance; uncategorised last. */
+const groups = (purposes: Purpose[]): [string, Purpose[]][] => {
+  const byCategory = new Map<string, Purpose[]>();
+  for (const p of purposes) {
+    const category = p.category || "";
+    byCategory.set(category, [...(byCategory.get(category) ?? []), p]);
+  }
+  return [...byCategory.entries()].sort(([a], [b]) => (a === "" ? 1 : 0) - (b === "" ? 1 : 0));
+};

@@ -1,0 +1,127 @@
+import type Keycloak from "keycloak-js";
+import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
+
+/** The shapes of the plugin's user API (README, "User API"). */
+export type Actor = { id: string | null; username: string | null; kind: string };
+
+export type ChannelState = {
+  channel: string | null;
+  granted: boolean;
+  explicit: boolean;
+  state?: "granted" | "denied" | "pending";
+  version?: number;
+  changedAt?: string;
+  via?: string;
+  actor?: Actor;
+  clientId?: string | null;
+};
+
+export type Purpose = {
+  key: string;
+  label: string;
+  description: string | null;
+  category: string | null;
+  mechanism: "opt-in" | "opt-out" | "required";
+  channels: string[];
+  version: number;
+  granted: boolean;
+  states: ChannelState[];
+};
+
+export type ConsentView = { subject: string; purposes: Purpose[] };
+
+export type HistoryEntry = {
+  id: number;
+  purpose: string;
+  channel: string | null;
+  version: number;
+  previous: string | null;
+  state: "granted" | "denied" | "pending";
+  via: string;
+  actor: Actor;
+  clientId: string | null;
+  reason?: string;
+  at: string;
+};
+
+export type Change = { purpose: string; channel: string | null; granted: boolean; version: number };
+
+/** A refusal or failure, with the server's own message when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls /realms/{realm}/consent/… with the account console's own token. */
+export class ConsentApi {
+  constructor(
+    private readonly keycloak: Keycloak,
+    private readonly environment: AccountEnvironment,
+  ) {}
+
+  async view(): Promise<{ view: ConsentView; etag: string | null }> {
+    const response = await this.call("me");
+    return { view: await response.json(), etag: response.headers.get("ETag") };
+  }
+
+  async change(changes: Change[]): Promise<{ view: ConsentView; etag: string | null }> {
+    const response = await this.call("me/choices", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ choices: changes }),
+    });
+    return { view: await response.json(), etag: response.headers.get("ETag") };
+  }
+
+  /** Only if nothing changed since {@code etag}: the user confirmed a list made from that state. */
+  async optOutOfAll(etag: string | null): Promise<{ view: ConsentView; etag: string | null }> {
+    const response = await this.call("me/opt-out-all", {
+      method: "POST",
+      headers: etag ? { "If-Match": etag } : {},
+    });
+    return { view: await response.json(), etag: response.headers.get("ETag") };
+  }
+
+  async history(first: number, max: number): Promise<HistoryEntry[]> {
+    const response = await this.call(`me/history?first=${first}&max=${max}`);
+    return (await response.json()).history;
+  }
+
+  /** Every history row, page by page. */
+  async allHistory(): Promise<HistoryEntry[]> {
+    const all: HistoryEntry[] = [];
+    for (;;) {
+      const page = await this.history(all.length, 1000);
+      all.push(...page);
+      if (page.length < 1000) return all;
+    }
+  }
+
+  private async call(path: string, init: RequestInit = {}): Promise<Response> {
+    try {
+      await this.keycloak.updateToken(5);
+    } catch {
+      throw new ApiError(401, "not_authenticated", "");
+    }
+    const url = `${this.environment.serverBaseUrl}/realms/${encodeURIComponent(this.environment.realm)}/consent/${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        ...init,
+        headers: { ...init.headers, Authorization: `Bearer ${this.keycloak.token}`, Accept: "application/json" },
+      });
+    } catch {
+      throw new ApiError(0, "network", "");
+    }
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      throw new ApiError(response.status, body?.error ?? "http_" + response.status, body?.message ?? "");
+    }
+    return response;
+  }
+}
