@@ -26,6 +26,13 @@ import org.keycloak.util.JsonSerialization;
 /** The JSON shapes of the user and admin APIs, in one place so both speak the same language. */
 public final class ConsentJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /**
+     * Keycloak's mapper, but strict: a repeated field ({@code {"choices": [..], "choices": [..]}}) or anything after
+     * the object would otherwise be read as the last or the first value silently.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JsonSerialization.mapper.reader()
+            .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Request bodies above this are refused before parsing. */
     public static final int MAX_BODY = 256 * 1024;
 
@@ -178,7 +185,7 @@ public final class ConsentJson {
         }
         JsonNode node;
         try {
-            node = JsonSerialization.mapper.readTree(body);
+            node = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON: "
                     + e.getOriginalMessage());

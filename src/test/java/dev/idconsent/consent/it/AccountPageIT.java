@@ -25,12 +25,10 @@ import org.openqa.selenium.Keys;
 class AccountPageIT {
     static final String ADMIN = "/admin/realms/demo";
     static Api api;
-    static String account;
 
     @BeforeAll
     static void setUp() {
         api = new Api(KeycloakExtension.server());
-        account = KeycloakExtension.server().baseUrl() + "/realms/demo/account";
     }
 
     @AfterAll
@@ -234,7 +232,7 @@ class AccountPageIT {
             browser.awaitText("Personal info");
             assertThat(browser.find("#username").getAttribute("value")).isEqualTo("acc-bea");
             assertThat(browser.awaitText("Personal info")).contains("Communication & privacy");
-            browser.open(account + "/account-security/signing-in");
+            browser.open(account() + "/account-security/signing-in");
             browser.awaitText("Signing in");
             assertThat(browser.awaitText("Basic authentication")).contains("Password");
             browser.click("a[href$='/communication-privacy']");
@@ -245,10 +243,14 @@ class AccountPageIT {
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
+    static String account() {
+        return KeycloakExtension.server().baseUrl() + "/realms/demo/account";
+    }
+
     /** Opens an account console page; Keycloak sends the browser to its login form first. */
     static Browser signIn(String username, String page) throws Exception {
         Browser browser = new Browser();
-        browser.open(account + page);
+        browser.open(account() + page);
         browser.type("#username", username);
         browser.type("#password", username);
         browser.click("#kc-login");
