@@ -166,6 +166,46 @@ class SecurityIT {
                 .isFalse();
     }
 
+    @Test
+    @DisplayName("given a user at the consent step, then a form another site posts to Keycloak (without the page's"
+            + " session code and tab id) records nothing")
+    void crossSitePost() throws Exception {
+        String id = api.createUser("sec-cora");
+        String keycloak = KeycloakExtension.server().baseUrl();
+        String attack = "<html><body><form id='f' method='post' action='" + keycloak
+                + "/realms/demo/login-actions/required-action?execution=idc-consent-step&client_id=demo-app'>"
+                + "<input name='shown' value='partner-sharing'><input name='granted.partner-sharing' value='on'>"
+                + "<input name='idc-action' value='accept-all'></form>"
+                + "<script>document.getElementById('f').submit()</script></body></html>";
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        site.createContext("/", exchange -> {
+            byte[] page = attack.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        site.start();
+        try (Browser browser = new Browser()) {
+            browser.open(api.authorization(Api.REALM, Api.APP_REDIRECT, "openid", "kc_action", "idc-consent-step")
+                    .url());
+            browser.type("#username", "sec-cora");
+            browser.type("#password", "sec-cora");
+            browser.click("#kc-login");
+            browser.find("#idc-consent-form");
+
+            browser.open("http://localhost:" + site.getAddress().getPort() + "/");
+            browser.awaitUrl(keycloak);
+            snapshotTo(browser, "csrf-answer");
+            Thread.sleep(1000); // the answer page has rendered
+        } finally {
+            site.stop(0);
+        }
+        assertThat(UnsubscribeIT.history(id)).isEmpty();
+        assertThat(UnsubscribeIT.state(id, "partner-sharing")).isFalse();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     static void assertShownAsText(Browser browser) {
@@ -179,6 +219,10 @@ class SecurityIT {
         }
         assertThat(browser.script("return window.idcXss === undefined")).isEqualTo(true);
         assertThat(browser.script("return document.querySelectorAll('img[src=x]').length")).isEqualTo(0L);
+    }
+
+    static void snapshotTo(Browser browser, String name) throws Exception {
+        browser.screenshot(java.nio.file.Path.of(System.getProperty("it.log.dir", "target/it-logs"), name + ".png"));
     }
 
     static String part(MimeMessage message, String type) throws Exception {
