@@ -72,6 +72,21 @@ public final class Database {
         return kind;
     }
 
+    /** A single text value, or {@code null} when there is no row. */
+    public String text(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(url, username, password);
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     /** A single number, e.g. {@code select count(*) from IDC_CHOICE where USER_ID = ?}. */
     public long count(String sql, Object... params) {
         try (Connection c = DriverManager.getConnection(url, username, password);

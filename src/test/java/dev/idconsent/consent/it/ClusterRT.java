@@ -1,0 +1,207 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Keycloak nodes as one cluster over one PostgreSQL (profile {@code reliability}: {@code bin/test --db postgres
+ * -Preliability}). Not part of the shared-server suite: these tests start, kill and restart their own nodes.
+ * Counts: {@code -Dit.cluster.iterations} (default 200), {@code -Dit.crash.writes} (default 1000).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("Cluster and crashes: no stale choices across nodes, no acknowledged write lost")
+class ClusterRT {
+    static final int ITERATIONS = Integer.getInteger("it.cluster.iterations", 200);
+    static final int WRITES = Integer.getInteger("it.crash.writes", 1000);
+    static Database db;
+    static ClusterNode a;
+    static ClusterNode b;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        db = Database.forRun("postgres", null);
+        db.recreate(null);
+        a = new ClusterNode("node-a", db).importRealm().start();
+        b = new ClusterNode("node-b", db).hostname(a.baseUrl()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ClusterNode node : new ClusterNode[] {b, a}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("given changes through node A's user and admin API, then node B's next refreshed token and its user"
+            + " API show each one: 0 stale")
+    void neverStale() {
+        Stale stale = alternate(a, b, "cluster-carl", ITERATIONS, true);
+        System.out.printf("CLUSTER iterations=%d staleTokens=%d staleApi=%d%n", ITERATIONS, stale.tokens, stale.api);
+        assertThat(stale.tokens).as("stale tokens at node B").isZero();
+        assertThat(stale.api).as("stale user API answers at node B").isZero();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("given kill -9 of a node while clients write, then after restart every acknowledged write is there"
+            + " with exactly one history row, state and history agree, and the token summary equals the tables")
+    void killDuringWrites() throws Exception {
+        Api api = new Api(a);
+        int users = 16;
+        List<String> ids = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            ids.add(api.createUser("crash-" + i));
+            tokens.add(api.login("crash-" + i).access());
+        }
+        Map<String, Boolean> lastAcked = new ConcurrentHashMap<>();
+        Map<String, Boolean> inFlight = new ConcurrentHashMap<>(); // what an unanswered write asked for
+        AtomicInteger answered = new AtomicInteger();
+        List<Long> ackedIds = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            int worker = w;
+            workers.add(pool.submit(() -> {
+                Map<String, Boolean> state = new HashMap<>();
+                for (int round = 0; ; round++) {
+                    int u = worker + 8 * (round % (users / 8));
+                    String id = ids.get(u);
+                    boolean granted = !state.getOrDefault(id, true);
+                    inFlight.put(id, granted);
+                    Api.Reply reply;
+                    try {
+                        reply = api.choose(tokens.get(u), List.of(Api.choice("newsletter", granted)));
+                    } catch (RuntimeException cutOff) {
+                        return null; // the node died under this request: its outcome is unknown
+                    }
+                    if (reply.status() != 200) {
+                        return null; // e.g. a 5xx while the node goes down: not acknowledged
+                    }
+                    inFlight.remove(id);
+                    long historyId = reply.json().get("changes").get(0).get("id").asLong();
+                    ackedIds.add(historyId);
+                    lastAcked.put(id, granted);
+                    state.put(id, granted);
+                    answered.incrementAndGet();
+                }
+            }));
+        }
+        while (answered.get() < WRITES) {
+            Thread.sleep(20);
+        }
+        a.kill();
+        for (Future<?> f : workers) {
+            f.get();
+        }
+        pool.shutdown();
+        int acknowledged = ackedIds.size();
+        a.start();
+
+        int missing = 0;
+        for (long id : ackedIds) {
+            if (db.count("select count(*) from IDC_CHOICE_HISTORY where ID = ?", id) != 1) {
+                missing++;
+            }
+        }
+        long rows = 0;
+        int disagreeing = 0;
+        for (String id : ids) {
+            rows += db.count("select count(*) from IDC_CHOICE_HISTORY where USER_ID = ?", id);
+            String state = db.text("select STATE from IDC_CHOICE where USER_ID = ? and PURPOSE_KEY = 'newsletter'", id);
+            String last = db.text("select STATE from IDC_CHOICE_HISTORY where ID = (select max(ID) from"
+                    + " IDC_CHOICE_HISTORY where USER_ID = ? and PURPOSE_KEY = 'newsletter')", id);
+            String summary = db.text("select VALUE from USER_ATTRIBUTE where USER_ID = ? and NAME ="
+                    + " 'idc-consent-summary'", id);
+            boolean agrees = state != null && state.equals(last) && ("newsletter/email=" + state).equals(summary);
+            Boolean expected = lastAcked.get(id);
+            boolean asAcked = expected == null || inFlight.containsKey(id)
+                    || state != null && state.equals(expected ? "granted" : "denied");
+            if (!agrees || !asAcked) {
+                disagreeing++;
+                System.out.printf("CRASH user %s: state=%s lastHistory=%s summary=%s lastAcked=%s inFlight=%s%n",
+                        id, state, last, summary, expected, inFlight.get(id));
+            }
+        }
+        System.out.printf("CRASH acknowledged=%d missing=%d historyRows=%d inFlightAtKill=%d disagreeing=%d%n",
+                acknowledged, missing, rows, inFlight.size(), disagreeing);
+        assertThat(missing).as("acknowledged writes missing after the crash").isZero();
+        assertThat(rows).as("history rows: every acknowledged write, plus at most the in-flight ones")
+                .isBetween((long) acknowledged, (long) acknowledged + inFlight.size());
+        assertThat(disagreeing).as("users whose state, history and summary disagree").isZero();
+
+        // and the restarted node serves the same as the other
+        Api restarted = new Api(a);
+        JsonNode view = restarted.get("/admin/realms/demo/consent/users/" + ids.get(0), restarted.adminToken()).json();
+        assertThat(Api.purpose(view, "newsletter").get("states").get(0).get("state").asText())
+                .isEqualTo(db.text("select STATE from IDC_CHOICE where USER_ID = ?", ids.get(0)));
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("given the nodes share the database but not their caches, then node B serves stale tokens: the"
+            + " check above can fail")
+    void localCachesAreStale() throws Exception {
+        b.close();
+        a.close();
+        a.cache("local").start();
+        b.cache("local").start();
+        Stale stale = alternate(a, b, "cluster-lola", 50, false);
+        System.out.printf("CLUSTER local caches: iterations=50 staleTokens=%d%n", stale.tokens);
+        assertThat(stale.tokens).as("stale tokens at node B without cluster-wide invalidation").isPositive();
+    }
+
+    record Stale(int tokens, int api) {
+    }
+
+    /** Flips the newsletter through A (user API and admin API in turn) and reads it back at B each time. */
+    static Stale alternate(ClusterNode writer, ClusterNode reader, String username, int iterations, boolean readApi) {
+        Api atA = new Api(writer);
+        Api atB = new Api(reader);
+        String id = atA.createUser(username);
+        Api.Tokens tokens = atA.login(username);
+        tokens = atB.refresh(tokens); // B knows the user (cached) before the first change
+        boolean granted = true;
+        int staleTokens = 0;
+        int staleApi = 0;
+        for (int i = 0; i < iterations; i++) {
+            granted = !granted;
+            Api.Reply write = i % 2 == 0
+                    ? atA.choose(tokens.access(), List.of(Api.choice("newsletter", granted)))
+                    : atA.post("/admin/realms/demo/consent/users/" + id + "/choices", atA.adminToken(),
+                            Map.of("reason", "cluster test", "choices", List.of(Api.choice("newsletter", granted))));
+            assertThat(write.status()).as(write.toString()).isEqualTo(200);
+            tokens = atB.refresh(tokens);
+            if (Api.consent(tokens.accessClaims(), "newsletter") != granted) {
+                staleTokens++;
+            }
+            if (readApi && Api.purpose(atB.get("/realms/demo/consent/me", tokens.access()).json(), "newsletter")
+                    .get("granted").asBoolean() != granted) {
+                staleApi++;
+            }
+        }
+        return new Stale(staleTokens, staleApi);
+    }
+}
