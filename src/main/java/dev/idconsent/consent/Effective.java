@@ -15,7 +15,9 @@ public final class Effective {
         if (purpose.mechanism() == Mechanism.REQUIRED) {
             return true;
         }
-        return answer == null ? purpose.mechanism().defaultGranted() : answer.granted();
+        // a pending yes (double opt-in not yet confirmed) is no answer yet: the mechanism's default applies, so
+        // it is off on an opt-in purpose and stays on if the purpose has since become opt-out
+        return answer == null || answer == ChoiceState.PENDING ? purpose.mechanism().defaultGranted() : answer.granted();
     }
 
     /**

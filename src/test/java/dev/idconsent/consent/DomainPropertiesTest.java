@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -485,18 +484,10 @@ final class DomainPropertiesTest {
         }
 
         /*
-         * KNOWN BUG (found by this property; main code deliberately left unchanged).
-         * Effective.granted(purpose, answer) returns answer.granted() for every optional purpose, so a PENDING
-         * answer counts as a "no" on an opt-out purpose, against the rule "opt-out → unless the user said no".
-         * Reachable: an opt-in purpose with double opt-in, a person says yes by email (PENDING), then an admin
-         * makes the purpose opt-out (a material change; validate() then requires double opt-in off). From then on
-         * everyone who never answered gets the purpose, but the person who asked for it does not: the view shows
-         * the email channel off, and the token claim says false when email is the purpose's only channel.
-         * Counterexample: channels [email] → view "digest/email" granted=false, claim {digest=false}; the rule says
-         * true for both. Enable once it is decided what a pending yes means on an opt-out purpose.
+         * Found by this property: a PENDING answer used to count as a "no" once an opt-in double-opt-in purpose
+         * became opt-out (a material change), so the person who asked for it lost it while everyone else had it.
          */
         @Test
-        @Disabled("KNOWN BUG: a pending yes left on a purpose that became opt-out counts as a no; see the comment")
         @DisplayName("that was opt-in with double opt-in and became opt-out, then a pending yes by email is not a no")
         void pendingYesOnAnOptOutPurpose() {
             forAll(20, (random, size) -> Stream.concat(Stream.of(Purpose.EMAIL), channels(random).stream())
