@@ -19,7 +19,9 @@ public enum ErrorCode {
     REQUIRED_PURPOSE(409),
     STALE_VERSION(409),
     CONFLICT(409),
-    PRECONDITION_FAILED(412);
+    PRECONDITION_FAILED(412),
+    /** The database cannot be reached: nothing was changed, the request can be repeated. */
+    UNAVAILABLE(503);
 
     private final int status;
 

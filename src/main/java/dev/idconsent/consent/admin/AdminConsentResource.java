@@ -367,11 +367,7 @@ public final class AdminConsentResource {
     }
 
     private Response handle(Supplier<Response> action) {
-        try {
-            return action.get();
-        } catch (ConsentException e) {
-            return ConsentJson.error(session, e);
-        }
+        return ConsentJson.guarded(session, action);
     }
 
     /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */

@@ -146,18 +146,16 @@ public final class SenderResource {
     }
 
     private Response asSender(java.util.function.Supplier<Response> action) {
-        AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        if (auth == null || auth.user() == null) {
-            return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
-        }
-        RoleModel role = realm.getRole(ROLE);
-        if (role == null || !auth.user().hasRole(role)) {
-            return ConsentJson.error(ErrorCode.FORBIDDEN, "the sender API needs the realm role " + ROLE);
-        }
-        try {
+        return ConsentJson.guarded(session, () -> {
+            AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+            if (auth == null || auth.user() == null) {
+                return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
+            }
+            RoleModel role = realm.getRole(ROLE);
+            if (role == null || !auth.user().hasRole(role)) {
+                return ConsentJson.error(ErrorCode.FORBIDDEN, "the sender API needs the realm role " + ROLE);
+            }
             return action.get();
-        } catch (ConsentException e) {
-            return ConsentJson.error(session, e);
-        }
+        });
     }
 }

@@ -26,6 +26,7 @@ import org.keycloak.util.JsonSerialization;
 /** The JSON shapes of the user and admin APIs, in one place so both speak the same language. */
 public final class ConsentJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ConsentJson.class);
     /**
      * Keycloak's mapper, but strict: a repeated field ({@code {"choices": [..], "choices": [..]}}) or anything after
      * the object would otherwise be read as the last or the first value silently.
@@ -158,6 +159,54 @@ public final class ConsentJson {
 
     public static Response.ResponseBuilder ok(Object entity) {
         return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /**
+     * Runs a request: a refusal becomes its error body; a lost database connection becomes a 503 with the same
+     * body and a rolled-back transaction, instead of Keycloak's generic 500 — the client knows nothing changed
+     * and may retry. Every other failure stays Keycloak's to report.
+     */
+    public static Response guarded(KeycloakSession session, java.util.function.Supplier<Response> action) {
+        try {
+            return action.get();
+        } catch (ConsentException e) {
+            return error(session, e);
+        } catch (RuntimeException e) {
+            if (!databaseUnavailable(e)) {
+                throw e;
+            }
+            LOG.warnf("consent request refused with 503, the database cannot be reached: %s", rootMessage(e));
+            session.getTransactionManager().setRollbackOnly();
+            return error(ErrorCode.UNAVAILABLE, "the consent store cannot be reached right now; nothing was changed."
+                    + " Please try again shortly");
+        }
+    }
+
+    /** A connection failure anywhere in the cause chain (not a bad statement or a constraint). */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // Keycloak's ModelException("Database operation failed") may carry the driver's I/O error directly
+            // (EOFException, ConnectException); a consent request does no other I/O before it answers
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.io.IOException
+                    || t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** The error body every refusal carries; the transaction is marked for rollback first. */

@@ -125,18 +125,22 @@ public final class UserConsentResource {
     }
 
     private Response asUser(java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {
-        AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        if (auth == null || auth.user() == null) {
-            Cors.builder().allowAllOrigins().auth().add();
-            return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED,
-                    "a valid bearer token of this realm is required");
-        }
-        // throws 403 for an origin the token's client does not allow, before anything is read or written
-        Cors.builder().checkAllowedOrigins(auth.token()).allowedMethods(METHODS).exposedHeaders("ETag").auth().add();
-        try {
+        boolean[] cors = {false};
+        Response response = ConsentJson.guarded(session, () -> {
+            AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+            if (auth == null || auth.user() == null) {
+                return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
+            }
+            // throws 403 for an origin the token's client does not allow, before anything is read or written
+            Cors.builder().checkAllowedOrigins(auth.token()).allowedMethods(METHODS).exposedHeaders("ETag").auth()
+                    .add();
+            cors[0] = true;
             return action.apply(auth, ConsentModels.consent(session, session.getContext().getRealm()));
-        } catch (ConsentException e) {
-            return ConsentJson.error(session, e);
+        });
+        if (!cors[0]) {
+            // no token to check origins against (none, invalid, or the database was gone): the error is readable
+            Cors.builder().allowAllOrigins().auth().add();
         }
+        return response;
     }
 }

@@ -40,6 +40,11 @@ public final class Database {
         };
     }
 
+    /** A PostgreSQL database the test created itself (trust authentication). */
+    static Database postgres(String url) {
+        return new Database("postgres", url, "postgres", "postgres");
+    }
+
     /** Drops and creates the test database so every run starts empty. */
     void recreate(java.nio.file.Path keycloakHome) throws SQLException, java.io.IOException {
         if (kind.equals("h2")) {

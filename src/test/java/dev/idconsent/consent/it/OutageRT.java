@@ -1,0 +1,167 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database goes away while people change their choices (profile {@code reliability}): a PostgreSQL of the
+ * test's own is stopped hard under load and started again; Keycloak keeps running.
+ */
+@DisplayName("Database loss: clear 503s while the database is gone, nothing half-written, recovery without restart")
+class OutageRT {
+    static PrivatePostgres postgres;
+    static Database db;
+    static ClusterNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = new PrivatePostgres("idc_outage");
+        db = Database.postgres(postgres.hostUrl() + "idc_outage");
+        node = new ClusterNode("outage", db).cache("local").importRealm().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @DisplayName("given PostgreSQL stops while clients write, then every failed write is a 503 with the JSON error"
+            + " body and no stack trace, acknowledged writes are complete, and writes succeed again once it is back")
+    void databaseLost() throws Exception {
+        Api api = new Api(node);
+        int users = 8;
+        List<String> ids = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            ids.add(api.createUser("outage-" + i));
+            tokens.add(api.login("outage-" + i).access());
+        }
+        List<Long> acked = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Boolean> lastAcked = new ConcurrentHashMap<>();
+        Map<String, Boolean> unknown = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> outcomes = new TreeMap<>();
+        List<String> unclear = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger afterRecovery = new AtomicInteger();
+        AtomicBoolean down = new AtomicBoolean();
+        AtomicBoolean recovered = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        ExecutorService pool = Executors.newFixedThreadPool(users);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < users; w++) {
+            int u = w;
+            workers.add(pool.submit(() -> {
+                String id = ids.get(u);
+                boolean current = true; // newsletter is opt-out: on until the first answer
+                while (!stop.get()) {
+                    boolean granted = !current;
+                    Api.Reply reply;
+                    try {
+                        reply = api.choose(tokens.get(u), List.of(Api.choice("newsletter", granted)));
+                    } catch (RuntimeException e) {
+                        unclear.add("no answer: " + e);
+                        unknown.put(id, granted);
+                        continue;
+                    }
+                    synchronized (outcomes) {
+                        outcomes.computeIfAbsent((down.get() ? "down " : recovered.get() ? "after " : "before ")
+                                + reply.status(), k -> new AtomicInteger()).incrementAndGet();
+                    }
+                    if (reply.status() == 200) {
+                        acked.add(reply.json().get("changes").get(0).get("id").asLong());
+                        lastAcked.put(id, granted);
+                        unknown.remove(id);
+                        current = granted;
+                        if (recovered.get()) {
+                            afterRecovery.incrementAndGet();
+                        }
+                    } else {
+                        String body = reply.body();
+                        boolean clear = reply.status() == 503 && body.contains("\"error\"") && body.contains("\"message\"")
+                                && !body.contains("Exception") && !body.contains("\tat ");
+                        if (!clear) {
+                            unclear.add(reply.status() + " " + body.substring(0, Math.min(300, body.length())));
+                        }
+                        // a refused write may still have committed if the answer was lost: only 503 says it did not
+                        if (reply.status() != 503) {
+                            unknown.put(id, granted);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        while (acked.size() < 200) {
+            Thread.sleep(20);
+        }
+        down.set(true);
+        postgres.stop();
+        Thread.sleep(10_000);
+        postgres.start();
+        down.set(false);
+        recovered.set(true);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (afterRecovery.get() < 100 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        stop.set(true);
+        for (Future<?> f : workers) {
+            f.get();
+        }
+        pool.shutdown();
+
+        int missing = 0;
+        for (long id : acked) {
+            if (db.count("select count(*) from IDC_CHOICE_HISTORY where ID = ?", id) != 1) {
+                missing++;
+            }
+        }
+        int disagreeing = 0;
+        for (String id : ids) {
+            String state = db.text("select STATE from IDC_CHOICE where USER_ID = ? and PURPOSE_KEY = 'newsletter'", id);
+            String last = db.text("select STATE from IDC_CHOICE_HISTORY where ID = (select max(ID) from"
+                    + " IDC_CHOICE_HISTORY where USER_ID = ? and PURPOSE_KEY = 'newsletter')", id);
+            String summary = db.text("select VALUE from USER_ATTRIBUTE where USER_ID = ? and NAME ="
+                    + " 'idc-consent-summary'", id);
+            Boolean expected = lastAcked.get(id);
+            boolean agrees = state != null && state.equals(last) && ("newsletter/email=" + state).equals(summary)
+                    && (unknown.containsKey(id) || expected == null || state.equals(expected ? "granted" : "denied"));
+            if (!agrees) {
+                disagreeing++;
+                System.out.printf("OUTAGE user %s: state=%s lastHistory=%s summary=%s lastAcked=%s%n", id, state,
+                        last, summary, expected);
+            }
+        }
+        System.out.printf("OUTAGE outcomes=%s acknowledged=%d missing=%d disagreeing=%d unclear=%d%n", outcomes,
+                acked.size(), missing, disagreeing, unclear.size());
+        unclear.stream().limit(10).forEach(u -> System.out.println("OUTAGE unclear: " + u));
+
+        assertThat(outcomes).as("the outage was seen").containsKey("down 503");
+        assertThat(unclear).as("answers during the outage that were not a clear 503 JSON error").isEmpty();
+        assertThat(afterRecovery.get()).as("writes after PostgreSQL came back, without restarting Keycloak")
+                .isGreaterThanOrEqualTo(100);
+        assertThat(missing).as("acknowledged writes missing").isZero();
+        assertThat(disagreeing).as("users whose state, history and summary disagree").isZero();
+    }
+}
