@@ -18,12 +18,26 @@
                 <div class="${properties.kcFormGroupClass!} idc-purpose" id="idc-purpose-${p.key}">
                     <input type="hidden" name="shown" value="${p.key}">
                     <input type="hidden" name="version.${p.key}" value="${p.version}">
-                    <label class="idc-purpose-label" for="idc-granted-${p.key}">
-                        <input type="checkbox" id="idc-granted-${p.key}" name="granted.${p.key}" value="on"
-                               <#if p.granted>checked</#if>>
-                        <strong>${p.label}</strong>
-                    </label>
-                    <#if p.description?has_content><p class="idc-purpose-description">${p.description}</p></#if>
+                    <#if p.channelBoxes?has_content>
+                        <#-- several channels: one answer each, so an answer for one never overwrites another -->
+                        <strong class="idc-purpose-label">${p.label}</strong>
+                        <#if p.description?has_content><p class="idc-purpose-description">${p.description}</p></#if>
+                        <#list p.channelBoxes as c>
+                            <input type="hidden" name="channel.${p.key}" value="${c.channel}">
+                            <label class="idc-purpose-channel" for="idc-granted-${p.key}-${c.channel}">
+                                <input type="checkbox" id="idc-granted-${p.key}-${c.channel}"
+                                       name="granted.${p.key}/${c.channel}" value="on" <#if c.granted>checked</#if>>
+                                ${msg("idcConsentChannel", p.label, c.channel)}
+                            </label>
+                        </#list>
+                    <#else>
+                        <label class="idc-purpose-label" for="idc-granted-${p.key}">
+                            <input type="checkbox" id="idc-granted-${p.key}" name="granted.${p.key}" value="on"
+                                   <#if p.granted>checked</#if>>
+                            <strong>${p.label}</strong>
+                        </label>
+                        <#if p.description?has_content><p class="idc-purpose-description">${p.description}</p></#if>
+                    </#if>
                     <p class="idc-purpose-mechanism"><small>${msg("idcConsentMechanism." + p.mechanism)}<#if p.channels?has_content> · ${msg("idcConsentChannels", p.channels)}</#if></small></p>
                 </div>
             </#list>

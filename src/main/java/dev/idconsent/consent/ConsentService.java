@@ -237,14 +237,31 @@ public final class ConsentService {
      * granted. Confirming twice is fine; confirming what is not pending is refused.
      */
     public ConsentView confirm(Subject subject, String purposeKey, ChangeContext context) {
+        return confirm(subject, purposeKey, null, context);
+    }
+
+    /**
+     * @param pendingRow the history row of the yes the confirmation email was sent for: a link from an earlier
+     *                   request (withdrawn and asked again since) does not confirm a later one
+     */
+    public ConsentView confirm(Subject subject, String purposeKey, Long pendingRow, ChangeContext context) {
         Purpose purpose = catalog.find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
                 new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
         List<Choice> current = store.currentForUpdate(subject.id());
-        ChoiceState state = current.stream().filter(c -> c.purpose().equals(purposeKey)
-                && Purpose.EMAIL.equals(c.channel())).map(Choice::state).findFirst().orElse(null);
+        Choice choice = current.stream().filter(c -> c.purpose().equals(purposeKey)
+                && Purpose.EMAIL.equals(c.channel())).findFirst().orElse(null);
+        ChoiceState state = choice == null ? null : choice.state();
         if (state != ChoiceState.PENDING && state != ChoiceState.GRANTED) {
             throw new ConsentException(ErrorCode.CONFLICT, "there is no subscription to '" + purpose.label()
                     + "' waiting for confirmation (it was withdrawn or never asked for)");
+        }
+        if (state == ChoiceState.PENDING && pendingRow != null && choice.historyId() != pendingRow) {
+            throw new ConsentException(ErrorCode.CONFLICT, "this link belongs to an earlier request to subscribe to '"
+                    + purpose.label() + "'; the most recent email has the link that confirms it");
+        }
+        if (state == ChoiceState.PENDING && choice.purposeVersion() != purpose.version()) {
+            throw new ConsentException(ErrorCode.STALE_VERSION, "the text of '" + purpose.label() + "' has changed"
+                    + " since you asked to subscribe; please read it and choose again in your account");
         }
         return apply(subject, current, List.of(new Target(purpose, Purpose.EMAIL, ChoiceState.GRANTED)), context);
     }

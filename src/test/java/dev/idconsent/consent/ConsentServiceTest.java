@@ -609,6 +609,29 @@ class ConsentServiceTest {
         }
 
         @Test
+        @DisplayName("then a link from an earlier request does not confirm a later one, and a changed text is not"
+                + " confirmed unseen")
+        void boundToTheRequestAndItsText() {
+            catalog.save(digest);
+            long first = record(set("digest", "email", true)).changes().get(0).id();
+            record(set("digest", "email", false));
+            long second = record(set("digest", "email", true)).changes().get(0).id();
+
+            assertThat(refusal(() -> service.confirm(alice, "digest", first,
+                    new ChangeContext(ALICE, Via.EMAIL, null, null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
+
+            catalog.save(digest.withVersion(2));
+            assertThat(refusal(() -> service.confirm(alice, "digest", second,
+                    new ChangeContext(ALICE, Via.EMAIL, null, null, null))).code()).isEqualTo(ErrorCode.STALE_VERSION);
+            assertThat(state(service.view(alice), "digest").channels().get(0).choice().state())
+                    .isEqualTo(ChoiceState.PENDING);
+
+            catalog.save(digest);
+            service.confirm(alice, "digest", second, new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+            assertThat(state(service.view(alice), "digest").channels().get(0).choice().state()).isEqualTo(GRANTED);
+        }
+
+        @Test
         @DisplayName("of a purpose without the email channel or not opt-in, then it is invalid")
         void needsOptInWithEmail() {
             assertThat(refusal(() -> InMemory.doubleOptIn(optIn("x", "sms")).validate()).code())

@@ -81,16 +81,25 @@ final class ConsentStep implements RequiredActionProvider {
         boolean review = context.getAuthenticationSession().getAuthNote(NOTE_ASK) == null;
         Map<String, Boolean> current = new LinkedHashMap<>();
         if (review) {
-            ConsentModels.consent(context.getSession(), context.getRealm())
+            for (ConsentView.PurposeState p : ConsentModels.consent(context.getSession(), context.getRealm())
                     .view(ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()))
-                    .purposes().forEach(p -> current.put(p.purpose().key(), p.granted()));
+                    .purposes()) {
+                current.put(p.purpose().key(), p.granted());
+                p.channels().forEach(c -> current.put(p.purpose().key() + "/" + c.channel(), c.granted()));
+            }
         }
         List<ChangeRequest> changes = new ArrayList<>();
         for (String key : shown) {
-            boolean granted = "accept-all".equals(action)
-                    || (!"decline-all".equals(action) && "on".equals(form.getFirst("granted." + key)));
-            if (!review || !Boolean.valueOf(granted).equals(current.get(key))) {
-                changes.add(new ChangeRequest(key, null, granted, version(form.getFirst("version." + key))));
+            Integer version = version(form.getFirst("version." + key));
+            // a purpose with several channels has a box per channel: each is its own answer, none overwrites another
+            List<String> channels = form.get("channel." + key);
+            for (String channel : channels == null ? java.util.Collections.<String>singletonList(null) : channels) {
+                String box = channel == null ? key : key + "/" + channel;
+                boolean granted = "accept-all".equals(action)
+                        || (!"decline-all".equals(action) && "on".equals(form.getFirst("granted." + box)));
+                if (!review || !Boolean.valueOf(granted).equals(current.get(box))) {
+                    changes.add(new ChangeRequest(key, channel, granted, version));
+                }
             }
         }
         try {
@@ -138,6 +147,11 @@ final class ConsentStep implements RequiredActionProvider {
                 item.put("version", Integer.toString(p.version()));
                 item.put("channels", String.join(", ", p.channels()));
                 item.put("granted", state.granted());
+                List<Map<String, Object>> boxes = new ArrayList<>();
+                if (p.channels().size() > 1) {
+                    state.channels().forEach(c -> boxes.add(Map.of("channel", c.channel(), "granted", c.granted())));
+                }
+                item.put("channelBoxes", boxes);
                 purposes.add(item);
             }
         }

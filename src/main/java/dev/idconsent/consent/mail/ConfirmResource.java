@@ -57,7 +57,7 @@ public final class ConfirmResource {
             Target target = target(token);
             UserModel user = target.user;
             ConsentModels.consent(session, realm).confirm(ConsentModels.subject(session, realm, user),
-                    target.purpose.key(), new ChangeContext(new Actor(user.getId(), user.getUsername(),
+                    target.purpose.key(), target.pendingRow, new ChangeContext(new Actor(user.getId(), user.getUsername(),
                             Actor.Kind.USER), Via.EMAIL, null, null, null));
             return form(Response.Status.OK).setAttribute("idcState", "confirmed")
                     .setAttribute("idcPurpose", target.purpose.label()).createForm(TEMPLATE);
@@ -67,7 +67,7 @@ public final class ConfirmResource {
         }
     }
 
-    private record Target(UserModel user, Purpose purpose) {
+    private record Target(UserModel user, Purpose purpose, Long pendingRow) {
     }
 
     private Target target(String token) {
@@ -79,7 +79,7 @@ public final class ConfirmResource {
         if (user == null || purpose == null) {
             throw new ConsentException(ErrorCode.INVALID_LINK, "the account or the subscription no longer exists");
         }
-        return new Target(user, purpose);
+        return new Target(user, purpose, claims.getHistoryId());
     }
 
     private Response error(ConsentException e) {

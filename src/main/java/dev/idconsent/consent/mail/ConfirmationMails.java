@@ -45,7 +45,7 @@ public final class ConfirmationMails implements ConsentEvents {
     @Override
     public void recorded(String subjectId, List<HistoryEntry> rows, ChangeContext context) {
         rows.stream().filter(r -> r.state() == ChoiceState.PENDING)
-                .forEach(r -> askToConfirm(subjectId, r.purpose()));
+                .forEach(r -> askToConfirm(subjectId, r.purpose(), r.id()));
         if (!enabled(realm) || (context.via() != Via.EMAIL && context.via() != Via.ADMIN)) {
             return;
         }
@@ -73,7 +73,7 @@ public final class ConfirmationMails implements ConsentEvents {
     }
 
     /** A double opt-in: the yes waits for the link in this mail (sent whatever the realm setting). */
-    private void askToConfirm(String subjectId, String purposeKey) {
+    private void askToConfirm(String subjectId, String purposeKey, long pendingRow) {
         UserModel user = session.users().getUserById(realm, subjectId);
         if (user == null || user.getEmail() == null) {
             LOG.warnf("No double-opt-in email for user %s in realm %s: no email address; the yes stays pending",
@@ -83,8 +83,9 @@ public final class ConfirmationMails implements ConsentEvents {
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("idcPurpose", new PurposeComponents(realm).find(purposeKey).map(Purpose::label)
                 .orElse(purposeKey));
-        attributes.put("idcConfirmUrl", new UnsubscribeLinks(session, realm, UnsubscribeLinks.DEFAULT_LIFETIME)
-                .mintConfirmation(user.getId(), purposeKey).url());
+        attributes.put("idcConfirmUrl", new UnsubscribeLinks(session, realm,
+                UnsubscribeLinks.configuredLifetime(session)).mintConfirmation(user.getId(), purposeKey, pendingRow)
+                .url());
         sendAfterCommit(user, "idcConfirmSubscriptionSubject", CONFIRM_TEMPLATE, attributes);
     }
 

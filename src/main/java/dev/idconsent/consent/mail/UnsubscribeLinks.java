@@ -53,9 +53,25 @@ public final class UnsubscribeLinks {
         return mint(UnsubscribeToken.TYPE, "unsubscribe", userId, purpose, channel, validFor);
     }
 
-    /** The link in a double-opt-in email that confirms the pending yes. */
-    public Link mintConfirmation(String userId, String purpose) {
-        return mint(UnsubscribeToken.CONFIRM_TYPE, "confirm", userId, purpose, "email", lifetime);
+    /** The link in a double-opt-in email that confirms the pending yes recorded as {@code pendingRow}. */
+    public Link mintConfirmation(String userId, String purpose, long pendingRow) {
+        return mint(new UnsubscribeToken(UnsubscribeToken.CONFIRM_TYPE, issuer(), userId, purpose, "email",
+                expiry(lifetime)).historyId(pendingRow), "confirm");
+    }
+
+    /**
+     * The link lifetime the server is configured with ({@code unsubscribe-link-lifetime-days} of the user API
+     * extension), for links minted outside a request to that extension (e.g. confirmation emails).
+     */
+    public static Duration configuredLifetime(KeycloakSession session) {
+        var factory = session.getKeycloakSessionFactory().getProviderFactory(
+                org.keycloak.services.resource.RealmResourceProvider.class, "consent");
+        return factory instanceof Settings settings ? settings.linkLifetime() : DEFAULT_LIFETIME;
+    }
+
+    /** Implemented by the provider factory that owns the link settings. */
+    public interface Settings {
+        Duration linkLifetime();
     }
 
     /** The undo token of the page shown after an unsubscribe click; valid for {@link #UNDO_WINDOW}. */
@@ -66,8 +82,16 @@ public final class UnsubscribeLinks {
     }
 
     private Link mint(String type, String path, String userId, String purpose, String channel, Duration validFor) {
-        long exp = Time.currentTime() + Math.min(validFor.toSeconds(), lifetime.toSeconds());
-        String token = session.tokens().encode(new UnsubscribeToken(type, issuer(), userId, purpose, channel, exp));
+        return mint(new UnsubscribeToken(type, issuer(), userId, purpose, channel, expiry(validFor)), path);
+    }
+
+    private long expiry(Duration validFor) {
+        return Time.currentTime() + Math.min(validFor.toSeconds(), lifetime.toSeconds());
+    }
+
+    private Link mint(UnsubscribeToken claims, String path) {
+        long exp = claims.getExp();
+        String token = session.tokens().encode(claims);
         URI url = UriBuilder.fromUri(session.getContext().getUri().getBaseUri())
                 .path("realms").path(realm.getName()).path("consent").path(path)
                 .queryParam("token", token).build();

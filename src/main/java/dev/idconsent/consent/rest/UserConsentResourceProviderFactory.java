@@ -12,12 +12,18 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /** Mounts the user API at {@code /realms/{realm}/consent}. */
-public final class UserConsentResourceProviderFactory implements RealmResourceProviderFactory {
+public final class UserConsentResourceProviderFactory implements RealmResourceProviderFactory,
+        UnsubscribeLinks.Settings {
     public static final String PROVIDER_ID = "consent";
     /** {@code --spi-realm-restapi-extension--consent--unsubscribe-link-lifetime-days} */
     static final String LINK_LIFETIME = "unsubscribe-link-lifetime-days";
 
     private Duration linkLifetime = UnsubscribeLinks.DEFAULT_LIFETIME;
+
+    @Override
+    public Duration linkLifetime() {
+        return linkLifetime;
+    }
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {

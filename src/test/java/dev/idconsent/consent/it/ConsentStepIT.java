@@ -57,7 +57,7 @@ class ConsentStepIT {
     @AfterAll
     static void tearDown() {
         // the purposes of this class would otherwise be asked of every later login
-        for (String key : List.of("it-step-bump", "it-step-ask")) {
+        for (String key : List.of("it-step-bump", "it-step-ask", "it-step-multi")) {
             api.post(ADMIN + "/consent/purposes/" + key + "/retire", api.adminToken(), null);
         }
         app.stop(0);
@@ -209,6 +209,36 @@ class ConsentStepIT {
         }
         assertThat(history(id)).extracting(r -> r.get("purpose").asText() + " " + r.get("via").asText())
                 .startsWith("partner-sharing login", "analytics login");
+    }
+
+    @Test
+    @DisplayName("given a purpose with several channels, then the step asks per channel and an answer for one never"
+            + " overwrites another")
+    void perChannel() throws Exception {
+        createPurpose(Map.of("key", "it-step-multi", "label", "Step offers", "description", "By email and SMS.",
+                "mechanism", "opt-in", "channels", List.of("email", "sms")));
+        String id = api.createUser("mona");
+        Api.Reply set = api.post(ADMIN + "/consent/users/" + id + "/choices", api.adminToken(), Map.of("reason",
+                "test setup", "choices", List.of(
+                        Map.of("purpose", "it-step-multi", "channel", "email", "granted", true),
+                        Map.of("purpose", "it-step-multi", "channel", "sms", "granted", false))));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        api.put(ADMIN + "/consent/purposes/it-step-multi", api.adminToken(),
+                Map.of("description", "By email and SMS, now weekly.", "change", "material"));
+
+        try (Browser browser = login("mona")) {
+            browser.find("#idc-consent-form");
+            assertThat(browser.find("#idc-granted-it-step-multi-email").isSelected()).isTrue();
+            assertThat(browser.find("#idc-granted-it-step-multi-sms").isSelected()).isFalse();
+            assertThat(browser.text()).contains("Step offers by email", "Step offers by sms");
+            browser.click("#idc-granted-it-step-multi-sms");
+            browser.click("#idc-save");
+            browser.awaitUrl(callback);
+        }
+        JsonNode states = Api.purpose(api.get(ADMIN + "/consent/users/" + id, api.adminToken()).json(),
+                "it-step-multi").get("states");
+        assertThat(states).extracting(c -> c.get("channel").asText() + "=" + c.get("state").asText() + "@"
+                + c.get("version").asInt()).containsExactlyInAnyOrder("email=granted@2", "sms=granted@2");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
