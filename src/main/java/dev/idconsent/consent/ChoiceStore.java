@@ -23,4 +23,11 @@ public interface ChoiceStore {
 
     /** Newest first. */
     List<HistoryEntry> history(String subjectId, int first, int max);
+
+    /** How many people's current answer is {@code state}, per purpose and channel (one grouped query). */
+    List<Count> counts();
+
+    /** {@code channel} is {@code null} for a purpose without channels. */
+    record Count(String purpose, String channel, ChoiceState state, long people) {
+    }
 }

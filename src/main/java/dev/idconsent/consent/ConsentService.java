@@ -54,6 +54,43 @@ public final class ConsentService {
         return store.history(subject.id(), first, max);
     }
 
+    /** One line of the counts report: an active purpose on one channel ({@code null}: the purpose as a whole). */
+    public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long noAnswer,
+                        long on) {
+    }
+
+    /**
+     * How many of {@code people} said yes, no, are waiting for confirmation, or never answered, per active purpose
+     * and channel, and for how many it is effectively on (the same rules as tokens, so the default of an opt-out
+     * purpose counts everyone who did not say no).
+     */
+    public List<Count> counts(long people) {
+        Map<String, Map<ChoiceState, Long>> answered = new HashMap<>();
+        for (ChoiceStore.Count c : store.counts()) {
+            answered.computeIfAbsent(Summary.key(c.purpose(), c.channel()), k -> new java.util.EnumMap<>(ChoiceState.class))
+                    .merge(c.state(), c.people(), Long::sum);
+        }
+        List<Count> out = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (purpose.retired()) {
+                continue;
+            }
+            for (String channel : purpose.choiceChannels()) {
+                Map<ChoiceState, Long> byState = answered.getOrDefault(Summary.key(purpose.key(), channel), Map.of());
+                long granted = byState.getOrDefault(ChoiceState.GRANTED, 0L);
+                long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
+                long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
+                long noAnswer = Math.max(0, people - granted - denied - pending);
+                long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
+                        + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
+                        + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
+                        + (Effective.granted(purpose, (ChoiceState) null) ? noAnswer : 0);
+                out.add(new Count(purpose, channel, granted, denied, pending, noAnswer, on));
+            }
+        }
+        return out;
+    }
+
     /**
      * Applies all changes or none.
      *

@@ -559,6 +559,25 @@ class ConsentServiceTest {
         }
     }
 
+    @Test
+    @DisplayName("given some people answered, then the counts report yes, no, no answer and effectively on per"
+            + " purpose and channel, by the same rules as tokens")
+    void counts() {
+        InMemory.User bob = new InMemory.User("bob-id");
+        record(set("newsletter", "email", false), set("analytics", true));
+        service.record(bob, List.of(set("newsletter", false)), byAdmin("by phone"));
+
+        List<String> lines = service.counts(5).stream().map(c -> c.purpose().key() + "/" + c.channel() + " yes="
+                + c.granted() + " no=" + c.denied() + " pending=" + c.pending() + " none=" + c.noAnswer() + " on="
+                + c.on()).toList();
+
+        assertThat(lines).containsExactly(
+                "terms/null yes=0 no=0 pending=0 none=5 on=5",
+                "analytics/null yes=1 no=0 pending=0 none=4 on=1",
+                "newsletter/email yes=0 no=2 pending=0 none=3 on=3",
+                "newsletter/sms yes=0 no=1 pending=0 none=4 on=4");
+    }
+
     @Nested
     @DisplayName("given a purpose needs double opt-in")
     class DoubleOptIn {

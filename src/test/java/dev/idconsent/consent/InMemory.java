@@ -160,6 +160,16 @@ final class InMemory {
             return rows(subjectId).reversed().stream().skip(first).limit(max).toList();
         }
 
+        @Override
+        public List<Count> counts() {
+            Map<String, Count> counts = new LinkedHashMap<>();
+            current.values().forEach(answers -> answers.values().forEach(c -> counts.merge(
+                    Summary.key(c.purpose(), c.channel()) + "=" + c.state(),
+                    new Count(c.purpose(), c.channel(), c.state(), 1),
+                    (a, b) -> new Count(a.purpose(), a.channel(), a.state(), a.people() + 1))));
+            return List.copyOf(counts.values());
+        }
+
         /** Oldest first. */
         List<HistoryEntry> rows(String subjectId) {
             return rows.stream().filter(r -> r.subjectId().equals(subjectId)).toList();

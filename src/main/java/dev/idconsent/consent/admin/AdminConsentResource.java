@@ -37,6 +37,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponseException;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -50,11 +52,27 @@ public final class AdminConsentResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
 
-    AdminConsentResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+    AdminConsentResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                         AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    /** Resource types of the plugin's admin events (Admin events → resource type), next to Keycloak's own. */
+    static final String PURPOSE_RESOURCE = "IDC_PURPOSE";
+    static final String CHOICES_RESOURCE = "IDC_USER_CHOICES";
+    static final String SETTINGS_RESOURCE = "IDC_SETTINGS";
+
+    /** Records a successful admin action as a Keycloak admin event (with its representation when the realm keeps them). */
+    private Response audited(OperationType operation, String resource, Object representation, Response response,
+                             String... path) {
+        adminEvent.operation(operation).resource(resource).resourcePath(path).representation(representation)
+                .success();
+        return response;
     }
 
     // ---- catalog ------------------------------------------------------------------------------------------
@@ -89,8 +107,9 @@ public final class AdminConsentResource {
             Purpose draft = merge(json, null);
             requireDerivedRole(json, draft.key());
             Purpose created = catalog().create(draft, adminActor());
-            return Response.status(Response.Status.CREATED).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(ConsentJson.purpose(created)).build();
+            ObjectNode out = ConsentJson.purpose(created);
+            return audited(OperationType.CREATE, PURPOSE_RESOURCE, out, Response.status(Response.Status.CREATED)
+                    .type(MediaType.APPLICATION_JSON_TYPE).entity(out).build(), "consent", "purposes", created.key());
         });
     }
 
@@ -120,7 +139,9 @@ public final class AdminConsentResource {
             }
             Purpose updated = catalog.update(key, merge(json, current),
                     CatalogService.ChangeKind.fromValue(ConsentJson.string(json, "change", false)), adminActor());
-            return ConsentJson.ok(ConsentJson.purpose(updated)).build();
+            ObjectNode out = ConsentJson.purpose(updated);
+            return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key);
         });
     }
 
@@ -129,7 +150,11 @@ public final class AdminConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response retire(@PathParam("key") String key) {
         auth.realm().requireManageRealm();
-        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().retire(key, true))).build());
+        return handle(() -> {
+            ObjectNode out = ConsentJson.purpose(catalog().retire(key, true));
+            return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key, "retire");
+        });
     }
 
     @POST
@@ -137,7 +162,11 @@ public final class AdminConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response reinstate(@PathParam("key") String key) {
         auth.realm().requireManageRealm();
-        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().retire(key, false))).build());
+        return handle(() -> {
+            ObjectNode out = ConsentJson.purpose(catalog().retire(key, false));
+            return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key, "reinstate");
+        });
     }
 
     /** Every text the purpose ever had, oldest first: what users were shown under each version. */
@@ -201,7 +230,9 @@ public final class AdminConsentResource {
                     }
                 }
             });
-            return ConsentJson.ok(scopesOf(purpose)).build();
+            ObjectNode out = scopesOf(purpose);
+            return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key, "scopes");
         });
     }
 
@@ -227,7 +258,9 @@ public final class AdminConsentResource {
             if (confirmations != null) {
                 realm.setAttribute(ConfirmationMails.SETTING, confirmations.toString());
             }
-            return ConsentJson.ok(settingsJson()).build();
+            ObjectNode out = settingsJson();
+            return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "settings");
         });
     }
 
@@ -261,7 +294,41 @@ public final class AdminConsentResource {
         var repaired = ConsentModels.roles(session, realm).reconcile(new PurposeComponents(realm).all());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("repaired", ConsentJson.problems(repaired));
-        return ConsentJson.ok(out).build();
+        return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                "reconcile");
+    }
+
+    // ---- reports ------------------------------------------------------------------------------------------
+
+    /**
+     * {@code {"people": n, "counts": [{"purpose", "channel", "mechanism", "granted", "denied", "pending",
+     * "noAnswer", "on"}]}}: per active purpose and channel, how many people of the realm (service accounts not
+     * counted) said yes, no, wait for a double-opt-in confirmation, never answered, and for how many it is on.
+     */
+    @GET
+    @Path("reports/counts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response counts() {
+        auth.realm().requireViewRealm();
+        auth.users().requireView();
+        return handle(() -> {
+            long people = session.users().getUsersCount(realm, false);
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("people", people);
+            var lines = out.putArray("counts");
+            for (var c : ConsentModels.consent(session, realm).counts(people)) {
+                ObjectNode line = lines.addObject();
+                line.put("purpose", c.purpose().key());
+                line.put("channel", c.channel());
+                line.put("mechanism", c.purpose().mechanism().value());
+                line.put("granted", c.granted());
+                line.put("denied", c.denied());
+                line.put("pending", c.pending());
+                line.put("noAnswer", c.noAnswer());
+                line.put("on", c.on());
+            }
+            return ConsentJson.ok(out).build();
+        });
     }
 
     // ---- users --------------------------------------------------------------------------------------------
@@ -312,7 +379,12 @@ public final class AdminConsentResource {
             ConsentView view = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
                     ConsentJson.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
                             auth.adminAuth().getClient().getClientId(), reason, ConsentJson.unquoteTag(ifMatch)));
-            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+            ObjectNode changed = JsonNodeFactory.instance.objectNode();
+            changed.put("reason", reason);
+            changed.set("changes", ConsentJson.view(view).path("changes"));
+            return audited(OperationType.UPDATE, CHOICES_RESOURCE, changed,
+                    ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build(), "consent", "users", userId,
+                    "choices");
         });
     }
 

@@ -17,7 +17,7 @@ public final class AdminConsentResourceProviderFactory implements AdminRealmReso
             public Object getResource(KeycloakSession s, org.keycloak.models.RealmModel realm,
                                       org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator auth,
                                       org.keycloak.services.resources.admin.AdminEventBuilder adminEvent) {
-                return new AdminConsentResource(s, realm, auth);
+                return new AdminConsentResource(s, realm, auth, adminEvent);
             }
 
             @Override

@@ -111,6 +111,16 @@ public final class JpaChoiceStore implements ChoiceStore {
     }
 
     @Override
+    public List<Count> counts() {
+        return em.createQuery("select c.purposeKey, c.channel, c.state, count(c) from IdcChoice c"
+                        + " where c.realmId = :realmId group by c.purposeKey, c.channel, c.state", Object[].class)
+                .setParameter("realmId", realmId).getResultList().stream()
+                .map(r -> new Count((String) r[0], fromColumn((String) r[1]),
+                        dev.idconsent.consent.ChoiceState.fromValue((String) r[2]), ((Number) r[3]).longValue()))
+                .toList();
+    }
+
+    @Override
     public List<HistoryEntry> history(String subjectId, int first, int max) {
         return em.createNamedQuery("idcHistoryOfUser", HistoryEntity.class).setParameter("userId", subjectId)
                 .setFirstResult(first).setMaxResults(max).getResultStream().map(JpaChoiceStore::toEntry).toList();

@@ -1,11 +1,13 @@
 package dev.idconsent.consent.model;
 
 import dev.idconsent.consent.CatalogService;
+import dev.idconsent.consent.ConsentEvents;
 import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeCatalog;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.events.KeycloakUserEvents;
 import dev.idconsent.consent.jpa.JpaChoiceStore;
 import dev.idconsent.consent.jpa.JpaPurposeTexts;
 import dev.idconsent.consent.mail.ConfirmationMails;
@@ -25,7 +27,8 @@ public final class ConsentModels {
     public static ConsentService consent(KeycloakSession session, RealmModel realm) {
         EntityManager em = em(session);
         return new ConsentService(new PurposeComponents(realm), new JpaChoiceStore(em, realm.getId()),
-                new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC(), new ConfirmationMails(session, realm));
+                new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC(),
+                ConsentEvents.all(new KeycloakUserEvents(session, realm), new ConfirmationMails(session, realm)));
     }
 
     /** The user as the consent service sees them: summary attribute and consent roles. */

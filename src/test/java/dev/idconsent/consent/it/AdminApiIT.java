@@ -193,6 +193,48 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    @DisplayName("given a new person says no to the newsletter and yes to analytics, then the counts report moves by"
+            + " exactly that")
+    void counts() {
+        com.fasterxml.jackson.databind.JsonNode before = api.get(ADMIN + "/reports/counts", api.adminToken()).json();
+        String id = api.createUser("cora-counts");
+        Api.Reply set = api.post(ADMIN + "/users/" + id + "/choices", api.adminToken(), Map.of("reason", "test",
+                "choices", java.util.List.of(Map.of("purpose", "newsletter", "granted", false),
+                        Map.of("purpose", "analytics", "granted", true))));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode after = api.get(ADMIN + "/reports/counts", api.adminToken()).json();
+
+        assertThat(after.get("people").asLong() - before.get("people").asLong()).isEqualTo(1);
+        assertThat(delta(before, after, "newsletter", "email")).isEqualTo("granted=0 denied=1 pending=0 noAnswer=0 on=0");
+        assertThat(delta(before, after, "analytics", null)).isEqualTo("granted=1 denied=0 pending=0 noAnswer=0 on=1");
+        assertThat(delta(before, after, "security-alerts", "email"))
+                .isEqualTo("granted=0 denied=0 pending=0 noAnswer=1 on=1");
+        Api.Reply refused = api.get(ADMIN + "/reports/counts", api.login("cora-counts").access());
+        assertThat(refused.status()).isEqualTo(403);
+    }
+
+    static String delta(com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after,
+                        String purpose, String channel) {
+        StringBuilder out = new StringBuilder();
+        for (String field : java.util.List.of("granted", "denied", "pending", "noAnswer", "on")) {
+            out.append(out.isEmpty() ? "" : " ").append(field).append('=')
+                    .append(line(after, purpose, channel).get(field).asLong() - line(before, purpose, channel).get(field).asLong());
+        }
+        return out.toString();
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode line(com.fasterxml.jackson.databind.JsonNode report, String purpose,
+                                                        String channel) {
+        for (com.fasterxml.jackson.databind.JsonNode l : report.get("counts")) {
+            if (l.get("purpose").asText().equals(purpose) && (channel == null ? l.get("channel").isNull()
+                    : channel.equals(l.get("channel").asText()))) {
+                return l;
+            }
+        }
+        throw new AssertionError("no line " + purpose + "/" + channel + " in " + report);
+    }
+
     static void create(Map<String, Object> purpose) {
         Api.Reply r = api.post(ADMIN + "/purposes", api.adminToken(), purpose);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
