@@ -38,6 +38,7 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -62,16 +63,21 @@ public final class AdminConsentResource {
         this.adminEvent = adminEvent;
     }
 
-    /** Resource types of the plugin's admin events (Admin events → resource type), next to Keycloak's own. */
-    static final String PURPOSE_RESOURCE = "IDC_PURPOSE";
-    static final String CHOICES_RESOURCE = "IDC_USER_CHOICES";
-    static final String SETTINGS_RESOURCE = "IDC_SETTINGS";
+    /** What an admin event is about (detail {@code idc_resource}). */
+    static final String PURPOSE_RESOURCE = "purpose";
+    static final String CHOICES_RESOURCE = "user-choices";
+    static final String SETTINGS_RESOURCE = "settings";
 
-    /** Records a successful admin action as a Keycloak admin event (with its representation when the realm keeps them). */
+    /**
+     * Records a successful admin action as a Keycloak admin event (with its representation when the realm keeps
+     * them). Resource type {@code CUSTOM}: Keycloak's admin-events query and console filter know only their own
+     * types (a type of our own answers the query with a 500); the path ({@code consent/…}) and the detail
+     * {@code idc_resource} say what it was.
+     */
     private Response audited(OperationType operation, String resource, Object representation, Response response,
                              String... path) {
-        adminEvent.operation(operation).resource(resource).resourcePath(path).representation(representation)
-                .success();
+        adminEvent.operation(operation).resource(ResourceType.CUSTOM).resourcePath(path)
+                .representation(representation).detail("idc_resource", resource).success();
         return response;
     }
 

@@ -41,11 +41,13 @@ class EventsIT {
                 "change", "material")).status()).isEqualTo(200);
         assertThat(api.post(REALM + "/consent/purposes/it-events/retire", admin, null).status()).isEqualTo(200);
 
-        JsonNode events = api.get(REALM + "/admin-events?resourceTypes=IDC_PURPOSE&max=50", admin).json();
+        JsonNode events = api.get(REALM + "/admin-events?resourceTypes=CUSTOM&resourcePath=consent/purposes/*&max=50",
+                admin).json();
         assertThat(events).extracting(e -> e.get("operationType").asText() + " " + e.get("resourcePath").asText())
                 .contains("CREATE consent/purposes/it-events", "UPDATE consent/purposes/it-events",
                         "ACTION consent/purposes/it-events/retire");
         JsonNode update = find(events, "UPDATE consent/purposes/it-events");
+        assertThat(update.at("/details/idc_resource").asText()).isEqualTo("purpose");
         assertThat(update.get("representation").asText()).contains("\"version\":2").contains("Second.");
         assertThat(update.at("/authDetails/userId").asText()).isEqualTo(api.get(
                 "/admin/realms/master/users?exact=true&username=admin", admin).json().get(0).get("id").asText());
@@ -75,9 +77,11 @@ class EventsIT {
         assertThat(byAdmin.at("/details/idc_actor").asText()).isEqualTo("admin");
         assertThat(byAdmin.at("/details/idc_reason").asText()).isEqualTo("asked by phone");
 
-        JsonNode adminEvents = api.get(REALM + "/admin-events?resourceTypes=IDC_USER_CHOICES&max=50", admin).json();
+        JsonNode adminEvents = api.get(REALM + "/admin-events?resourceTypes=CUSTOM&resourcePath=consent/users/*&max=50",
+                admin).json();
         JsonNode onBehalf = find(adminEvents, "UPDATE consent/users/" + id + "/choices");
         assertThat(onBehalf.get("representation").asText()).contains("asked by phone").contains("analytics");
+        assertThat(onBehalf.at("/details/idc_resource").asText()).isEqualTo("user-choices");
     }
 
     static JsonNode find(JsonNode events, String operationAndPath) {
