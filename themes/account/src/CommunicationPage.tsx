@@ -128,7 +128,7 @@ export const CommunicationPage = () => {
 
   const download = async () => {
     try {
-      downloadRecord(context.environment, context.keycloak.tokenParsed, await api.view(), await api.allHistory());
+      downloadRecord(context.environment, await api.receipt());
     } catch (e) {
       addError(t("idcLoadFailed", { reason: words.reason(e) }), e);
     }

@@ -92,14 +92,9 @@ export class ConsentApi {
     return (await response.json()).history;
   }
 
-  /** Every history row, page by page. */
-  async allHistory(): Promise<HistoryEntry[]> {
-    const all: HistoryEntry[] = [];
-    for (;;) {
-      const page = await this.history(all.length, 1000);
-      all.push(...page);
-      if (page.length < 1000) return all;
-    }
+  /** The user's receipt: current choices and every change with the text shown for it. */
+  async receipt(): Promise<{ generatedAt: string }> {
+    return (await this.call("me/receipt")).json();
   }
 
   private async call(path: string, init: RequestInit = {}): Promise<Response> {

@@ -1,29 +1,15 @@
 import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
-import type { ConsentView, HistoryEntry } from "./api";
 
 /**
- * "Download my consent record": the user's receipt, as JSON — every purpose with the text version and the
- * user's current choice per channel, and every change ever recorded (who, which version, which channel, when).
+ * "Download my consent record": the user's receipt as the server issues it (GET /me/receipt) — every purpose with
+ * the current choice per channel, and every change with who, which channel, when and the text shown for it.
  */
-export const downloadRecord = (
-  environment: AccountEnvironment,
-  token: { preferred_username?: string; sub?: string } | undefined,
-  current: { view: ConsentView },
-  history: HistoryEntry[],
-) => {
-  const record = {
-    realm: environment.realm,
-    subject: current.view.subject,
-    username: token?.preferred_username ?? null,
-    generatedAt: new Date().toISOString(),
-    purposes: current.view.purposes,
-    history,
-  };
-  const blob = new Blob([JSON.stringify(record, null, 2)], { type: "application/json" });
+export const downloadRecord = (environment: AccountEnvironment, receipt: { generatedAt: string }) => {
+  const blob = new Blob([JSON.stringify(receipt, null, 2)], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = `consent-record-${environment.realm}-${record.generatedAt.slice(0, 10)}.json`;
+  link.download = `consent-record-${environment.realm}-${receipt.generatedAt.slice(0, 10)}.json`;
   document.body.appendChild(link);
   link.click();
   link.remove();

@@ -54,6 +54,35 @@ public final class ConsentService {
         return store.history(subject.id(), first, max);
     }
 
+    /** A history row with the text the person was shown for it (label and description of that version then). */
+    public record ReceiptRow(HistoryEntry entry, PurposeTexts.Text text) {
+    }
+
+    /** A person's receipt: what they chose now, and every change with who, when, by which channel and which text. */
+    public record Receipt(ConsentView view, List<ReceiptRow> history) {
+    }
+
+    public Receipt receipt(Subject subject) {
+        List<HistoryEntry> all = new ArrayList<>();
+        for (int first = 0; ; first += 1000) {
+            List<HistoryEntry> page = store.history(subject.id(), first, 1000);
+            all.addAll(page);
+            if (page.size() < 1000) {
+                break;
+            }
+        }
+        Map<String, List<PurposeTexts.Text>> archive = new HashMap<>();
+        List<ReceiptRow> rows = new ArrayList<>();
+        for (HistoryEntry e : all) {
+            // the text in force for that version at that moment: a later correction of the same version is not it
+            PurposeTexts.Text shown = archive.computeIfAbsent(e.purpose(), texts::of).stream()
+                    .filter(t -> t.version() == e.purposeVersion() && !t.at().isAfter(e.at()))
+                    .reduce((earlier, later) -> later).orElse(null);
+            rows.add(new ReceiptRow(e, shown));
+        }
+        return new Receipt(view(subject), rows);
+    }
+
     /** One line of the counts report: an active purpose on one channel ({@code null}: the purpose as a whole). */
     public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long noAnswer,
                         long on) {

@@ -578,6 +578,24 @@ class ConsentServiceTest {
                 "newsletter/sms yes=0 no=1 pending=0 none=4 on=4");
     }
 
+    @Test
+    @DisplayName("given a text is corrected after an answer, then the receipt shows each change with the text in"
+            + " force when it was made")
+    void receiptShowsTheTextThen() {
+        record(set("analytics", true)); // archives the text of version 2 (it came without the API)
+        texts.append(new PurposeTexts.Text("analytics", 2, "Analytics (corrected)", "Fixed a typo.",
+                PurposeTexts.Kind.CORRECTION, "admin-id", InMemory.NOW.plusSeconds(60)));
+
+        ConsentService.Receipt receipt = service.receipt(alice);
+
+        assertThat(receipt.history()).singleElement().satisfies(row -> {
+            assertThat(row.entry().purpose()).isEqualTo("analytics");
+            assertThat(row.text().version()).isEqualTo(2);
+            assertThat(row.text().label()).isEqualTo(ANALYTICS.label());
+        });
+        assertThat(effective(receipt.view())).containsEntry("analytics", true);
+    }
+
     @Nested
     @DisplayName("given a purpose needs double opt-in")
     class DoubleOptIn {

@@ -362,6 +362,18 @@ public final class AdminConsentResource {
                 .history(ConsentModels.subject(session, realm, user), ConsentJson.first(first), ConsentJson.max(max)))).build());
     }
 
+    /** The user's receipt (as {@code GET /me/receipt}): current choices and every change with the text shown. */
+    @GET
+    @Path("users/{userId}/receipt")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receipt(@PathParam("userId") String userId) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.consent(session, realm).receipt(
+                ConsentModels.subject(session, realm, user)), realm.getName(), user.getUsername(),
+                java.time.Instant.now())).build());
+    }
+
     /** {@code {"reason": "...", "choices": [...]}}: a change on the user's behalf; the reason is recorded. */
     @POST
     @Path("users/{userId}/choices")

@@ -118,6 +118,26 @@ public final class ConsentJson {
         return out;
     }
 
+    /** {@code GET …/receipt}: the person's current choices and every change with the text shown for it. */
+    public static ObjectNode receipt(dev.idconsent.consent.ConsentService.Receipt receipt, String realm,
+                                     String username, java.time.Instant at) {
+        ObjectNode out = JSON.objectNode();
+        out.put("realm", realm);
+        out.put("subject", receipt.view().subjectId());
+        out.put("username", username);
+        out.put("generatedAt", at.toString());
+        out.set("purposes", view(receipt.view()).get("purposes"));
+        var history = out.putArray("history");
+        for (var row : receipt.history()) {
+            ObjectNode h = history(row.entry());
+            if (row.text() != null) {
+                h.set("text", text(row.text()));
+            }
+            history.add(h);
+        }
+        return out;
+    }
+
     public static ObjectNode historyPage(List<HistoryEntry> rows) {
         ObjectNode out = JSON.objectNode();
         var items = out.putArray("history");

@@ -115,6 +115,18 @@ public final class UserConsentResource {
                 .build());
     }
 
+    /** The person's receipt: current choices and every change with the text they were shown (a JSON download). */
+    @GET
+    @Path("me/receipt")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receipt() {
+        return asUser((auth, service) -> ConsentJson.ok(ConsentJson.receipt(service.receipt(
+                        ConsentModels.subject(session, session.getContext().getRealm(), auth.user())),
+                        session.getContext().getRealm().getName(), auth.user().getUsername(), java.time.Instant.now()))
+                .header("Content-Disposition", "attachment; filename=\"consent-receipt-"
+                        + session.getContext().getRealm().getName() + ".json\"").build());
+    }
+
     private static ChangeContext context(AuthResult auth, String ifMatch) {
         Actor actor = new Actor(auth.user().getId(), auth.user().getUsername(),
                 auth.user().getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.USER);

@@ -79,6 +79,8 @@ class AccountPageIT {
             assertThat(Api.purpose(record, "newsletter").get("granted").asBoolean()).isFalse();
             assertThat(record.get("history").get(0).get("purpose").asText()).isEqualTo("newsletter");
             assertThat(record.get("history").get(0).get("version").asInt()).isEqualTo(1);
+            assertThat(record.get("history").get(0).at("/text/label").asText()).isEqualTo("Newsletter");
+            assertThat(record.get("history").get(0).get("via").asText()).isEqualTo("account");
         }
         Api.Tokens tokens = api.login("acc-ann");
         assertThat(Api.consent(tokens.idClaims(), "newsletter")).isFalse();

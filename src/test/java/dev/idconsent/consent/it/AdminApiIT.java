@@ -195,7 +195,7 @@ class AdminApiIT {
 
     @Test
     @DisplayName("given a new person says no to the newsletter and yes to analytics, then the counts report moves by"
-            + " exactly that")
+            + " exactly that, and their receipt shows both with the text they were shown")
     void counts() {
         com.fasterxml.jackson.databind.JsonNode before = api.get(ADMIN + "/reports/counts", api.adminToken()).json();
         String id = api.createUser("cora-counts");
@@ -212,6 +212,18 @@ class AdminApiIT {
                 .isEqualTo("granted=0 denied=0 pending=0 noAnswer=1 on=1");
         Api.Reply refused = api.get(ADMIN + "/reports/counts", api.login("cora-counts").access());
         assertThat(refused.status()).isEqualTo(403);
+
+        com.fasterxml.jackson.databind.JsonNode receipt = api.get(ADMIN + "/users/" + id + "/receipt",
+                api.adminToken()).json();
+        assertThat(receipt.get("username").asText()).isEqualTo("cora-counts");
+        assertThat(receipt.get("history")).hasSize(2).allSatisfy(row -> {
+            assertThat(row.get("reason").asText()).isEqualTo("test");
+            assertThat(row.at("/text/version").asInt()).isEqualTo(row.get("version").asInt());
+        });
+        assertThat(receipt.get("history")).extracting(r -> r.get("purpose").asText() + ": " + r.at("/text/label")
+                .asText()).containsExactlyInAnyOrder("newsletter: Newsletter", "analytics: Usage analytics");
+        assertThat(api.get("/realms/demo/consent/me/receipt", api.login("cora-counts").access()).json()
+                .get("history")).hasSize(2);
     }
 
     static String delta(com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after,
