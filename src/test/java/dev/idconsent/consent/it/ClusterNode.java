@@ -1,11 +1,6 @@
 package dev.idconsent.consent.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Keycloak node of a cluster on this machine (production mode {@code kc.sh start}, PostgreSQL, Infinispan
@@ -47,9 +41,9 @@ public final class ClusterNode implements KeycloakServer {
         Path logDir = Path.of(System.getProperty("it.log.dir", "target/it-logs"));
         Files.createDirectories(logDir);
         log = logDir.resolve("keycloak-" + name + ".log");
-        port = freePort();
-        management = freePort();
-        jgroups = freePort();
+        port = KeycloakProcess.freePort();
+        management = KeycloakProcess.freePort();
+        jgroups = KeycloakProcess.freePort();
         hostname = baseUrl();
     }
 
@@ -94,41 +88,13 @@ public final class ClusterNode implements KeycloakServer {
         // the failure-detection port right next to the data port, and no probing of the neighbours' ports
         builder.environment().put("JAVA_OPTS_APPEND", "-Djgroups.fd.port-offset=1 -Djgroups.port_range=0");
         process = builder.start();
-        awaitReady();
+        KeycloakProcess.awaitReady(process, management, START_TIMEOUT, log);
         return this;
-    }
-
-    private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("node " + name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + management + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        close();
-        throw new IllegalStateException("node " + name + " was not ready within " + START_TIMEOUT + "; see " + log);
     }
 
     /** {@code kill -9} of the node's JVM: no shutdown hook, no flush, in-flight requests cut off. */
     public void kill() throws Exception {
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle p : all) {
-            p.onExit().get(30, TimeUnit.SECONDS);
-        }
+        KeycloakProcess.kill(process);
     }
 
     @Override
@@ -148,18 +114,8 @@ public final class ClusterNode implements KeycloakServer {
 
     @Override
     public void close() {
-        if (process == null) {
-            return;
-        }
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
+        if (process != null) {
+            KeycloakProcess.stop(process);
         }
     }
 
@@ -181,12 +137,6 @@ public final class ClusterNode implements KeycloakServer {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

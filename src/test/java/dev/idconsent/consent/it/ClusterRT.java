@@ -120,31 +120,12 @@ class ClusterRT {
         int acknowledged = ackedIds.size();
         a.start();
 
-        int missing = 0;
-        for (long id : ackedIds) {
-            if (db.count("select count(*) from IDC_CHOICE_HISTORY where ID = ?", id) != 1) {
-                missing++;
-            }
-        }
+        int missing = RecordCheck.missing(db, ackedIds);
         long rows = 0;
-        int disagreeing = 0;
         for (String id : ids) {
             rows += db.count("select count(*) from IDC_CHOICE_HISTORY where USER_ID = ?", id);
-            String state = db.text("select STATE from IDC_CHOICE where USER_ID = ? and PURPOSE_KEY = 'newsletter'", id);
-            String last = db.text("select STATE from IDC_CHOICE_HISTORY where ID = (select max(ID) from"
-                    + " IDC_CHOICE_HISTORY where USER_ID = ? and PURPOSE_KEY = 'newsletter')", id);
-            String summary = db.text("select VALUE from USER_ATTRIBUTE where USER_ID = ? and NAME ="
-                    + " 'idc-consent-summary'", id);
-            boolean agrees = state != null && state.equals(last) && ("newsletter/email=" + state).equals(summary);
-            Boolean expected = lastAcked.get(id);
-            boolean asAcked = expected == null || inFlight.containsKey(id)
-                    || state != null && state.equals(expected ? "granted" : "denied");
-            if (!agrees || !asAcked) {
-                disagreeing++;
-                System.out.printf("CRASH user %s: state=%s lastHistory=%s summary=%s lastAcked=%s inFlight=%s%n",
-                        id, state, last, summary, expected, inFlight.get(id));
-            }
         }
+        int disagreeing = RecordCheck.disagreeing(db, ids, lastAcked, inFlight.keySet(), "CRASH");
         System.out.printf("CRASH acknowledged=%d missing=%d historyRows=%d inFlightAtKill=%d disagreeing=%d%n",
                 acknowledged, missing, rows, inFlight.size(), disagreeing);
         assertThat(missing).as("acknowledged writes missing after the crash").isZero();

@@ -79,29 +79,29 @@ public final class Database {
 
     /** A single text value, or {@code null} when there is no row. */
     public String text(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(url, username, password);
-             PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
+        return query(sql, params, r -> r.next() ? r.getString(1) : null);
     }
 
     /** A single number, e.g. {@code select count(*) from IDC_CHOICE where USER_ID = ?}. */
     public long count(String sql, Object... params) {
+        return query(sql, params, r -> {
+            r.next();
+            return r.getLong(1);
+        });
+    }
+
+    private interface Reader<T> {
+        T read(ResultSet result) throws SQLException;
+    }
+
+    private <T> T query(String sql, Object[] params, Reader<T> reader) {
         try (Connection c = DriverManager.getConnection(url, username, password);
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
             try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
+                return reader.read(r);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);

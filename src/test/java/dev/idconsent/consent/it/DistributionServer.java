@@ -1,11 +1,5 @@
 package dev.idconsent.consent.it;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keycloak from the distribution zip (unpacked by Maven into {@code target/}, with the built JAR in
@@ -43,8 +36,8 @@ public final class DistributionServer implements KeycloakServer {
         Path logDir = Path.of(System.getProperty("it.log.dir", "target/it-logs"));
         Files.createDirectories(logDir);
         log = logDir.resolve("keycloak-" + database.kind() + ".log");
-        port = freePort();
-        int management = freePort();
+        port = KeycloakProcess.freePort();
+        int management = KeycloakProcess.freePort();
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
@@ -59,30 +52,7 @@ public final class DistributionServer implements KeycloakServer {
         String javaHome = System.getProperty("it.java.home", System.getProperty("java.home"));
         builder.environment().put("JAVA_HOME", javaHome);
         process = builder.start();
-        awaitReady(management);
-    }
-
-    private void awaitReady(int management) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + management + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        close();
-        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + "; see " + log);
+        KeycloakProcess.awaitReady(process, management, START_TIMEOUT, log);
     }
 
     @Override
@@ -100,25 +70,9 @@ public final class DistributionServer implements KeycloakServer {
         return Optional.of(database);
     }
 
-    /** kc.sh starts Java as a child: end the children too, or they outlive the build. */
     @Override
     public void close() {
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        KeycloakProcess.stop(process);
     }
 
     private static String required(String property) {

@@ -131,28 +131,8 @@ class OutageRT {
         }
         pool.shutdown();
 
-        int missing = 0;
-        for (long id : acked) {
-            if (db.count("select count(*) from IDC_CHOICE_HISTORY where ID = ?", id) != 1) {
-                missing++;
-            }
-        }
-        int disagreeing = 0;
-        for (String id : ids) {
-            String state = db.text("select STATE from IDC_CHOICE where USER_ID = ? and PURPOSE_KEY = 'newsletter'", id);
-            String last = db.text("select STATE from IDC_CHOICE_HISTORY where ID = (select max(ID) from"
-                    + " IDC_CHOICE_HISTORY where USER_ID = ? and PURPOSE_KEY = 'newsletter')", id);
-            String summary = db.text("select VALUE from USER_ATTRIBUTE where USER_ID = ? and NAME ="
-                    + " 'idc-consent-summary'", id);
-            Boolean expected = lastAcked.get(id);
-            boolean agrees = state != null && state.equals(last) && ("newsletter/email=" + state).equals(summary)
-                    && (unknown.containsKey(id) || expected == null || state.equals(expected ? "granted" : "denied"));
-            if (!agrees) {
-                disagreeing++;
-                System.out.printf("OUTAGE user %s: state=%s lastHistory=%s summary=%s lastAcked=%s%n", id, state,
-                        last, summary, expected);
-            }
-        }
+        int missing = RecordCheck.missing(db, acked);
+        int disagreeing = RecordCheck.disagreeing(db, ids, lastAcked, unknown.keySet(), "OUTAGE");
         System.out.printf("OUTAGE outcomes=%s acknowledged=%d missing=%d disagreeing=%d unclear=%d%n", outcomes,
                 acked.size(), missing, disagreeing, unclear.size());
         unclear.stream().limit(10).forEach(u -> System.out.println("OUTAGE unclear: " + u));
