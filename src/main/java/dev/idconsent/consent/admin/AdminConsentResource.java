@@ -337,6 +337,36 @@ public final class AdminConsentResource {
         });
     }
 
+    /**
+     * The change feed: {@code {"changes": [{"position": n, ...history row}], "next": n}}, every history row of the
+     * realm in feed order after {@code after} (0 for the start). Poll with {@code after} = the last {@code next}:
+     * no row is missed or repeated, also while people change choices concurrently. View-users.
+     */
+    @GET
+    @Path("feed")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response feed(@QueryParam("after") Long after, @QueryParam("max") Integer max) {
+        auth.users().requireView();
+        return handle(() -> {
+            if (after != null && after < 0) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"after\" must be 0 or more");
+            }
+            long cursor = after == null ? 0 : after;
+            var entries = new dev.idconsent.consent.jpa.JpaChangeFeed(session.getKeycloakSessionFactory(),
+                    realm.getId()).after(cursor, ConsentJson.max(max));
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            var changes = out.putArray("changes");
+            for (var e : entries) {
+                ObjectNode row = JsonNodeFactory.instance.objectNode();
+                row.put("position", e.position());
+                row.setAll(ConsentJson.history(e.row()));
+                changes.add(row);
+            }
+            out.put("next", entries.isEmpty() ? cursor : entries.get(entries.size() - 1).position());
+            return ConsentJson.ok(out).build();
+        });
+    }
+
     // ---- users --------------------------------------------------------------------------------------------
 
     @GET

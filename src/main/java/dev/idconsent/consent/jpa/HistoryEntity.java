@@ -18,7 +18,11 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "idcPurposesChangedVia", query = "select distinct h.purposeKey from IdcHistory h where"
             + " h.userId = :userId and h.via = :via"),
     @NamedQuery(name = "idcDeleteHistoryOfUser", query = "delete from IdcHistory h where h.userId = :userId"),
-    @NamedQuery(name = "idcDeleteHistoryOfRealm", query = "delete from IdcHistory h where h.realmId = :realmId")
+    @NamedQuery(name = "idcDeleteHistoryOfRealm", query = "delete from IdcHistory h where h.realmId = :realmId"),
+    @NamedQuery(name = "idcFeedUnnumbered", query = "select h from IdcHistory h where h.realmId = :realmId"
+            + " and h.feedSeq is null order by h.id"),
+    @NamedQuery(name = "idcFeedAfter", query = "select h from IdcHistory h where h.realmId = :realmId"
+            + " and h.feedSeq > :after order by h.feedSeq")
 })
 class HistoryEntity {
     @Id
@@ -27,6 +31,9 @@ class HistoryEntity {
     Long id;
     @Column(name = "REALM_ID", length = 36, nullable = false)
     String realmId;
+    /** Position in the realm's change feed; given by the first feed read after the row committed. */
+    @Column(name = "FEED_SEQ")
+    Long feedSeq;
     @Column(name = "USER_ID", length = 36, nullable = false)
     String userId;
     @Column(name = "PURPOSE_KEY", length = 64, nullable = false)

@@ -174,6 +174,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         em.createNamedQuery("idcDeleteChoicesOfRealm").setParameter("realmId", realmId).executeUpdate();
         em.createNamedQuery("idcDeleteHistoryOfRealm").setParameter("realmId", realmId).executeUpdate();
         em.createNamedQuery("idcDeleteTextsOfRealm").setParameter("realmId", realmId).executeUpdate();
+        em.createNamedQuery("idcDeleteFeedStateOfRealm").setParameter("realmId", realmId).executeUpdate();
     }
 
     private static Choice toChoice(ChoiceEntity c) {
@@ -182,7 +183,7 @@ public final class JpaChoiceStore implements ChoiceStore {
                 c.clientId, Instant.ofEpochMilli(c.changedAt), c.historyId);
     }
 
-    private static HistoryEntry toEntry(HistoryEntity h) {
+    static HistoryEntry toEntry(HistoryEntity h) {
         return new HistoryEntry(h.id, h.userId, h.purposeKey, fromColumn(h.channel), h.purposeVersion,
                 h.previousState == null ? null : ChoiceState.fromValue(h.previousState),
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),

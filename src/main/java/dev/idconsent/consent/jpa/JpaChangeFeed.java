@@ -1,0 +1,74 @@
+package dev.idconsent.consent.jpa;
+
+import dev.idconsent.consent.HistoryEntry;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.util.List;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * A realm's change feed: every history row, in the order of its feed position, read by cursor.
+ *
+ * <p>History ids are given out when a row is inserted, but rows commit in another order: a reader that paged by
+ * id could pass id 11 while it is still uncommitted and never see it. So a row gets its feed position only once it
+ * is committed and visible: each read first numbers the committed rows that have none yet, holding the realm's
+ * feed-state row locked so numbering is one reader at a time, and commits; then it reads what comes after the
+ * cursor. A row that commits later gets a later position, after every cursor handed out so far: a consumer that
+ * polls with its last cursor sees every row, and each once. Both steps run in transactions of their own, so every
+ * database reads what is committed now (MariaDB's REPEATABLE READ would otherwise show the request's old snapshot).
+ */
+public final class JpaChangeFeed {
+    /** One feed entry: the history row and its position, the cursor for the next read. */
+    public record Entry(long position, HistoryEntry row) {
+    }
+
+    private final KeycloakSessionFactory factory;
+    private final String realmId;
+
+    public JpaChangeFeed(KeycloakSessionFactory factory, String realmId) {
+        this.factory = factory;
+        this.realmId = realmId;
+    }
+
+    /** At most this many rows are numbered per read; the rest on the next reads, oldest first. */
+    static final int NUMBER_AT_ONCE = 10_000;
+
+    public List<Entry> after(long cursor, int max) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> number(em(session)));
+        } catch (RuntimeException firstReadRace) {
+            // two first readers of a realm both created its feed-state row: the loser numbers after the winner
+            KeycloakModelUtils.runJobInTransaction(factory, session -> number(em(session)));
+        }
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> em(session)
+                .createNamedQuery("idcFeedAfter", HistoryEntity.class).setParameter("realmId", realmId)
+                .setParameter("after", cursor).setMaxResults(max).getResultStream()
+                .map(h -> new Entry(h.feedSeq, JpaChoiceStore.toEntry(h))).toList());
+    }
+
+    private void number(EntityManager em) {
+        FeedStateEntity state = em.find(FeedStateEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
+        if (state == null) {
+            state = new FeedStateEntity();
+            state.realmId = realmId;
+            em.persist(state);
+            em.flush(); // a concurrent first reader fails here on the primary key and its caller retries
+            state = em.find(FeedStateEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
+        }
+        // A plain read, on purpose: this transaction's first read came after it got the lock, so even under
+        // MariaDB's REPEATABLE READ it sees every row committed by now, with the numbers the previous holder gave.
+        // A locking read would take gap locks that deadlock with writers inserting history rows.
+        List<HistoryEntity> unnumbered = em.createNamedQuery("idcFeedUnnumbered", HistoryEntity.class)
+                .setParameter("realmId", realmId).setMaxResults(NUMBER_AT_ONCE).getResultList();
+        for (HistoryEntity h : unnumbered) {
+            h.feedSeq = ++state.lastSeq;
+        }
+        em.flush();
+    }
+
+    private static EntityManager em(org.keycloak.models.KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What a consumer of the change feed sees while many people change their choices at once. */
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Change feed: every change once, in order, while many people write concurrently")
+class FeedIT {
+    static final String FEED = "/admin/realms/demo/consent/feed";
+    static final int WRITERS = 8;
+    static final int WRITES_EACH = Integer.getInteger("it.feed.writes", 40);
+
+    @Test
+    @DisplayName("given 8 people writing concurrently and a consumer polling with its last cursor, then the"
+            + " consumer sees every acknowledged change exactly once and positions only grow")
+    void concurrentWriters() throws Exception {
+        Api api = new Api(KeycloakExtension.server());
+        long start = drain(api, 0, new ArrayList<>()); // rows of earlier tests are not this test's business
+        List<String> users = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < WRITERS; i++) {
+            users.add(api.createUser("feed-" + i));
+            tokens.add(api.login("feed-" + i).access());
+        }
+        List<Long> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<JsonNode> seen = Collections.synchronizedList(new ArrayList<>());
+
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 1);
+        Future<Long> consumer = pool.submit(() -> {
+            long cursor = start;
+            while (writing.get()) {
+                cursor = poll(api, cursor, seen);
+                Thread.sleep(10);
+            }
+            return drain(api, cursor, seen);
+        });
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int u = w;
+            writers.add(pool.submit(() -> {
+                java.util.Map<String, Boolean> state = new java.util.HashMap<>(
+                        java.util.Map.of("newsletter", true, "analytics", false)); // the defaults
+                for (int i = 0; i < WRITES_EACH; i++) {
+                    String purpose = i % 2 == 0 ? "newsletter" : "analytics";
+                    boolean granted = !state.get(purpose); // always a change: one history row each
+                    state.put(purpose, granted);
+                    Api.Reply r = api.choose(tokens.get(u), List.of(Api.choice(purpose, granted)));
+                    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                    r.json().get("changes").forEach(c -> acknowledged.add(c.get("id").asLong()));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : writers) {
+            f.get();
+        }
+        writing.set(false);
+        consumer.get();
+        pool.shutdown();
+
+        List<Long> ids = seen.stream().map(c -> c.get("id").asLong()).toList();
+        List<Long> positions = seen.stream().map(c -> c.get("position").asLong()).toList();
+        System.out.printf("FEED writers=%d acknowledged=%d seen=%d distinct=%d%n", WRITERS, acknowledged.size(),
+                ids.size(), new HashSet<>(ids).size());
+        assertThat(acknowledged).hasSize(WRITERS * WRITES_EACH);
+        assertThat(ids).as("no change seen twice").doesNotHaveDuplicates();
+        assertThat(new HashSet<>(ids)).as("every acknowledged change seen, nothing else")
+                .isEqualTo(new HashSet<>(acknowledged));
+        assertThat(positions).as("positions only grow").isSorted();
+        assertThat(seen).allSatisfy(c -> assertThat(users).contains(c.get("subject").asText()));
+    }
+
+    /** One read after {@code cursor}; adds what it got and answers the next cursor. */
+    static long poll(Api api, long cursor, List<JsonNode> seen) {
+        Api.Reply r = api.get(FEED + "?after=" + cursor + "&max=25", api.adminToken());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        r.json().get("changes").forEach(seen::add);
+        return r.json().get("next").asLong();
+    }
+
+    /** Reads until two reads in a row bring nothing. */
+    static long drain(Api api, long cursor, List<JsonNode> seen) {
+        int empty = 0;
+        while (empty < 2) {
+            int before = seen.size();
+            cursor = poll(api, cursor, seen);
+            empty = seen.size() == before ? empty + 1 : 0;
+        }
+        return cursor;
+    }
+}
