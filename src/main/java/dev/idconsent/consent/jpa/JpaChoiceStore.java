@@ -24,11 +24,19 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     private final EntityManager em;
     private final String realmId;
+    private final org.keycloak.models.KeycloakSessionFactory factory;
     private final Map<String, ChoiceEntity> loaded = new HashMap<>();
 
+    /** For reads (and cleanup); {@link #currentForUpdate} then falls back to a locking range read. */
     public JpaChoiceStore(EntityManager em, String realmId) {
+        this(em, realmId, null);
+    }
+
+    /** The store the consent service writes through: {@code factory} opens the short fresh reads of {@link #currentForUpdate}. */
+    public JpaChoiceStore(EntityManager em, String realmId, org.keycloak.models.KeycloakSessionFactory factory) {
         this.em = em;
         this.realmId = realmId;
+        this.factory = factory;
     }
 
     @Override
@@ -41,10 +49,31 @@ public final class JpaChoiceStore implements ChoiceStore {
     public List<Choice> currentForUpdate(String subjectId) {
         // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
-        // a locking read: under REPEATABLE READ (MariaDB, MySQL) a plain select would still see the snapshot
-        // taken before the lock was granted, and miss what the previous writer just committed
-        return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList());
+        if (factory == null) {
+            return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class)
+                    .setParameter("userId", subjectId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList());
+        }
+        // Under REPEATABLE READ (MariaDB, MySQL) this transaction's snapshot predates the lock, so a plain read
+        // could miss what the previous writer of this user just committed; and a locking read of the user's
+        // rows takes gap locks on the unique index that deadlock with other users' first inserts (found by
+        // FeedIT). So: which rows exist now, from a transaction of its own (nobody else can change this user's
+        // rows while we hold the lock), then each of them re-read by primary key with a row lock, at its latest.
+        List<String> ids = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> session
+                .getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
+                .getResultStream().map(c -> c.id).toList());
+        List<ChoiceEntity> rows = new java.util.ArrayList<>();
+        for (String id : ids) {
+            ChoiceEntity c = em.find(ChoiceEntity.class, id);
+            if (c != null) {
+                em.refresh(c, LockModeType.PESSIMISTIC_WRITE); // the snapshot's copy, brought up to date
+            } else {
+                c = em.createQuery("select c from IdcChoice c where c.id = :id", ChoiceEntity.class)
+                        .setParameter("id", id).setLockMode(LockModeType.PESSIMISTIC_WRITE).getSingleResult();
+            }
+            rows.add(c);
+        }
+        return remember(rows);
     }
 
     /** {@link #put} updates these rows instead of querying again (which could read an older snapshot). */

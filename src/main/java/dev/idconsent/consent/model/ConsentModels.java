@@ -26,7 +26,8 @@ public final class ConsentModels {
 
     public static ConsentService consent(KeycloakSession session, RealmModel realm) {
         EntityManager em = em(session);
-        return new ConsentService(new PurposeComponents(realm), new JpaChoiceStore(em, realm.getId()),
+        return new ConsentService(new PurposeComponents(realm),
+                new JpaChoiceStore(em, realm.getId(), session.getKeycloakSessionFactory()),
                 new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC(),
                 ConsentEvents.all(new KeycloakUserEvents(session, realm), new ConfirmationMails(session, realm)));
     }

@@ -90,6 +90,39 @@ public final class Database {
         });
     }
 
+    /** A statement run in a transaction that stays open until {@link Held#commit()}: a slow writer. */
+    public Held hold(String sql, Object... params) {
+        try {
+            Connection c = DriverManager.getConnection(url, username, password);
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    s.setObject(i + 1, params[i]);
+                }
+                s.executeUpdate();
+            }
+            return new Held(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public static final class Held {
+        private final Connection connection;
+
+        private Held(Connection connection) {
+            this.connection = connection;
+        }
+
+        public void commit() {
+            try (connection) {
+                connection.commit();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private interface Reader<T> {
         T read(ResultSet result) throws SQLException;
     }
