@@ -319,20 +319,7 @@ public final class AdminConsentResource {
         auth.users().requireView();
         return handle(() -> {
             long people = session.users().getUsersCount(realm, false);
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("people", people);
-            var lines = out.putArray("counts");
-            for (var c : ConsentModels.consent(session, realm).counts(people)) {
-                ObjectNode line = lines.addObject();
-                line.put("purpose", c.purpose().key());
-                line.put("channel", c.channel());
-                line.put("mechanism", c.purpose().mechanism().value());
-                line.put("granted", c.granted());
-                line.put("denied", c.denied());
-                line.put("pending", c.pending());
-                line.put("noAnswer", c.noAnswer());
-                line.put("on", c.on());
-            }
+            ObjectNode out = ConsentJson.counts(people, ConsentModels.consent(session, realm).counts(people));
             return ConsentJson.ok(out).build();
         });
     }
@@ -354,15 +341,7 @@ public final class AdminConsentResource {
             long cursor = after == null ? 0 : after;
             var entries = new dev.idconsent.consent.jpa.JpaChangeFeed(session.getKeycloakSessionFactory(),
                     realm.getId()).after(cursor, ConsentJson.max(max));
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            var changes = out.putArray("changes");
-            for (var e : entries) {
-                ObjectNode row = JsonNodeFactory.instance.objectNode();
-                row.put("position", e.position());
-                row.setAll(ConsentJson.history(e.row()));
-                changes.add(row);
-            }
-            out.put("next", entries.isEmpty() ? cursor : entries.get(entries.size() - 1).position());
+            ObjectNode out = ConsentJson.feed(entries, cursor);
             return ConsentJson.ok(out).build();
         });
     }

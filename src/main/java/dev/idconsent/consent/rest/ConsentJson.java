@@ -138,6 +138,38 @@ public final class ConsentJson {
         return out;
     }
 
+    /** {@code GET …/reports/counts} */
+    public static ObjectNode counts(long people, List<dev.idconsent.consent.ConsentService.Count> counts) {
+        ObjectNode out = JSON.objectNode();
+        out.put("people", people);
+        var lines = out.putArray("counts");
+        for (var c : counts) {
+            ObjectNode line = lines.addObject();
+            line.put("purpose", c.purpose().key());
+            line.put("channel", c.channel());
+            line.put("mechanism", c.purpose().mechanism().value());
+            line.put("granted", c.granted());
+            line.put("denied", c.denied());
+            line.put("pending", c.pending());
+            line.put("noAnswer", c.noAnswer());
+            line.put("on", c.on());
+        }
+        return out;
+    }
+
+    /** {@code GET …/feed}: the rows after the cursor, and the cursor for the next read. */
+    public static ObjectNode feed(List<dev.idconsent.consent.jpa.JpaChangeFeed.Entry> entries, long cursor) {
+        ObjectNode out = JSON.objectNode();
+        var changes = out.putArray("changes");
+        for (var e : entries) {
+            ObjectNode row = changes.addObject();
+            row.put("position", e.position());
+            row.setAll(history(e.row()));
+        }
+        out.put("next", entries.isEmpty() ? cursor : entries.get(entries.size() - 1).position());
+        return out;
+    }
+
     public static ObjectNode historyPage(List<HistoryEntry> rows) {
         ObjectNode out = JSON.objectNode();
         var items = out.putArray("history");

@@ -75,7 +75,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response me() {
         return asUser((auth, service) -> {
-            ConsentView view = service.view(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()));
+            ConsentView view = service.view(subject(auth));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
     }
@@ -89,7 +89,7 @@ public final class UserConsentResource {
         return asUser((auth, service) -> {
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "the request", Set.of("choices"));
-            ConsentView view = service.record(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()), ConsentJson.changes(json),
+            ConsentView view = service.record(subject(auth), ConsentJson.changes(json),
                     context(auth, ifMatch));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
@@ -101,7 +101,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser((auth, service) -> {
-            ConsentView view = service.optOutOfAll(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()), context(auth, ifMatch));
+            ConsentView view = service.optOutOfAll(subject(auth), context(auth, ifMatch));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
     }
@@ -111,7 +111,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response history(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return asUser((auth, service) -> ConsentJson.ok(ConsentJson.historyPage(
-                service.history(ConsentModels.subject(session, session.getContext().getRealm(), auth.user()), ConsentJson.first(first), ConsentJson.max(max))))
+                service.history(subject(auth), ConsentJson.first(first), ConsentJson.max(max))))
                 .build());
     }
 
@@ -120,11 +120,16 @@ public final class UserConsentResource {
     @Path("me/receipt")
     @Produces(MediaType.APPLICATION_JSON)
     public Response receipt() {
-        return asUser((auth, service) -> ConsentJson.ok(ConsentJson.receipt(service.receipt(
-                        ConsentModels.subject(session, session.getContext().getRealm(), auth.user())),
-                        session.getContext().getRealm().getName(), auth.user().getUsername(), java.time.Instant.now()))
-                .header("Content-Disposition", "attachment; filename=\"consent-receipt-"
-                        + session.getContext().getRealm().getName() + ".json\"").build());
+        String realm = session.getContext().getRealm().getName();
+        return asUser((auth, service) -> ConsentJson.ok(ConsentJson.receipt(service.receipt(subject(auth)), realm,
+                        auth.user().getUsername(), java.time.Instant.now()))
+                .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm + ".json\"")
+                .build());
+    }
+
+
+    private dev.idconsent.consent.Subject subject(AuthResult auth) {
+        return ConsentModels.subject(session, session.getContext().getRealm(), auth.user());
     }
 
     private static ChangeContext context(AuthResult auth, String ifMatch) {

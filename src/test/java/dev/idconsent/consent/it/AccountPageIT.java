@@ -59,7 +59,7 @@ class AccountPageIT {
             browser.click("label[for='idc-switch-newsletter-email']");
             assertThat(browser.awaitText("Newsletter by email: Off. Your change is saved and effective now."))
                     .isNotNull();
-            snapshot(browser, "account-page"); // the README's picture
+            browser.snapshot("account-page"); // the README's picture
             assertThat(browser.find("#idc-switch-newsletter-email-status").getText())
                     .startsWith("Off since ").endsWith(", changed by you here");
             browser.reload();
@@ -118,7 +118,7 @@ class AccountPageIT {
             String list = browser.find("#idc-opt-out-all-list").getText();
             assertThat(list).contains("Newsletter by email", "Product updates by email", "Usage analytics")
                     .doesNotContain("Security alerts", "SMS reminders", "Sharing with partners");
-            snapshot(browser, "account-page-opt-out-all");
+            browser.snapshot("account-page-opt-out-all");
             int listed = list.split("\n").length; // other test classes may have added opt-out purposes
             browser.click("#idc-opt-out-all-confirm");
             browser.awaitText("You opted out of " + listed + " choices. Your change is saved and effective now.");
@@ -148,7 +148,7 @@ class AccountPageIT {
             browser.block("*/consent/me/choices");
             browser.click("label[for='idc-switch-newsletter-email']");
             browser.awaitText("Your change to Newsletter by email was not saved: the server could not be reached.");
-            snapshot(browser, "account-page-error");
+            browser.snapshot("account-page-error");
             browser.awaitText("#idc-switch-newsletter-email-status", "On by default");
             assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isTrue();
             assertThat(browser.find("#idc-switch-newsletter-email").isEnabled()).isTrue();
@@ -222,7 +222,7 @@ class AccountPageIT {
                     "Ihre Entscheidungen im Zeitverlauf", "Verwendung Ihrer Daten");
             assertThat(browser.find("#idc-switch-product-updates-email").getAttribute("aria-label"))
                     .isEqualTo("Produktneuigkeiten per E-Mail");
-            snapshot(browser, "account-page-de");
+            browser.snapshot("account-page-de");
         }
     }
 
@@ -252,11 +252,16 @@ class AccountPageIT {
     /** Opens an account console page; Keycloak sends the browser to its login form first. */
     static Browser signIn(String username, String page) throws Exception {
         Browser browser = new Browser();
-        browser.open(account() + page);
-        browser.type("#username", username);
-        browser.type("#password", username);
-        browser.click("#kc-login");
-        return browser;
+        try {
+            browser.open(account() + page);
+            browser.type("#username", username);
+            browser.type("#password", username);
+            browser.click("#kc-login");
+            return browser;
+        } catch (Exception | AssertionError e) {
+            browser.close(); // or its Chromium and chromedriver outlive the test
+            throw e;
+        }
     }
 
     static Path awaitFile(Path dir) throws Exception {
@@ -273,7 +278,4 @@ class AccountPageIT {
         throw new AssertionError("no download in " + dir);
     }
 
-    static void snapshot(Browser browser, String name) throws Exception {
-        browser.screenshot(Path.of(System.getProperty("it.log.dir", "target/it-logs"), name + ".png"));
-    }
 }

@@ -134,8 +134,9 @@ public final class Browser implements AutoCloseable {
         return driver.getCurrentUrl();
     }
 
-    /** A picture of the page, for reading after a failure. */
-    public void screenshot(Path file) throws Exception {
+    /** A picture of the page in the test log directory ({@code <name>.png}), for reading after a failure. */
+    public void snapshot(String name) throws Exception {
+        Path file = Path.of(System.getProperty("it.log.dir", "target/it-logs"), name + ".png");
         Files.createDirectories(file.getParent());
         Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }

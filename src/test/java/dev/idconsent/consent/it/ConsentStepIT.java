@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +78,7 @@ class ConsentStepIT {
             browser.find("#kc-register-form").submit();
 
             browser.find("#idc-consent-form");
-            snapshot(browser, "registration");
+            browser.snapshot("consent-step-registration");
             assertThat(browser.has("#idc-purpose-analytics")).isTrue();
             assertThat(browser.has("#idc-purpose-newsletter")).isTrue();
             assertThat(browser.has("#idc-purpose-security-alerts")).isFalse(); // required: nothing to ask
@@ -155,7 +154,7 @@ class ConsentStepIT {
             signIn(browser, auth, "gwen");
             assertThat(browser.find("#idc-gpc-notice").getText()).contains("Global Privacy Control")
                     .contains("Sharing with partners");
-            snapshot(browser, "gpc");
+            browser.snapshot("consent-step-gpc");
             browser.click("#idc-save");
             Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
             assertThat(Api.consent(tokens.idClaims(), "partner-sharing")).isFalse();
@@ -277,7 +276,4 @@ class ConsentStepIT {
         return api.get(ADMIN + "/consent/users/" + userId + "/history", api.adminToken()).json().get("history");
     }
 
-    static void snapshot(Browser browser, String name) throws Exception {
-        browser.screenshot(Path.of(System.getProperty("it.log.dir", "target/it-logs"), "consent-step-" + name + ".png"));
-    }
 }

@@ -29,17 +29,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Security: escaping, forged links, roles")
 class SecurityIT {
     static final String ADMIN = "/admin/realms/demo/consent";
-    static final String SENDERS = "/realms/demo/consent/senders";
     static final String LABEL = "Deals <img src=x onerror=window.idcXss=1> & <b>more</b>";
     static final String DESCRIPTION = "<script>window.idcXss=2</script>Read \"this\" & 'that'.";
     static Api api;
-    static String mailer;
 
     @BeforeAll
     static void setUp() {
         api = new Api(KeycloakExtension.server());
-        mailer = api.serviceToken("mailer", "mailer-secret");
-        UnsubscribeIT.setUp(); // its link helpers
+        UnsubscribeIT.setUp(); // its link helpers and the sender's token
         Api.Reply created = api.post(ADMIN + "/purposes", api.adminToken(), Map.of("key", "it-sec-markup",
                 "label", LABEL, "description", DESCRIPTION, "mechanism", "opt-out", "channels", List.of("email"),
                 "category", "communications"));
@@ -136,7 +133,7 @@ class SecurityIT {
         String id = api.createUser("sec-una");
         String user = api.login("sec-una").access();
         String before = api.get(ADMIN + "/users/" + id, api.adminToken()).body();
-        for (String token : List.of(user, mailer)) {
+        for (String token : List.of(user, UnsubscribeIT.mailer)) {
             for (String[] call : List.of(
                     new String[] {"GET", ADMIN + "/purposes"},
                     new String[] {"POST", ADMIN + "/purposes"},
@@ -157,9 +154,10 @@ class SecurityIT {
                 assertThat(reply.status()).as(call[0] + " " + call[1] + " " + reply).isIn(401, 403);
             }
         }
-        Api.Reply links = api.post(SENDERS + "/links", user, Map.of("user", id, "purpose", "newsletter"));
+        Api.Reply links = api.post(UnsubscribeIT.SENDERS + "/links", user,
+                Map.of("user", id, "purpose", "newsletter"));
         assertThat(links.status()).as(links.toString()).isEqualTo(403);
-        Api.Reply audience = api.get(SENDERS + "/audience?purpose=newsletter", user);
+        Api.Reply audience = api.get(UnsubscribeIT.SENDERS + "/audience?purpose=newsletter", user);
         assertThat(audience.status()).as(audience.toString()).isEqualTo(403);
         assertThat(api.get(ADMIN + "/users/" + id, api.adminToken()).body()).isEqualTo(before);
         assertThat(api.get(ADMIN + "/settings", api.adminToken()).json().get("confirmationEmails").asBoolean())
@@ -197,7 +195,7 @@ class SecurityIT {
 
             browser.open("http://localhost:" + site.getAddress().getPort() + "/");
             browser.awaitUrl(keycloak);
-            snapshotTo(browser, "csrf-answer");
+            browser.snapshot("csrf-answer");
             Thread.sleep(1000); // the answer page has rendered
         } finally {
             site.stop(0);
@@ -219,10 +217,6 @@ class SecurityIT {
         }
         assertThat(browser.script("return window.idcXss === undefined")).isEqualTo(true);
         assertThat(browser.script("return document.querySelectorAll('img[src=x]').length")).isEqualTo(0L);
-    }
-
-    static void snapshotTo(Browser browser, String name) throws Exception {
-        browser.screenshot(java.nio.file.Path.of(System.getProperty("it.log.dir", "target/it-logs"), name + ".png"));
     }
 
     static String part(MimeMessage message, String type) throws Exception {
