@@ -38,13 +38,13 @@ public final class CatalogService {
     }
 
     public Purpose create(Purpose draft, Actor actor) {
-        Purpose purpose = draft.withVersion(1).withRetired(false).validate();
+        Purpose purpose = planCreate(draft);
         if (catalog.find(purpose.key()).isPresent()) {
             throw new ConsentException(ErrorCode.PURPOSE_EXISTS, "purpose '" + purpose.key()
                     + "' already exists (keys are never reused, also not after retirement)");
         }
         catalog.save(purpose);
-        archive(purpose, PurposeTexts.Kind.CREATED, actor);
+        archive(null, purpose, actor);
         return purpose;
     }
 
@@ -54,6 +54,28 @@ public final class CatalogService {
      */
     public Purpose update(String key, Purpose draft, ChangeKind kind, Actor actor) {
         Purpose current = require(key);
+        Purpose next = planUpdate(current, draft.withRetired(current.retired()), kind);
+        if (next.equals(current)) {
+            return current;
+        }
+        catalog.save(next);
+        archive(current, next, actor);
+        return next;
+    }
+
+    /** A new purpose as it enters the catalog: version 1, not retired, valid. */
+    public static Purpose planCreate(Purpose draft) {
+        return draft.withVersion(1).withRetired(false).validate();
+    }
+
+    /**
+     * The catalog rules for an edit, shared by the admin API and the admin console's form: the key and channels
+     * never change; a text or mechanism change needs its kind, and a material one raises the version.
+     *
+     * @param draft the edited purpose; its version is ignored, its retired flag taken
+     */
+    public static Purpose planUpdate(Purpose current, Purpose draft, ChangeKind kind) {
+        String key = current.key();
         if (draft.key() != null && !draft.key().equals(key)) {
             throw new ConsentException(ErrorCode.INVALID_PURPOSE, "a purpose key cannot change (it is '" + key
                     + "'); create a new purpose instead");
@@ -67,7 +89,7 @@ public final class CatalogService {
         }
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
-                draft.askAtLogin(), draft.doubleOptIn(), current.retired()).validate();
+                draft.askAtLogin(), draft.doubleOptIn(), draft.retired()).validate();
         boolean textChanged = !next.sameText(current);
         boolean mechanismChanged = next.mechanism() != current.mechanism();
         if ((textChanged || mechanismChanged) && kind == null) {
@@ -78,19 +100,21 @@ public final class CatalogService {
             throw new ConsentException(ErrorCode.INVALID_REQUEST,
                     "changing the mechanism of '" + key + "' is always a material change");
         }
-        if (kind == ChangeKind.MATERIAL) {
-            next = next.withVersion(current.version() + 1);
+        return kind == ChangeKind.MATERIAL ? next.withVersion(current.version() + 1) : next;
+    }
+
+    /**
+     * Archives the text a write put in force: a new purpose's first text, a material change's new version, or a
+     * corrected text under the same version.
+     */
+    public void archive(Purpose before, Purpose after, Actor actor) {
+        if (before == null) {
+            append(after, PurposeTexts.Kind.CREATED, actor);
+        } else if (after.version() > before.version()) {
+            append(after, PurposeTexts.Kind.MATERIAL, actor);
+        } else if (!after.sameText(before)) {
+            append(after, PurposeTexts.Kind.CORRECTION, actor);
         }
-        if (next.equals(current)) {
-            return current;
-        }
-        catalog.save(next);
-        if (kind == ChangeKind.MATERIAL) {
-            archive(next, PurposeTexts.Kind.MATERIAL, actor);
-        } else if (textChanged) {
-            archive(next, PurposeTexts.Kind.CORRECTION, actor);
-        }
-        return next;
     }
 
     public Purpose retire(String key, boolean retired) {
@@ -108,7 +132,7 @@ public final class CatalogService {
                 ErrorCode.NOT_FOUND, "there is no purpose '" + key + "' in this realm"));
     }
 
-    private void archive(Purpose purpose, PurposeTexts.Kind kind, Actor actor) {
+    private void append(Purpose purpose, PurposeTexts.Kind kind, Actor actor) {
         texts.append(new PurposeTexts.Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(),
                 kind, actor == null ? null : actor.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }

@@ -45,7 +45,7 @@ public final class ConsentService {
         if (!Summary.encode(current).equals(stored)) {
             // repair under the writers' lock, from what is committed then, so a concurrent write is not undone
             current = store.currentForUpdate(subject.id());
-            subject.writeSummary(Summary.encode(current));
+            subject.writeSummary(Summary.encode(current), current);
         }
         return view(subject.id(), current, List.of());
     }
@@ -245,7 +245,7 @@ public final class ConsentService {
         List<Choice> after = new ArrayList<>(byKey.values());
         if (!recorded.isEmpty()) {
             String summary = Summary.encode(after);
-            subject.writeSummary(summary);
+            subject.writeSummary(summary, after);
             Map<String, ChoiceState> answers = Summary.decode(summary);
             targets.stream().map(Target::purpose).filter(Purpose::gating).distinct()
                     .forEach(p -> subject.permit(p, Effective.granted(p, answers)));

@@ -4,8 +4,12 @@ package dev.idconsent.consent;
 public interface Subject {
     String id();
 
-    /** Stores the compact summary tokens are built from, in the same transaction as the choices. */
-    void writeSummary(String summary);
+    /**
+     * Stores the compact summary tokens are built from, in the same transaction as the choices.
+     *
+     * @param choices what the summary was encoded from, for a subject that also shows them to administrators
+     */
+    void writeSummary(String summary, java.util.List<Choice> choices);
 
     /**
      * Keeps the access a gating purpose controls in line with the subject's answer (same transaction).

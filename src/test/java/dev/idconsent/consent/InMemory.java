@@ -220,7 +220,7 @@ final class InMemory {
         }
 
         @Override
-        public void writeSummary(String value) {
+        public void writeSummary(String value, List<Choice> choices) {
             writes.add(value);
             summary = value;
         }

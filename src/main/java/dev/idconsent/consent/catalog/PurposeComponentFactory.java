@@ -1,37 +1,64 @@
 package dev.idconsent.consent.catalog;
 
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.model.AdminOverview;
+import dev.idconsent.consent.model.ConsentModels;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import org.keycloak.Config;
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.ui.extend.UiPageProvider;
+import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
 /**
- * Registers the purpose component type and applies the catalog's validation to every component write,
- * including realm import, so a bad purpose never enters a realm by any path.
+ * The purpose component type and the admin console's catalog page (declarative UI: a list under "Configure", a
+ * form from the properties below). Every component write passes here, also from Keycloak's generic components
+ * API and realm import: the console's form gets the same rules as the consent admin API (through
+ * {@link CatalogService}), its text archived and its consent role kept in line.
  */
-public final class PurposeComponentFactory implements PurposeProviderFactory {
+public final class PurposeComponentFactory implements UiPageProviderFactory<UiPageProvider> {
     public static final String PROVIDER_ID = "idc-purpose";
+    /** Set while {@link CatalogService} writes through {@link PurposeComponents}: it has applied the rules. */
+    static final String CATALOG_WRITE = "idc.catalog.write";
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(PurposeComponents.KEY).label("Key")
+            .helpText("Stable identifier used in tokens, links and the API: lowercase letters, digits, - and _."
+                    + " It never changes.")
+            .type(ProviderConfigProperty.STRING_TYPE).required(true).add()
             .property().name(PurposeComponents.LABEL).label("Label").type(ProviderConfigProperty.STRING_TYPE)
             .required(true).add()
             .property().name(PurposeComponents.DESCRIPTION).label("Description")
             .type(ProviderConfigProperty.TEXT_TYPE).add()
+            .property().name(PurposeComponents.CHANGE).label("This edit is")
+            .helpText("When you change the label, description or mechanism of an existing purpose: material (new"
+                    + " version, users are asked again) or correction (same version, e.g. a typo). Leave empty"
+                    + " otherwise.")
+            .type(ProviderConfigProperty.LIST_TYPE).options("", "correction", "material").add()
             .property().name(PurposeComponents.CATEGORY).label("Category").type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue("general").add()
             .property().name(PurposeComponents.MECHANISM).label("Mechanism").type(ProviderConfigProperty.LIST_TYPE)
             .options("opt-in", "opt-out", "required").defaultValue("opt-in").add()
             .property().name(PurposeComponents.CHANNELS).label("Channels")
+            .helpText("For example email, sms, push; answers are kept per channel, so the list never changes")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
-            .property().name(PurposeComponents.VERSION).label("Version").type(ProviderConfigProperty.STRING_TYPE)
-            .defaultValue("1").add()
+            .property().name(PurposeComponents.VERSION).label("Version")
+            .helpText("Set by the catalog: 1 when created, raised by each material change")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("1").add()
             .property().name(PurposeComponents.HONOR_GPC).label("Honor Global Privacy Control")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .property().name(PurposeComponents.INCLUDE_IN_TOKEN).label("Include in tokens")
@@ -46,44 +73,103 @@ public final class PurposeComponentFactory implements PurposeProviderFactory {
             .property().name(PurposeComponents.DOUBLE_OPT_IN).label("Double opt-in")
             .helpText("Opt-in with the email channel: a yes stays pending until confirmed from a link sent by email")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
-            .property().name(PurposeComponents.RETIRED).label("Retired").type(ProviderConfigProperty.BOOLEAN_TYPE)
-            .defaultValue("false").add()
+            .property().name(PurposeComponents.RETIRED).label("Retired")
+            .helpText("Hidden from users and tokens; answers and history are kept. Purposes are never deleted.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .build();
 
-    @Override
-    public PurposeProvider create(KeycloakSession session, ComponentModel model) {
-        return () -> { };
+    static {
+        PROPERTIES.stream().filter(p -> p.getName().equals(PurposeComponents.VERSION))
+                .forEach(p -> p.setReadOnly(true));
     }
 
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         try {
-            Purpose purpose = PurposeComponents.toPurpose(model).validate();
-            // Keycloak's generic components API reaches this too: keep the rules that protect answers
             ComponentModel before = model.getId() == null ? null : realm.getComponent(model.getId());
-            if (before != null) {
-                Purpose old = PurposeComponents.toPurpose(before);
-                if (!old.key().equals(purpose.key()) || !old.channels().equals(purpose.channels())
-                        || purpose.version() < old.version()) {
-                    throw new ComponentValidationException("the key and channels of a purpose never change and its"
-                            + " version never goes down; use the consent admin API");
-                }
-            } else if (new PurposeComponents(realm).find(purpose.key()).isPresent()) {
-                throw new ComponentValidationException("purpose " + purpose.key() + " exists already");
+            if (session.getAttribute(CATALOG_WRITE) != null) {
+                return; // planned by CatalogService
             }
+            if (model.getConfig() == null) {
+                model.setConfig(new MultivaluedHashMap<>());
+            }
+            if (model.get(PurposeComponents.KEY) == null && model.getName() != null) {
+                model.getConfig().putSingle(PurposeComponents.KEY, model.getName()); // realm files name the key
+            }
+            CatalogService.ChangeKind kind = CatalogService.ChangeKind.fromValue(
+                    blankToNull(model.get(PurposeComponents.CHANGE)));
+            Purpose draft = PurposeComponents.toPurpose(model);
+            Purpose next;
+            if (before == null) {
+                // as a realm file or the console's form has it (realm files bring versions and retired purposes)
+                next = draft.validate();
+                if (new PurposeComponents(realm).find(next.key()).isPresent()) {
+                    throw new ConsentException(ErrorCode.PURPOSE_EXISTS, "purpose '" + next.key()
+                            + "' already exists (keys are never reused, also not after retirement)");
+                }
+            } else {
+                next = CatalogService.planUpdate(PurposeComponents.toPurpose(before), draft, kind);
+            }
+            model.setName(next.key());
+            model.setConfig(PurposeComponents.toConfig(next));
         } catch (ConsentException e) {
-            throw new ComponentValidationException(e.getMessage());
+            // Keycloak formats the message with MessageFormat, which would eat plain apostrophes
+            throw new ComponentValidationException(e.getMessage().replace('\'', '\u2019'));
         }
     }
 
     @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        afterConsoleWrite(session, realm, null, model);
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        afterConsoleWrite(session, realm, oldModel, newModel);
+    }
+
+    /** Purposes are retired, never deleted: their answers and history must keep their meaning. */
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        throw ErrorResponse.error("A purpose cannot be deleted: its answers and history must keep their meaning."
+                + " Retire it instead.", Response.Status.BAD_REQUEST);
+    }
+
+    /** What {@link CatalogService} does after its own writes, for writes that did not come through it. */
+    private static void afterConsoleWrite(KeycloakSession session, RealmModel realm, ComponentModel before,
+                                          ComponentModel after) {
+        if (session.getAttribute(CATALOG_WRITE) != null) {
+            return;
+        }
+        Purpose purpose = PurposeComponents.toPurpose(after);
+        UserModel admin = session.getContext().getUser();
+        Actor actor = admin == null ? null : new Actor(admin.getId(), admin.getUsername(),
+                admin.getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.ADMIN);
+        ConsentModels.catalog(session, realm).archive(before == null ? null : PurposeComponents.toPurpose(before),
+                purpose, actor);
+        ConsentModels.roles(session, realm).sync(purpose);
+        AdminOverview.declare(session, realm);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    @Override
     public String getHelpText() {
-        return "A purpose of the consent catalog";
+        return "The purposes users are asked about: communications and data uses, each with its mechanism and"
+                + " versioned text";
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return PROPERTIES;
+    }
+
+    @Override
+    public Map<String, Object> getTypeMetadata() {
+        return Map.of("displayFields", List.of(PurposeComponents.KEY, PurposeComponents.LABEL,
+                PurposeComponents.MECHANISM, PurposeComponents.VERSION, PurposeComponents.RETIRED));
     }
 
     @Override

@@ -9,11 +9,14 @@ import java.util.Comparator;
 import java.util.List;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.ui.extend.UiPageProvider;
 
 /**
- * The realm's catalog, kept as realm components: read from Keycloak's realm cache (no SQL on the token path)
- * and written through the realm model in the request's transaction.
+ * The realm's catalog, kept as realm components of Keycloak's declarative-UI type, so the admin console lists
+ * and edits them: read from Keycloak's realm cache (no SQL on the token path) and written through the realm
+ * model in the request's transaction.
  */
 public final class PurposeComponents implements PurposeCatalog {
     static final String KEY = "key";
@@ -29,10 +32,22 @@ public final class PurposeComponents implements PurposeCatalog {
     static final String ASK_AT_LOGIN = "askAtLogin";
     static final String DOUBLE_OPT_IN = "doubleOptIn";
     static final String RETIRED = "retired";
+    /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
+    static final String CHANGE = "change";
+    /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
+    public static final String TYPE = UiPageProvider.class.getName();
 
+    private final KeycloakSession session;
     private final RealmModel realm;
 
+    /** Read-only view of the realm's catalog. */
     public PurposeComponents(RealmModel realm) {
+        this(null, realm);
+    }
+
+    /** For {@link dev.idconsent.consent.CatalogService}'s writes, which apply the catalog rules themselves. */
+    public PurposeComponents(KeycloakSession session, RealmModel realm) {
+        this.session = session;
         this.realm = realm;
     }
 
@@ -44,13 +59,25 @@ public final class PurposeComponents implements PurposeCatalog {
 
     @Override
     public void save(Purpose purpose) {
+        if (session == null) {
+            throw new IllegalStateException("a read-only catalog view cannot save");
+        }
+        session.setAttribute(PurposeComponentFactory.CATALOG_WRITE, Boolean.TRUE);
+        try {
+            write(purpose);
+        } finally {
+            session.removeAttribute(PurposeComponentFactory.CATALOG_WRITE);
+        }
+    }
+
+    private void write(Purpose purpose) {
         ComponentModel model = components().filter(c -> purpose.key().equals(keyOf(c))).findFirst().orElse(null);
         if (model == null) {
             model = new ComponentModel();
             model.setName(purpose.key());
             model.setParentId(realm.getId());
             model.setProviderId(PurposeComponentFactory.PROVIDER_ID);
-            model.setProviderType(PurposeProvider.class.getName());
+            model.setProviderType(TYPE);
             model.setConfig(toConfig(purpose));
             realm.addComponentModel(model);
         } else {
@@ -60,7 +87,7 @@ public final class PurposeComponents implements PurposeCatalog {
     }
 
     private java.util.stream.Stream<ComponentModel> components() {
-        return realm.getComponentsStream(realm.getId(), PurposeProvider.class.getName())
+        return realm.getComponentsStream(realm.getId(), TYPE)
                 .filter(c -> PurposeComponentFactory.PROVIDER_ID.equals(c.getProviderId()));
     }
 
@@ -86,7 +113,7 @@ public final class PurposeComponents implements PurposeCatalog {
                 model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false));
     }
 
-    private static MultivaluedHashMap<String, String> toConfig(Purpose p) {
+    static MultivaluedHashMap<String, String> toConfig(Purpose p) {
         MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
         config.putSingle(KEY, p.key());
         config.putSingle(LABEL, p.label());

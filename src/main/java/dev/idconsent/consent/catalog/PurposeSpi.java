@@ -1,13 +1,18 @@
 package dev.idconsent.consent.catalog;
 
+import org.keycloak.common.Profile;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
+import org.keycloak.services.ui.extend.UiPageProvider;
+import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
 /**
- * Our own component SPI. Keycloak's declarative-UI SPI ({@code ui-page}) would also hold components, but it is
- * disabled unless the experimental {@code declarative-ui} feature is on, and a realm holding components of a
- * disabled type cannot even be imported. The catalog must work on every server.
+ * Purposes are components of Keycloak's declarative-UI type so the admin console can list and edit them. That
+ * SPI ({@code ui-page}) only exists while the experimental {@code declarative-ui} feature is on, and without it a
+ * realm's purposes could neither be written nor imported. This SPI stands in for it while the feature is off: it
+ * serves the same component type from the same factories, so the catalog works on every server and the same
+ * components appear in the admin console once the feature is switched on.
  */
 public final class PurposeSpi implements Spi {
     @Override
@@ -22,12 +27,17 @@ public final class PurposeSpi implements Spi {
 
     @Override
     public Class<? extends Provider> getProviderClass() {
-        return PurposeProvider.class;
+        return UiPageProvider.class;
     }
 
     @Override
     @SuppressWarnings("rawtypes")
     public Class<? extends ProviderFactory> getProviderFactoryClass() {
-        return PurposeProviderFactory.class;
+        return UiPageProviderFactory.class;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return !Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI);
     }
 }

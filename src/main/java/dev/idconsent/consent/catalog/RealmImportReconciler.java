@@ -1,6 +1,7 @@
 package dev.idconsent.consent.catalog;
 
 import dev.idconsent.consent.jpa.JpaChoiceStore;
+import dev.idconsent.consent.model.AdminOverview;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -20,6 +21,9 @@ final class RealmImportReconciler implements ProviderEventListener {
             new ConsentRoles(session, realm, new JpaChoiceStore(
                     session.getProvider(JpaConnectionProvider.class).getEntityManager(), realm.getId()))
                     .reconcile(new PurposeComponents(realm).all());
+            if (!new PurposeComponents(realm).all().isEmpty()) {
+                AdminOverview.declare(session, realm);
+            }
         }
     }
 }

@@ -39,7 +39,7 @@ public final class ConsentModels {
 
     /** Catalog writes also keep each gating purpose's role in line. */
     public static CatalogService catalog(KeycloakSession session, RealmModel realm) {
-        PurposeComponents components = new PurposeComponents(realm);
+        PurposeComponents components = new PurposeComponents(session, realm);
         ConsentRoles roles = roles(session, realm);
         PurposeCatalog catalog = new PurposeCatalog() {
             @Override
@@ -51,6 +51,7 @@ public final class ConsentModels {
             public void save(Purpose purpose) {
                 components.save(purpose);
                 roles.sync(purpose);
+                AdminOverview.declare(session, realm);
             }
         };
         return new CatalogService(catalog, new JpaPurposeTexts(em(session), realm.getId()), Clock.systemUTC());

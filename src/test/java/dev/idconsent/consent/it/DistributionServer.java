@@ -42,6 +42,8 @@ public final class DistributionServer implements KeycloakServer {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
                 "--health-enabled=true", "--import-realm",
+                // the admin console's catalog page (declarative UI, experimental in 26.7)
+                "--features=declarative-ui",
                 // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
                 "--log-level=INFO,org.hibernate.SQL:debug"));
         command.addAll(database.keycloakOptions());

@@ -93,7 +93,7 @@ class LifecycleIT {
     void importValidatesPurposes() throws Exception {
         ObjectNode realm = demoRealm();
         realm.put("realm", "broken");
-        ((ObjectNode) realm.at("/components/dev.idconsent.consent.catalog.PurposeProvider/0/config"))
+        ((ObjectNode) realm.at("/components/org.keycloak.services.ui.extend.UiPageProvider/0/config"))
                 .putArray("mechanism").add("sometimes");
         Api.Reply reply = api.post("/admin/realms", api.adminToken(), realm);
         // Keycloak's realm import answers any component validation error with a 500 (its error handler knows
@@ -102,7 +102,7 @@ class LifecycleIT {
         assertThat(api.get("/admin/realms/broken", api.adminToken()).status()).isEqualTo(404);
         Thread.sleep(200);
         assertThat(Files.readString(KeycloakExtension.server().log()))
-                .contains("mechanism must be one of opt-in, opt-out, required, not 'sometimes'");
+                .contains("mechanism must be one of opt-in, opt-out, required, not \u2019sometimes\u2019");
     }
 
     static ObjectNode demoRealm() throws Exception {

@@ -1,0 +1,210 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Keycloak admin console in real headless Chromium: the catalog page under "Configure" (declarative UI) and
+ * a user's choices on the user's own page.
+ */
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Admin console: catalog page and users' choices")
+class AdminConsoleIT {
+    static final String ADMIN = "/admin/realms/demo";
+    static final String PAGE = "/admin/master/console/#/demo/page-section/idc-purpose";
+    static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        api = new Api(KeycloakExtension.server());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        List.of("it-console-loyalty", "it-console-edit").forEach(key ->
+                api.post(ADMIN + "/consent/purposes/" + key + "/retire", api.adminToken(), null));
+    }
+
+    @Test
+    @DisplayName("given an admin creates a purpose in the admin console, then it is in the catalog at version 1 with"
+            + " its text archived, the user API offers it and the account page shows it")
+    void createInConsole() throws Exception {
+        try (Browser console = signIn()) {
+            console.open(base() + PAGE);
+            console.awaitText("Consent purposes");
+            console.click("a[href='#/demo/page-section/idc-purpose/add']");
+            console.type("#config\\.key", "it-console-loyalty");
+            console.type("#config\\.label", "Loyalty programme");
+            console.type("#description", "Points and member offers by email");
+            console.type("input[name='config.channels.0.value']", "email");
+            console.click("[data-testid='save']");
+            JsonNode purpose = await(() -> {
+                Api.Reply reply = api.get(ADMIN + "/consent/purposes/it-console-loyalty", api.adminToken());
+                return reply.status() == 200 ? reply.json() : null;
+            });
+            assertThat(purpose.get("label").asText()).isEqualTo("Loyalty programme");
+            assertThat(purpose.get("mechanism").asText()).isEqualTo("opt-in");
+            assertThat(purpose.get("version").asInt()).isEqualTo(1);
+            assertThat(purpose.get("channels").toString()).isEqualTo("[\"email\"]");
+            JsonNode texts = api.get(ADMIN + "/consent/purposes/it-console-loyalty/texts", api.adminToken()).json();
+            assertThat(texts.toString()).contains("\"kind\":\"created\"", "Points and member offers by email");
+            assertThat(texts.size()).isEqualTo(1);
+        }
+
+        api.createUser("cons-amy");
+        JsonNode me = api.get("/realms/demo/consent/me", api.login("cons-amy").access()).json();
+        assertThat(Api.purpose(me, "it-console-loyalty").toString()).contains("Loyalty programme");
+        try (Browser account = AccountPageIT.signIn("cons-amy", "/communication-privacy")) {
+            account.awaitText("Loyalty programme");
+            assertThat(account.find("#idc-switch-it-console-loyalty-email").isSelected()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("given an admin edits a purpose's text in the console without saying what kind of change it is,"
+            + " then the form shows the catalog's error and nothing changes; as a material change it gets version 2")
+    void editRulesInConsole() throws Exception {
+        Api.Reply created = api.post(ADMIN + "/consent/purposes", api.adminToken(), Map.of("key", "it-console-edit",
+                "label", "Edit me", "description", "First text", "mechanism", "opt-in"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = componentId("it-console-edit");
+        try (Browser console = signIn()) {
+            console.open(base() + PAGE + "/" + id);
+            console.awaitText("Consent purposes");
+            await(() -> "Edit me".equals(console.find("#config\\.label").getAttribute("value")) ? true : null);
+            console.type("#config\\.label", "Edited text");
+            console.click("[data-testid='save']");
+            assertThat(console.awaitText("say whether it is")).contains("\"material\"", "\"correction\"");
+            assertThat(purpose("it-console-edit").get("label").asText()).isEqualTo("Edit me");
+
+            console.click("#change");
+            console.script("Array.from(document.querySelectorAll('[role=option], [role=menuitem], li button'))"
+                    + ".find(e => e.textContent.trim() === 'material').click()");
+            console.click("[data-testid='save']");
+            JsonNode purpose = await(() -> {
+                JsonNode now = purpose("it-console-edit");
+                return now.get("version").asInt() == 2 ? now : null;
+            });
+            assertThat(purpose.get("label").asText()).isEqualTo("Edited text");
+        }
+        JsonNode texts = api.get(ADMIN + "/consent/purposes/it-console-edit/texts", api.adminToken()).json();
+        assertThat(texts.toString()).contains("\"kind\":\"created\"", "\"kind\":\"material\"", "Edited text");
+        // the form field saying what kind of edit it was is not kept
+        JsonNode component = api.get(ADMIN + "/components/" + id, api.adminToken()).json();
+        assertThat(component.get("config").has("change")).isFalse();
+        assertThat(component.get("config").get("version").get(0).asText()).isEqualTo("2");
+    }
+
+    @Test
+    @DisplayName("given an admin deletes a purpose through Keycloak's components API (the console's delete), then it"
+            + " is refused with a clear message and the purpose stays")
+    void deleteRefused() {
+        String id = componentId("newsletter");
+        Api.Reply reply = api.delete(ADMIN + "/components/" + id, api.adminToken());
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.body()).contains("cannot be deleted", "Retire it instead");
+        assertThat(purpose("newsletter").get("retired").asBoolean()).isFalse();
+    }
+
+    @Test
+    @DisplayName("given a user switches the newsletter off, then an admin sees on the user's page in the admin console"
+            + " that choice with when and how it took effect, read-only; the user cannot see or set it")
+    void userChoicesOnUserPage() throws Exception {
+        String id = api.createUser("cons-ben");
+        String token = api.login("cons-ben").access();
+        assertThat(api.choose(token, List.of(Api.choice("newsletter", false))).status()).isEqualTo(200);
+
+        try (Browser console = signIn()) {
+            console.open(base() + "/admin/master/console/#/demo/users/" + id + "/settings");
+            console.awaitText("Communication & privacy");
+            List<String> values = await(() -> {
+                List<String> now = inputValues(console);
+                return now.stream().anyMatch(v -> v.startsWith("newsletter (email): no since ")) ? now : null;
+            });
+            String line = values.stream().filter(v -> v.startsWith("newsletter (email)")).findFirst().orElseThrow();
+            assertThat(line).matches("newsletter \\(email\\): no since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC,"
+                    + " text version 1, via api by cons-ben");
+            Object editable = console.script("return Array.from(document.querySelectorAll('input'))"
+                    + ".filter(i => i.value.startsWith('newsletter (email)'))"
+                    + ".some(i => !i.readOnly && !i.disabled)");
+            assertThat(editable).isEqualTo(false);
+            console.script("Array.from(document.querySelectorAll('input')).find(i => i.value.startsWith('newsletter'))"
+                    + ".scrollIntoView({block: 'center'})");
+            console.snapshot("admin-user-choices");
+        }
+
+        // the user's own profile does not show it, and setting it there or as an admin changes nothing
+        JsonNode account = api.get("/realms/demo/account/", token, "Accept", "application/json").json();
+        assertThat(account.has("attributes") ? account.get("attributes").has("idc-consent") : false).isFalse();
+        assertThat(account.at("/userProfileMetadata/attributes").findValuesAsText("name")).doesNotContain("idc-consent");
+        JsonNode user = api.get(ADMIN + "/users/" + id, api.adminToken()).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes"))
+                .set("idc-consent", Api.JSON.valueToTree(List.of("newsletter (email): yes")));
+        api.put(ADMIN + "/users/" + id, api.adminToken(), user);
+        JsonNode after = api.get(ADMIN + "/users/" + id, api.adminToken()).json();
+        assertThat(after.get("attributes").get("idc-consent").toString()).contains("newsletter (email): no since");
+    }
+
+    private static List<String> inputValues(Browser browser) {
+        Object values = browser.script("return Array.from(document.querySelectorAll('input')).map(i => i.value)");
+        List<String> out = new ArrayList<>();
+        ((List<?>) values).forEach(v -> out.add(String.valueOf(v)));
+        return out;
+    }
+
+    static JsonNode purpose(String key) {
+        return api.get(ADMIN + "/consent/purposes/" + key, api.adminToken()).json();
+    }
+
+    static String componentId(String key) {
+        JsonNode found = api.get(ADMIN + "/components?type=org.keycloak.services.ui.extend.UiPageProvider&name="
+                + key, api.adminToken()).json();
+        assertThat(found.size()).as(found.toString()).isEqualTo(1);
+        return found.get(0).get("id").asText();
+    }
+
+    static String base() {
+        return KeycloakExtension.server().baseUrl();
+    }
+
+    static Browser signIn() throws Exception {
+        Browser browser = new Browser();
+        try {
+            browser.open(base() + "/admin/master/console/#/demo");
+            browser.type("#username", KeycloakServer.ADMIN_USER);
+            browser.type("#password", KeycloakServer.ADMIN_PASSWORD);
+            browser.click("#kc-login");
+            browser.awaitText("Manage realms");
+            return browser;
+        } catch (Exception | AssertionError e) {
+            browser.close();
+            throw e;
+        }
+    }
+
+    static <T> T await(Supplier<T> check) throws InterruptedException {
+        Instant until = Instant.now().plus(Duration.ofSeconds(15));
+        while (true) {
+            T value = check.get();
+            if (value != null) {
+                return value;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("still not so after 15 s");
+            }
+            Thread.sleep(250);
+        }
+    }
+}
