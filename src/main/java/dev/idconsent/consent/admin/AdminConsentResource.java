@@ -329,6 +329,12 @@ public final class AdminConsentResource {
      * realm in feed order after {@code after} (0 for the start). Poll with {@code after} = the last {@code next}:
      * no row is missed or repeated, also while people change choices concurrently. View-users.
      */
+    /** Streaming CSV/JSON exports of current choices and history (view-realm and view-users). */
+    @Path("export")
+    public ExportResource export() {
+        return new ExportResource(session, realm, auth);
+    }
+
     @GET
     @Path("feed")
     @Produces(MediaType.APPLICATION_JSON)

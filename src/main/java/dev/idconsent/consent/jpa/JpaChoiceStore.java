@@ -206,7 +206,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         em.createNamedQuery("idcDeleteFeedStateOfRealm").setParameter("realmId", realmId).executeUpdate();
     }
 
-    private static Choice toChoice(ChoiceEntity c) {
+    static Choice toChoice(ChoiceEntity c) {
         return new Choice(c.purposeKey, fromColumn(c.channel), ChoiceState.fromValue(c.state), c.purposeVersion,
                 Via.fromValue(c.via), new Actor(c.actorId, c.actorUsername, Actor.Kind.fromValue(c.actorKind)),
                 c.clientId, Instant.ofEpochMilli(c.changedAt), c.historyId);
@@ -224,7 +224,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         return userId + "|" + purpose + "|" + channelColumn;
     }
 
-    private static String toColumn(String channel) {
+    static String toColumn(String channel) {
         return channel == null ? NO_CHANNEL : channel;
     }
 

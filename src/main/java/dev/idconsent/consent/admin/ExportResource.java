@@ -1,0 +1,249 @@
+package dev.idconsent.consent.admin;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.opencsv.CSVWriter;
+import com.opencsv.ICSVWriter;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.jpa.JpaExport;
+import dev.idconsent.consent.rest.ConsentJson;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.Function;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code …/consent/export/choices} and {@code …/consent/export/history}: every current choice or history row of the
+ * realm, filtered by purpose, channel and time, as CSV or JSON. The body is written while it is read: page after
+ * page (by row id, each page in a short transaction of its own), so memory stays flat however large the realm.
+ * A failure part-way breaks the connection instead of ending the file, so a cut-off export never looks complete.
+ */
+public final class ExportResource {
+    static final int PAGE = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+
+    ExportResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+    }
+
+    /** A kind of row: its CSV header and cells, its JSON shape, and how to read the next page after a row. */
+    private interface Rows<R> {
+        String[] header();
+
+        String[] cells(R row);
+
+        Object json(R row);
+
+        List<R> page(JpaExport export, JpaExport.Filter filter, R after);
+    }
+
+    @GET
+    @Path("choices")
+    public Response choices(@QueryParam("format") String format, @QueryParam("purpose") String purpose,
+                            @QueryParam("channel") String channel, @QueryParam("from") String from,
+                            @QueryParam("to") String to) {
+        return export("choices", format, purpose, channel, from, to, new Rows<JpaExport.ChoiceRow>() {
+            public String[] header() {
+                return new String[] {"subject", "username", "purpose", "channel", "state", "version", "via",
+                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId"};
+            }
+
+            public String[] cells(JpaExport.ChoiceRow r) {
+                var c = r.choice();
+                return new String[] {r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
+                        Integer.toString(c.purposeVersion()), c.via().value(), c.actor().id(), c.actor().username(),
+                        c.actor().kind().value(), c.clientId(), c.at().toString(), Long.toString(c.historyId())};
+            }
+
+            public Object json(JpaExport.ChoiceRow r) {
+                var c = r.choice();
+                var out = JSON.createObjectNode();
+                out.put("subject", r.subjectId());
+                out.put("username", r.username());
+                out.put("purpose", c.purpose());
+                out.put("channel", c.channel());
+                out.put("state", c.state().value());
+                out.put("version", c.purposeVersion());
+                out.put("via", c.via().value());
+                var actor = out.putObject("actor");
+                actor.put("id", c.actor().id());
+                actor.put("username", c.actor().username());
+                actor.put("kind", c.actor().kind().value());
+                out.put("clientId", c.clientId());
+                out.put("at", c.at().toString());
+                out.put("historyId", c.historyId());
+                return out;
+            }
+
+            public List<JpaExport.ChoiceRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.ChoiceRow after) {
+                return export.choices(filter, after == null ? null : after.id(), PAGE);
+            }
+        });
+    }
+
+    @GET
+    @Path("history")
+    public Response history(@QueryParam("format") String format, @QueryParam("purpose") String purpose,
+                            @QueryParam("channel") String channel, @QueryParam("from") String from,
+                            @QueryParam("to") String to) {
+        return export("history", format, purpose, channel, from, to, new Rows<JpaExport.HistoryRow>() {
+            public String[] header() {
+                return new String[] {"id", "subject", "username", "purpose", "channel", "version", "previous",
+                        "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "reason", "at"};
+            }
+
+            public String[] cells(JpaExport.HistoryRow r) {
+                var h = r.entry();
+                return new String[] {Long.toString(h.id()), h.subjectId(), r.username(), h.purpose(), h.channel(),
+                        Integer.toString(h.purposeVersion()), h.previous() == null ? null : h.previous().value(),
+                        h.state().value(), h.via().value(), h.actor().id(), h.actor().username(),
+                        h.actor().kind().value(), h.clientId(), h.reason(), h.at().toString()};
+            }
+
+            public Object json(JpaExport.HistoryRow r) {
+                var out = ConsentJson.history(r.entry());
+                out.put("username", r.username());
+                return out;
+            }
+
+            public List<JpaExport.HistoryRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.HistoryRow after) {
+                return export.history(filter, after == null ? 0 : after.entry().id(), PAGE);
+            }
+        });
+    }
+
+    private <R> Response export(String what, String format, String purposeKey, String channel, String from,
+                                String to, Rows<R> rows) {
+        auth.realm().requireViewRealm();
+        auth.users().requireView();
+        return ConsentJson.guarded(session, () -> {
+            boolean csv = switch (format == null ? "json" : format) {
+                case "csv" -> true;
+                case "json" -> false;
+                default -> throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "format must be \"csv\" or \"json\", not '" + format + "'");
+            };
+            JpaExport.Filter filter = filter(purposeKey, channel, from, to);
+            String realmId = realm.getId();
+            KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+            Function<R, List<R>> next = after -> KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    s -> rows.page(new JpaExport(s.getProvider(JpaConnectionProvider.class).getEntityManager(),
+                            realmId), filter, after));
+            String file = "consent-" + what + "-" + realm.getName() + "-"
+                    + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "") + (csv ? ".csv" : ".json");
+            StreamingOutput body = csv ? out -> writeCsv(out, rows, next) : out -> writeJson(out, what, filter, rows, next);
+            return Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/json")
+                    .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                    .header("Cache-Control", "no-store").build();
+        });
+    }
+
+    private static <R> void writeCsv(OutputStream out, Rows<R> rows, Function<R, List<R>> next) throws IOException {
+        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        ICSVWriter csv = new com.opencsv.CSVWriterBuilder(writer).withLineEnd(CSVWriter.RFC4180_LINE_END).build();
+        csv.writeNext(rows.header(), false);
+        R last = null;
+        for (List<R> page = next.apply(null); !page.isEmpty(); page = next.apply(last)) {
+            for (R row : page) {
+                csv.writeNext(spreadsheetSafe(rows.cells(row)), false);
+            }
+            last = page.get(page.size() - 1);
+            csv.flush();
+        }
+        csv.flush();
+    }
+
+    private static <R> void writeJson(OutputStream out, String what, JpaExport.Filter filter, Rows<R> rows,
+                                      Function<R, List<R>> next) throws IOException {
+        try (JsonGenerator json = new JsonFactory(JSON).createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("export", what);
+            json.writeObjectFieldStart("filter");
+            json.writeStringField("purpose", filter.purpose());
+            json.writeStringField("channel", filter.channel());
+            json.writeStringField("from", filter.from() == null ? null : filter.from().toString());
+            json.writeStringField("to", filter.to() == null ? null : filter.to().toString());
+            json.writeEndObject();
+            json.writeArrayFieldStart("rows");
+            R last = null;
+            for (List<R> page = next.apply(null); !page.isEmpty(); page = next.apply(last)) {
+                for (R row : page) {
+                    json.writeObject(rows.json(row));
+                }
+                last = page.get(page.size() - 1);
+                json.flush();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+    }
+
+    /** A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe. */
+    static String[] spreadsheetSafe(String[] cells) {
+        String[] out = cells.clone();
+        for (int i = 0; i < out.length; i++) {
+            String cell = out[i];
+            if (cell != null && !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+                out[i] = "'" + cell;
+            }
+        }
+        return out;
+    }
+
+    private JpaExport.Filter filter(String purposeKey, String channel, String from, String to) {
+        Purpose purpose = null;
+        if (purposeKey != null) {
+            purpose = new PurposeComponents(realm).find(purposeKey).orElseThrow(() -> new ConsentException(
+                    ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "' in this realm"));
+        }
+        if (channel != null && purpose != null && !purpose.channels().contains(channel)) {
+            throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has the channels "
+                    + purpose.channels() + ", not '" + channel + "'");
+        }
+        Instant start = instant("from", from);
+        Instant end = instant("to", to);
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"from\" must be before \"to\"");
+        }
+        return new JpaExport.Filter(purposeKey, channel, start, end);
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"" + name + "\" must be an ISO-8601 instant such"
+                    + " as 2026-01-31T00:00:00Z, not '" + value + "'");
+        }
+    }
+}
