@@ -43,7 +43,8 @@ class AdminConsoleIT {
     void createInConsole() throws Exception {
         try (Browser console = signIn()) {
             console.open(base() + PAGE);
-            console.awaitText("Consent purposes");
+            console.awaitText("newsletter");
+            console.snapshot("admin-catalog"); // the README's picture
             console.click("a[href='#/demo/page-section/idc-purpose/add']");
             console.type("#config\\.key", "it-console-loyalty");
             console.type("#config\\.label", "Loyalty programme");
