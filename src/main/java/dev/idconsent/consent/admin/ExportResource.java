@@ -158,19 +158,23 @@ public final class ExportResource {
                             realmId), filter, after));
             String file = "consent-" + what + "-" + realm.getName() + "-"
                     + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "") + (csv ? ".csv" : ".json");
-            StreamingOutput body = csv ? out -> writeCsv(out, rows, next) : out -> writeJson(out, what, filter, rows, next);
+            // the first page is read now, so an unreachable database is a clear 503 before anything is sent
+            List<R> first = next.apply(null);
+            StreamingOutput body = csv ? out -> writeCsv(out, rows, first, next)
+                    : out -> writeJson(out, what, filter, rows, first, next);
             return Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/json")
                     .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                     .header("Cache-Control", "no-store").build();
         });
     }
 
-    private static <R> void writeCsv(OutputStream out, Rows<R> rows, Function<R, List<R>> next) throws IOException {
+    private static <R> void writeCsv(OutputStream out, Rows<R> rows, List<R> first, Function<R, List<R>> next)
+            throws IOException {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         ICSVWriter csv = new com.opencsv.CSVWriterBuilder(writer).withLineEnd(CSVWriter.RFC4180_LINE_END).build();
         csv.writeNext(rows.header(), false);
         R last = null;
-        for (List<R> page = next.apply(null); !page.isEmpty(); page = next.apply(last)) {
+        for (List<R> page = first; !page.isEmpty(); page = next.apply(last)) {
             for (R row : page) {
                 csv.writeNext(spreadsheetSafe(rows.cells(row)), false);
             }
@@ -181,7 +185,7 @@ public final class ExportResource {
     }
 
     private static <R> void writeJson(OutputStream out, String what, JpaExport.Filter filter, Rows<R> rows,
-                                      Function<R, List<R>> next) throws IOException {
+                                      List<R> first, Function<R, List<R>> next) throws IOException {
         try (JsonGenerator json = new JsonFactory(JSON).createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("export", what);
@@ -193,7 +197,7 @@ public final class ExportResource {
             json.writeEndObject();
             json.writeArrayFieldStart("rows");
             R last = null;
-            for (List<R> page = next.apply(null); !page.isEmpty(); page = next.apply(last)) {
+            for (List<R> page = first; !page.isEmpty(); page = next.apply(last)) {
                 for (R row : page) {
                     json.writeObject(rows.json(row));
                 }
