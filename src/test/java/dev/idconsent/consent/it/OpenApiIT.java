@@ -296,6 +296,12 @@ class OpenApiIT {
                 problems.addAll(conforms("GET", path, reply, 200));
             });
 
+            // the same exports as CSV downloads
+            problems.addAll(conforms("GET", ADMIN_ROOT + "/export/choices",
+                    api.get("/admin/realms/demo/consent/export/choices?format=csv&purpose=newsletter", adminToken), 200));
+            problems.addAll(conforms("GET", ADMIN_ROOT + "/export/history",
+                    api.get("/admin/realms/demo/consent/export/history?format=csv", adminToken), 200));
+
             assertThat(called).as("JSON GETs called").hasSizeGreaterThanOrEqualTo(17);
             assertThat(problems).as("answers that do not match docs/openapi.yaml (called: %s)", called).isEmpty();
         }
@@ -339,6 +345,12 @@ class OpenApiIT {
             // the link pages: a damaged token is a page for a browser and a plain-text code for a mail provider
             problems.addAll(conforms("GET", USER_ROOT + "/unsubscribe",
                     api.get("/realms/demo/consent/unsubscribe?token=damaged", null, "Accept", "text/html"), 400));
+            problems.addAll(conforms("POST", USER_ROOT + "/unsubscribe/undo", api.send("POST",
+                    "/realms/demo/consent/unsubscribe/undo?token=damaged", null, "", "Accept", "text/html"), 400));
+            problems.addAll(conforms("GET", USER_ROOT + "/confirm",
+                    api.get("/realms/demo/consent/confirm?token=damaged", null, "Accept", "text/html"), 400));
+            problems.addAll(conforms("POST", USER_ROOT + "/confirm", api.send("POST",
+                    "/realms/demo/consent/confirm?token=damaged", null, "", "Accept", "text/html"), 400));
             Api.Reply plain = api.send("POST", "/realms/demo/consent/unsubscribe?token=damaged", null,
                     "List-Unsubscribe=One-Click", "Content-Type", "application/x-www-form-urlencoded");
             problems.addAll(conforms("POST", USER_ROOT + "/unsubscribe", plain, 400));
