@@ -97,7 +97,8 @@ class OpenApiIT {
         }
 
         @Test
-        @DisplayName("given the spec, then it is OpenAPI 3.1, every operation has a unique id, and every $ref resolves")
+        @DisplayName("given the spec, then it is OpenAPI 3.1, every operation has a unique id and says how it is"
+                + " authenticated, path parameters match the paths, and every $ref resolves")
         void wellFormed() {
             assertThat(spec.path("openapi").asText()).startsWith("3.1.");
             List<String> ids = new ArrayList<>();
@@ -107,6 +108,40 @@ class OpenApiIT {
                 }
             }));
             assertThat(ids).doesNotContain("").doesNotHaveDuplicates();
+            // every {name} of a path is a declared path parameter and the other way round; every scheme exists
+            List<String> mismatched = new ArrayList<>();
+            spec.get("paths").properties().forEach(path -> {
+                Set<String> inPath = new TreeSet<>();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\w+)}").matcher(path.getKey());
+                while (m.find()) {
+                    inPath.add(m.group(1));
+                }
+                path.getValue().properties().forEach(op -> {
+                    if (!HTTP_METHODS.contains(op.getKey())) {
+                        return;
+                    }
+                    Set<String> declared = new TreeSet<>();
+                    List<JsonNode> parameters = new ArrayList<>();
+                    path.getValue().path("parameters").forEach(parameters::add);
+                    op.getValue().path("parameters").forEach(parameters::add);
+                    parameters.stream().map(OpenApiIT::resolve).filter(p -> p.path("in").asText().equals("path"))
+                            .forEach(p -> declared.add(p.path("name").asText()));
+                    if (!declared.equals(inPath)) {
+                        mismatched.add(op.getKey() + " " + path.getKey() + " declares " + declared);
+                    }
+                    op.getValue().path("security").forEach(requirement -> requirement.fieldNames()
+                            .forEachRemaining(scheme -> {
+                                if (!spec.at("/components/securitySchemes").has(scheme)) {
+                                    mismatched.add(op.getKey() + " " + path.getKey() + " uses the unknown scheme "
+                                            + scheme);
+                                }
+                            }));
+                    if (!op.getValue().has("security")) {
+                        mismatched.add(op.getKey() + " " + path.getKey() + " says nothing about security");
+                    }
+                });
+            });
+            assertThat(mismatched).as("path parameters and security schemes").isEmpty();
             List<String> broken = new ArrayList<>();
             refs(spec, broken);
             assertThat(broken).as("$refs that point nowhere").isEmpty();
@@ -407,6 +442,11 @@ class OpenApiIT {
             problems.add(where + ": status not documented");
             return problems;
         }
+        response.path("headers").fieldNames().forEachRemaining(header -> {
+            if (reply.header(header) == null) {
+                problems.add(where + ": no " + header + " header, which the spec declares");
+            }
+        });
         JsonNode content = response.path("content");
         String contentType = reply.header("Content-Type");
         if (content.isMissingNode() || content.isEmpty()) {
