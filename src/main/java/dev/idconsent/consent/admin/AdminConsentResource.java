@@ -283,11 +283,13 @@ public final class AdminConsentResource {
     public Response integrity() {
         auth.realm().requireViewRealm();
         auth.users().requireView();
-        var problems = ConsentModels.roles(session, realm).check(new PurposeComponents(realm).all());
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("ok", problems.isEmpty());
-        out.set("problems", ConsentJson.problems(problems));
-        return ConsentJson.ok(out).build();
+        return handle(() -> {
+            var problems = ConsentModels.roles(session, realm).check(new PurposeComponents(realm).all());
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("ok", problems.isEmpty());
+            out.set("problems", ConsentJson.problems(problems));
+            return ConsentJson.ok(out).build();
+        });
     }
 
     /** Repairs the consent roles from the consent records, which are the truth; answers what it repaired. */
@@ -297,11 +299,13 @@ public final class AdminConsentResource {
     public Response reconcile() {
         auth.realm().requireManageRealm();
         auth.users().requireManage();
-        var repaired = ConsentModels.roles(session, realm).reconcile(new PurposeComponents(realm).all());
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set("repaired", ConsentJson.problems(repaired));
-        return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
-                "reconcile");
+        return handle(() -> {
+            var repaired = ConsentModels.roles(session, realm).reconcile(new PurposeComponents(realm).all());
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.set("repaired", ConsentJson.problems(repaired));
+            return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "reconcile");
+        });
     }
 
     // ---- reports ------------------------------------------------------------------------------------------
