@@ -254,6 +254,9 @@ class WebhooksIT {
         @DisplayName("given an endpoint, then the secret is shown once, list and get never show it, updates keep"
                 + " what is left out, start=beginning backs up to the first change, and delete removes it")
         void lifecycle() {
+            Api.Reply events = api.put("/admin/realms/demo/events/config", admin, Map.of("adminEventsEnabled", true,
+                    "adminEventsDetailsEnabled", true));
+            assertThat(events.status()).as(events.toString()).isEqualTo(204);
             JsonNode hook = create(Map.of("url", "https://receiver.example.com/hook", "secret",
                     "a-secret-of-my-own-choosing", "enabled", false, "start", "beginning"));
             String id = hook.get("id").asText();
@@ -284,6 +287,19 @@ class WebhooksIT {
 
             assertThat(api.post(HOOKS + "/" + id + "/retry-now", admin, null).status()).isEqualTo(200);
             assertThat(api.delete(HOOKS + "/" + id, admin).status()).isEqualTo(204);
+
+            // Events → Admin events: each change, with its representation, never with the secret
+            JsonNode audit = api.get("/admin/realms/demo/admin-events?resourceTypes=CUSTOM&resourcePath=consent/webhooks/"
+                    + id + "*&max=20", admin).json();
+            assertThat(audit).extracting(e -> e.get("operationType").asText() + " " + e.get("resourcePath").asText())
+                    .containsExactlyInAnyOrder("CREATE consent/webhooks/" + id, "UPDATE consent/webhooks/" + id,
+                            "ACTION consent/webhooks/" + id + "/retry-now", "DELETE consent/webhooks/" + id);
+            audit.forEach(e -> {
+                assertThat(e.at("/details/idc_resource").asText()).isEqualTo("webhook");
+                assertThat(e.get("representation").asText()).doesNotContain("a-secret-of-my-own-choosing");
+            });
+            assertThat(api.put("/admin/realms/demo/events/config", admin, Map.of("adminEventsEnabled", false,
+                    "adminEventsDetailsEnabled", false)).status()).isEqualTo(204);
             Api.Reply gone = api.get(HOOKS + "/" + id, admin);
             assertThat(gone.status()).isEqualTo(404);
             assertThat(gone.json().get("error").asText()).isEqualTo("not_found");
