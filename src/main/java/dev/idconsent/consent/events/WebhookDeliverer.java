@@ -67,7 +67,7 @@ final class WebhookDeliverer {
             return t;
         });
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
-                .followRedirects(HttpClient.Redirect.NEVER).executor(workers).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build(); // its own threads: ours block in send()
     }
 
     /** The timer's task; its class name is the cluster-wide lock key of Keycloak's cluster-aware runner. */

@@ -50,6 +50,9 @@ public interface WebhookStore {
     /** The attempt failed: the cursor stays, the failure is recorded, the lease ends, the next try is at next. */
     void failed(String id, long from, Integer status, String error, Instant at, Instant next);
 
-    /** Nothing to deliver: the lease ends, the next look is at next. */
+    /**
+     * Nothing to deliver (any rows a failing delivery held were deleted with their user): not failing any more, the
+     * lease ends, the next look is at next.
+     */
     void idle(String id, Instant next);
 }

@@ -25,7 +25,7 @@ import jakarta.persistence.Table;
             + " w.lastAttemptAt = :at, w.lastStatus = :status, w.lastError = :error, w.lastErrorAt = :at,"
             + " w.nextAttemptAt = :next, w.leaseUntil = null where w.id = :id and w.cursor = :from"),
     @NamedQuery(name = "idcWebhookIdle", query = "update IdcWebhook w set w.nextAttemptAt = :next,"
-            + " w.leaseUntil = null where w.id = :id"),
+            + " w.attempts = 0, w.leaseUntil = null where w.id = :id"),
     @NamedQuery(name = "idcWebhookRelease", query = "update IdcWebhook w set w.leaseUntil = null where w.id = :id"),
     @NamedQuery(name = "idcHistoryBacklog", query = "select count(h) from IdcHistory h where h.realmId = :realmId"
             + " and (h.feedSeq is null or h.feedSeq > :cursor)"),
