@@ -139,6 +139,13 @@ class WebhooksIT {
             // what the receiver observed
             List<WebhookReceiver.Request> all = receiver.requests();
             assertThat(all).filteredOn(r -> r.answered() == 500).hasSize(4);
+            // backoff as configured: 1 s after the first failure, then 2 s (the maximum); the tick is 1 s, so late
+            // by up to a second, never early
+            assertThat(all.get(1).receivedAtMillis() - all.get(0).receivedAtMillis()).isBetween(900L, 3000L);
+            for (int i = 2; i <= 4; i++) {
+                assertThat(all.get(i).receivedAtMillis() - all.get(i - 1).receivedAtMillis()).as("wait before %d", i)
+                        .isBetween(1900L, 4000L);
+            }
             Set<String> deliveryIds = new HashSet<>();
             List<Long> received = new ArrayList<>();
             List<Long> positions = new ArrayList<>();
@@ -215,6 +222,30 @@ class WebhooksIT {
                 Api.JSON.readTree(r.body()).get("changes").forEach(c -> received.add(c.get("id").asLong()));
             }
             assertThat(received).containsExactlyElementsOf(changes);
+        }
+    }
+
+    @Test
+    @DisplayName("given an endpoint with a one-hour backoff that failed once, then nothing is sent during the wait,"
+            + " and retry-now delivers at once")
+    void retryNow() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.failNext(1);
+            JsonNode hook = create(Map.of("url", receiver.url(), "retryBaseSeconds", 3600));
+            String id = hook.get("id").asText();
+            List<Long> changes = makeChanges("hook-retry-", 1);
+            JsonNode failed = awaitStatus(id, s -> s.get("attempts").asInt() == 1, "one failed attempt");
+            assertThat(Duration.between(Instant.parse(failed.get("lastAttemptAt").asText()),
+                    Instant.parse(failed.get("nextAttemptAt").asText())).toSeconds()).isBetween(3590L, 3600L);
+            Thread.sleep(3000);
+            assertThat(receiver.requests()).hasSize(1);
+
+            Api.Reply r = api.post(HOOKS + "/" + id + "/retry-now", admin, null);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            awaitStatus(id, s -> s.get("backlog").asLong() == 0, "the change delivered");
+            assertThat(receiver.requests()).hasSize(2);
+            assertThat(Api.JSON.readTree(receiver.accepted().get(0).body()).at("/changes/0/id").asLong())
+                    .isEqualTo(changes.get(0));
         }
     }
 
