@@ -27,7 +27,10 @@ public interface WebhookStore {
 
     // ---- for the deliverer ----
 
-    /** Enabled endpoints, of every realm, that are due and not being delivered by anyone now. */
+    /**
+     * Enabled endpoints, of every realm, that are due, not being delivered by anyone now, and have committed changes
+     * after their cursor (or failures to clear).
+     */
     List<String> due(Instant now);
 
     /**

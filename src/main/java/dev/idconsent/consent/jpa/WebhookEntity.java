@@ -13,8 +13,12 @@ import jakarta.persistence.Table;
 @NamedQueries({
     @NamedQuery(name = "idcWebhooksOfRealm",
             query = "select w from IdcWebhook w where w.realmId = :realmId order by w.createdAt, w.id"),
+    // due: enabled, past its backoff, not leased, and with something to do (a committed change after its cursor,
+    // numbered or not yet, or failures to clear); an idle endpoint costs this one query per tick
     @NamedQuery(name = "idcWebhooksDue", query = "select w.id from IdcWebhook w where w.enabled = true"
-            + " and w.nextAttemptAt <= :now and (w.leaseUntil is null or w.leaseUntil < :now) order by w.nextAttemptAt"),
+            + " and w.nextAttemptAt <= :now and (w.leaseUntil is null or w.leaseUntil < :now)"
+            + " and (w.attempts > 0 or exists (select h.id from IdcHistory h where h.realmId = w.realmId"
+            + " and (h.feedSeq is null or h.feedSeq > w.cursor))) order by w.nextAttemptAt"),
     @NamedQuery(name = "idcWebhookClaim", query = "update IdcWebhook w set w.leaseUntil = :until where w.id = :id"
             + " and w.enabled = true and w.nextAttemptAt <= :now and (w.leaseUntil is null or w.leaseUntil < :now)"),
     @NamedQuery(name = "idcWebhookDelivered", query = "update IdcWebhook w set w.cursor = :to,"
