@@ -11,6 +11,8 @@ public enum ErrorCode {
     REASON_REQUIRED(400),
     CHANGE_KIND_REQUIRED(400),
     INVALID_LINK(400),
+    /** A webhook field is invalid; the body's {@code field} names it. */
+    INVALID_WEBHOOK(400),
     NOT_AUTHENTICATED(401),
     FORBIDDEN(403),
     NOT_FOUND(404),

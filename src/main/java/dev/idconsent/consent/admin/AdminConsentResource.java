@@ -356,6 +356,12 @@ public final class AdminConsentResource {
         });
     }
 
+    /** The realm's webhook endpoints: {@link WebhooksResource}. */
+    @Path("webhooks")
+    public WebhooksResource webhooks() {
+        return new WebhooksResource(session, realm, auth, adminEvent);
+    }
+
     // ---- users --------------------------------------------------------------------------------------------
 
     @GET

@@ -18,7 +18,7 @@ public final class ConsentEntityProviderFactory implements JpaEntityProviderFact
     private static final JpaEntityProvider PROVIDER = new JpaEntityProvider() {
         @Override
         public List<Class<?>> getEntities() {
-            return List.of(ChoiceEntity.class, HistoryEntity.class, PurposeTextEntity.class);
+            return List.of(ChoiceEntity.class, HistoryEntity.class, PurposeTextEntity.class, WebhookEntity.class);
         }
 
         @Override

@@ -48,6 +48,18 @@ public final class JpaChangeFeed {
                 .map(h -> new Entry(h.feedSeq, JpaChoiceStore.toEntry(h))).toList());
     }
 
+    /**
+     * The current end of the feed: the position of the newest committed row (0 for an empty feed). A consumer that
+     * starts here sees every change that commits from now on.
+     */
+    public long end() {
+        after(Long.MAX_VALUE, 1); // numbers what has committed so far
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
+            FeedStateEntity state = em(session).find(FeedStateEntity.class, realmId);
+            return state == null ? 0L : state.lastSeq;
+        });
+    }
+
     private void number(EntityManager em) {
         FeedStateEntity state = em.find(FeedStateEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
         if (state == null) {

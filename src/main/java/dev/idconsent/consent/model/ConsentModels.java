@@ -7,6 +7,7 @@ import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeCatalog;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.events.ConsentMetrics;
 import dev.idconsent.consent.events.KeycloakUserEvents;
 import dev.idconsent.consent.jpa.JpaChoiceStore;
 import dev.idconsent.consent.jpa.JpaPurposeTexts;
@@ -29,7 +30,8 @@ public final class ConsentModels {
         return new ConsentService(new PurposeComponents(realm),
                 new JpaChoiceStore(em, realm.getId(), session.getKeycloakSessionFactory()),
                 new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC(),
-                ConsentEvents.all(new KeycloakUserEvents(session, realm), new ConfirmationMails(session, realm)));
+                ConsentEvents.all(new KeycloakUserEvents(session, realm), new ConfirmationMails(session, realm),
+                        new ConsentMetrics(session, realm)));
     }
 
     /** The user as the consent service sees them: summary attribute and consent roles. */

@@ -19,6 +19,7 @@ public final class DistributionServer implements KeycloakServer {
     private final Database database;
     private final Path log;
     private final int port;
+    private final int management;
     private final Process process;
 
     public DistributionServer() throws Exception {
@@ -37,13 +38,15 @@ public final class DistributionServer implements KeycloakServer {
         Files.createDirectories(logDir);
         log = logDir.resolve("keycloak-" + database.kind() + ".log");
         port = KeycloakProcess.freePort();
-        int management = KeycloakProcess.freePort();
+        management = KeycloakProcess.freePort();
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
                 "--health-enabled=true", "--import-realm",
                 // the admin console's catalog page (declarative UI, experimental in 26.7)
                 "--features=declarative-ui",
+                // /metrics on the management port (MetricsIT); webhook deliveries looked for every second (WebhooksIT)
+                "--metrics-enabled=true", "--spi-idc-webhooks--default--interval-millis=1000",
                 // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
                 "--log-level=INFO,org.hibernate.SQL:debug"));
         command.addAll(database.keycloakOptions());
@@ -60,6 +63,11 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public Optional<String> managementUrl() {
+        return Optional.of("http://127.0.0.1:" + management);
     }
 
     @Override

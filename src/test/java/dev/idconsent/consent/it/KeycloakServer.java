@@ -15,6 +15,11 @@ public interface KeycloakServer extends AutoCloseable {
     /** e.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
     String baseUrl();
 
+    /** The management interface ({@code /metrics}, {@code /health}), where the backend exposes it to the tests. */
+    default Optional<String> managementUrl() {
+        return Optional.empty();
+    }
+
     /** The server's log, for assertions on what it did and for reading after a failure. */
     Path log();
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakExtension.class)
 @DisplayName("Lifecycle: deletion leaves nothing behind; export and import keep the catalog")
 class LifecycleIT {
-    static final List<String> TABLES = List.of("IDC_CHOICE", "IDC_CHOICE_HISTORY", "IDC_PURPOSE_TEXT");
+    static final List<String> TABLES = List.of("IDC_CHOICE", "IDC_CHOICE_HISTORY", "IDC_PURPOSE_TEXT",
+            "IDC_WEBHOOK");
     static Api api;
     static Database db;
 
@@ -51,6 +52,8 @@ class LifecycleIT {
         String token = api.login("doomed", "olga", "olga").access();
         assertThat(api.post("/realms/doomed/consent/me/choices", token,
                 Map.of("choices", List.of(choice("analytics", true)))).status()).isEqualTo(200);
+        assertThat(api.post("/admin/realms/doomed/consent/webhooks", api.adminToken(), Map.of("url",
+                "https://receiver.example.com/hook", "enabled", false)).status()).isEqualTo(201);
         for (String table : TABLES) {
             assertThat(db.count("select count(*) from " + table + " where REALM_ID = ?", realmId)).as(table)
                     .isPositive();

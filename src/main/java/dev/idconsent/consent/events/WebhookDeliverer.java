@@ -1,0 +1,217 @@
+package dev.idconsent.consent.events;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idconsent.consent.jpa.JpaChangeFeed;
+import dev.idconsent.consent.jpa.JpaWebhookStore;
+import dev.idconsent.consent.rest.ConsentJson;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.timer.ScheduledTask;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Delivers each realm's change feed to its webhook endpoints.
+ *
+ * <p>The feed is the outbox: every change's history row is written in the change's own transaction, and the feed
+ * gives committed rows increasing positions. Each endpoint keeps the position its receiver last acknowledged; a
+ * delivery POSTs the rows after it and moves it only on a 2xx. A receiver that is down therefore delays changes but
+ * never loses one; a receiver that took a delivery but whose answer was lost gets it again (at least once: dedupe
+ * on {@code position}).
+ *
+ * <p>Keycloak's timer runs {@link #tick} on one cluster node per interval. A tick only claims due endpoints (a
+ * lease in the endpoint's row, taken with one conditional update, so two nodes or threads never deliver to one
+ * endpoint at once) and hands them to this node's own threads: a slow receiver never holds up Keycloak's timer
+ * thread, which runs Keycloak's own housekeeping too.
+ */
+final class WebhookDeliverer {
+    private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class);
+    static final String USER_AGENT = "idc-consent-webhooks";
+
+    private final KeycloakSessionFactory factory;
+    private final WebhookSettings settings;
+    private final Clock clock;
+    private final HttpClient http;
+    private final ExecutorService workers;
+
+    WebhookDeliverer(KeycloakSessionFactory factory, WebhookSettings settings, Clock clock) {
+        this.factory = factory;
+        this.settings = settings;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.threads(), r -> {
+            Thread t = new Thread(r, "idc-webhooks-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
+                .followRedirects(HttpClient.Redirect.NEVER).build(); // its own threads: ours block in send()
+    }
+
+    /** The timer's task; its class name is the cluster-wide lock key of Keycloak's cluster-aware runner. */
+    final class WebhookDeliveryTask implements ScheduledTask {
+        @Override
+        public void run(KeycloakSession session) {
+            tick(session);
+        }
+
+        @Override
+        public String getTaskName() {
+            return "idc-webhook-delivery";
+        }
+    }
+
+    ScheduledTask task() {
+        return new WebhookDeliveryTask();
+    }
+
+    void tick(KeycloakSession session) {
+        Instant now = clock.instant();
+        List<String> due = store(session).due(now);
+        for (String id : due) {
+            Instant leaseUntil = now.plusMillis(settings.connectTimeoutMillis() + 2L * settings.requestTimeoutMillis()
+                    + 60_000);
+            boolean claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    s -> store(s).claim(id, now, leaseUntil));
+            if (claimed) {
+                try {
+                    workers.execute(() -> deliver(id));
+                } catch (RejectedExecutionException shuttingDown) {
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).idle(id, now));
+                }
+            }
+        }
+    }
+
+    private record Target(Webhook webhook, String secret, String realmName) {
+    }
+
+    /** One delivery to a claimed endpoint: the next batch after its cursor, or nothing if there is none. */
+    void deliver(String id) {
+        try {
+            Target target = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                WebhookStore store = store(s);
+                Webhook w = store.find(id).orElse(null);
+                RealmModel realm = w == null ? null : s.realms().getRealm(w.realmId());
+                return realm == null ? null : new Target(w, store.secret(id), realm.getName());
+            });
+            if (target == null) {
+                return; // deleted meanwhile, with its realm or by an admin
+            }
+            Webhook w = target.webhook();
+            List<JpaChangeFeed.Entry> batch = new JpaChangeFeed(factory, w.realmId()).after(w.cursor(),
+                    settings.batchSize());
+            if (batch.isEmpty()) {
+                KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).idle(id, clock.instant()));
+                return;
+            }
+            String deliveryId = UUID.randomUUID().toString();
+            String body = payload(deliveryId, w, target.realmName(), batch);
+            Instant at = clock.instant();
+            Integer status = null;
+            String error;
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(w.url()))
+                        .timeout(Duration.ofMillis(settings.requestTimeoutMillis()))
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", USER_AGENT)
+                        .header("X-Idc-Delivery", deliveryId)
+                        .header("X-Idc-Webhook", w.id())
+                        .header(WebhookSignature.HEADER, WebhookSignature.header(target.secret(), at.getEpochSecond(),
+                                body))
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                status = response.statusCode();
+                error = status / 100 == 2 ? null : "HTTP " + status + snippet(response.body());
+            } catch (HttpTimeoutException e) {
+                error = "no answer within " + settings.requestTimeoutMillis() + " ms";
+            } catch (ConnectException e) {
+                error = "cannot connect: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            } catch (IOException | IllegalArgumentException e) {
+                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "interrupted (server shutting down)";
+            }
+            long from = w.cursor();
+            long to = batch.get(batch.size() - 1).position();
+            Instant done = clock.instant();
+            if (error == null) {
+                int code = status;
+                KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).delivered(id, from, to, batch.size(),
+                        code, done, done));
+                ConsentMetrics.delivery(target.realmName(), id, true, batch.size());
+            } else {
+                Integer code = status;
+                String message = error.length() > 1000 ? error.substring(0, 1000) : error;
+                Instant next = done.plusSeconds(Webhook.backoffSeconds(w.attempts() + 1, w.retryBaseSeconds(),
+                        w.retryMaxSeconds()));
+                KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).failed(id, from, code, message, done,
+                        next));
+                ConsentMetrics.delivery(target.realmName(), id, false, 0);
+                LOG.debugf("webhook %s of realm %s: delivery of %d changes failed (%s); next attempt at %s", id,
+                        target.realmName(), batch.size(), message, next);
+            }
+        } catch (RuntimeException e) {
+            // the lease runs out by itself and the endpoint is tried again; nothing was acknowledged
+            LOG.warnf(e, "webhook %s: delivery failed inside Keycloak", id);
+        }
+    }
+
+    /** {@code {"delivery", "realm", "webhook", "changes": [feed rows], "next"}}: the feed's own row shape. */
+    static String payload(String deliveryId, Webhook w, String realmName, List<JpaChangeFeed.Entry> batch) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("delivery", deliveryId);
+        out.put("realm", realmName);
+        out.put("webhook", w.id());
+        out.setAll(ConsentJson.feed(batch, w.cursor()));
+        try {
+            return JsonSerialization.writeValueAsString(out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String snippet(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return ": " + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine);
+    }
+
+    void close() {
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static WebhookStore store(KeycloakSession session) {
+        return new JpaWebhookStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+    }
+}

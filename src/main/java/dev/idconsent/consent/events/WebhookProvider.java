@@ -1,0 +1,12 @@
+package dev.idconsent.consent.events;
+
+import org.keycloak.provider.Provider;
+
+/** Gives the admin API the deliverer's settings (defaults for new endpoints). */
+public interface WebhookProvider extends Provider {
+    WebhookSettings settings();
+
+    @Override
+    default void close() {
+    }
+}
