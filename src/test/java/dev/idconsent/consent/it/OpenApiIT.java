@@ -30,6 +30,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -221,6 +222,7 @@ class OpenApiIT {
         String userToken;
         String adminToken;
         String senderToken;
+        String webhookId;
 
         @BeforeAll
         void setUp() {
@@ -230,6 +232,19 @@ class OpenApiIT {
             userToken = api.login(username).access();
             adminToken = api.adminToken();
             senderToken = api.serviceToken("mailer", "mailer-secret");
+            // disabled: it exists to be described, not to deliver
+            Api.Reply webhook = api.post(ADMIN_ROOT.replace("{realm}", Api.REALM) + "/webhooks", adminToken,
+                    Map.of("url", "http://127.0.0.1:9/openapi-it", "enabled", false));
+            assertThat(webhook.status()).as(webhook.toString()).isEqualTo(201);
+            assertThat(conforms("POST", ADMIN_ROOT + "/webhooks", webhook, 201)).isEmpty();
+            webhookId = webhook.json().get("id").asText();
+        }
+
+        @AfterAll
+        void tearDown() {
+            if (webhookId != null) {
+                api.delete(ADMIN_ROOT.replace("{realm}", Api.REALM) + "/webhooks/" + webhookId, api.adminToken());
+            }
         }
 
         @Test
@@ -293,7 +308,7 @@ class OpenApiIT {
                 + " matches the schema declared for its status")
         void everyJsonGet() {
             Map<String, String> values = Map.of("realm", Api.REALM, "key", "partner-sharing", "userId", userId,
-                    "purpose", "newsletter");
+                    "purpose", "newsletter", "id", webhookId);
             Map<String, String> tokens = Map.of("userBearer", userToken, "adminBearer", adminToken,
                     "senderBearer", senderToken);
             List<String> problems = new ArrayList<>();
