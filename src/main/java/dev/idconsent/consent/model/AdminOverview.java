@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
@@ -18,7 +19,7 @@ import org.keycloak.userprofile.UserProfileProvider;
 /**
  * What an administrator sees of a user's choices on the user's page of the admin console: one user-profile
  * attribute, declared viewable by admins only and editable by nobody, written by the consent service in the same
- * transaction as the choices (so it cannot drift from them), one line per purpose and channel.
+ * transaction as the choices (so it cannot drift from them), one line per purpose and channel in one text.
  */
 public final class AdminOverview {
     public static final String ATTRIBUTE = "idc-consent";
@@ -29,8 +30,11 @@ public final class AdminOverview {
     private AdminOverview() {
     }
 
-    /** E.g. {@code newsletter (email): no since 2026-11-26 10:02:11 UTC, text version 2, via account by alice}. */
-    static List<String> lines(List<Choice> choices) {
+    /**
+     * One line per choice, e.g. {@code newsletter (email): no since 2026-11-26 10:02:11 UTC, text version 2, via
+     * account by alice}.
+     */
+    static String text(List<Choice> choices) {
         return choices.stream()
                 .sorted(Comparator.comparing(Choice::purpose).thenComparing(c -> c.channel() == null ? "" : c.channel()))
                 .map(c -> c.purpose() + (c.channel() == null ? "" : " (" + c.channel() + ")") + ": "
@@ -42,7 +46,7 @@ public final class AdminOverview {
                         + " since " + AT.format(c.at()) + ", text version " + c.purposeVersion() + ", via "
                         + c.via().value() + (c.actor() == null || c.actor().username() == null ? ""
                         : " by " + c.actor().username()))
-                .toList();
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /**
@@ -58,14 +62,17 @@ public final class AdminOverview {
             UPConfig config = profiles.getConfiguration();
             UPAttribute existing = config.getAttribute(ATTRIBUTE);
             UPAttributePermissions readOnlyForAdmins = new UPAttributePermissions(Set.of("admin"), Set.of());
-            if (existing != null && readOnlyForAdmins.equals(existing.getPermissions())) {
+            if (existing != null && readOnlyForAdmins.equals(existing.getPermissions()) && !existing.isMultivalued()
+                    && existing.getAnnotations() != null
+                    && "textarea".equals(existing.getAnnotations().get("inputType"))) {
                 return;
             }
             UPAttribute attribute = existing != null ? existing : new UPAttribute(ATTRIBUTE);
             attribute.setPermissions(readOnlyForAdmins);
+            attribute.setMultivalued(false); // one text, a line per choice: shown whole, no add/remove buttons
+            attribute.setAnnotations(Map.of("inputType", "textarea"));
             if (existing == null) {
                 attribute.setDisplayName("${idc.admin.choices}");
-                attribute.setMultivalued(true);
                 attribute.setGroup(GROUP);
                 if (config.getGroups().stream().noneMatch(g -> GROUP.equals(g.getName()))) {
                     UPGroup group = new UPGroup(GROUP);

@@ -38,7 +38,7 @@ public final class UserSubject implements Subject {
         if (choices.isEmpty()) {
             user.removeAttribute(AdminOverview.ATTRIBUTE);
         } else {
-            user.setAttribute(AdminOverview.ATTRIBUTE, AdminOverview.lines(choices));
+            user.setSingleAttribute(AdminOverview.ATTRIBUTE, AdminOverview.text(choices));
         }
     }
 

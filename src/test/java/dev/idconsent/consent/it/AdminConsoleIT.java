@@ -137,11 +137,12 @@ class AdminConsoleIT {
             String line = values.stream().filter(v -> v.startsWith("newsletter (email)")).findFirst().orElseThrow();
             assertThat(line).matches("newsletter \\(email\\): no since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC,"
                     + " text version 1, via api by cons-ben");
-            Object editable = console.script("return Array.from(document.querySelectorAll('input'))"
-                    + ".filter(i => i.value.startsWith('newsletter (email)'))"
+            Object editable = console.script("return Array.from(document.querySelectorAll('input, textarea'))"
+                    + ".filter(i => i.value.includes('newsletter (email)'))"
                     + ".some(i => !i.readOnly && !i.disabled)");
             assertThat(editable).isEqualTo(false);
-            console.script("Array.from(document.querySelectorAll('input')).find(i => i.value.startsWith('newsletter'))"
+            console.script("Array.from(document.querySelectorAll('input, textarea'))"
+                    + ".find(i => i.value.includes('newsletter'))"
                     + ".scrollIntoView({block: 'center'})");
             console.snapshot("admin-user-choices");
         }
@@ -159,9 +160,10 @@ class AdminConsoleIT {
     }
 
     private static List<String> inputValues(Browser browser) {
-        Object values = browser.script("return Array.from(document.querySelectorAll('input')).map(i => i.value)");
+        Object values = browser.script("return Array.from(document.querySelectorAll('input, textarea'))"
+                + ".map(i => i.value)");
         List<String> out = new ArrayList<>();
-        ((List<?>) values).forEach(v -> out.add(String.valueOf(v)));
+        ((List<?>) values).forEach(v -> out.addAll(List.of(String.valueOf(v).split("\n"))));
         return out;
     }
 
