@@ -19,9 +19,15 @@ public final class DistributionServer implements KeycloakServer {
     private final Database database;
     private final Path log;
     private final int port;
+    private final int management;
     private final Process process;
 
     public DistributionServer() throws Exception {
+        this(List.of());
+    }
+
+    /** @param extraOptions more {@code kc.sh start-dev} options, e.g. {@code --metrics-enabled=true} (the benchmark) */
+    public DistributionServer(List<String> extraOptions) throws Exception {
         home = Path.of(required("it.keycloak.home"));
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException(home + " holds no Keycloak distribution; run the build through Maven"
@@ -37,7 +43,7 @@ public final class DistributionServer implements KeycloakServer {
         Files.createDirectories(logDir);
         log = logDir.resolve("keycloak-" + database.kind() + ".log");
         port = KeycloakProcess.freePort();
-        int management = KeycloakProcess.freePort();
+        management = KeycloakProcess.freePort();
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
@@ -45,6 +51,7 @@ public final class DistributionServer implements KeycloakServer {
                 // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
                 "--log-level=INFO,org.hibernate.SQL:debug"));
         command.addAll(database.keycloakOptions());
+        command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
@@ -63,6 +70,17 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public Path log() {
         return log;
+    }
+
+    /** e.g. {@code http://127.0.0.1:41235}: health and, when enabled, metrics. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + management;
+    }
+
+    /** The server's JVM (kc.sh starts it as a child, or execs it after a re-augmentation). */
+    public ProcessHandle jvm() {
+        return process.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).findFirst()
+                .orElse(process.toHandle());
     }
 
     @Override

@@ -1,0 +1,84 @@
+package dev.idconsent.consent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idconsent.consent.it.Api;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * SQL statements per refresh-token grant, read from the server's log (it logs {@code org.hibernate.SQL} at debug,
+ * as in ClaimsIT): {@code n} sequential refreshes of each client, the statements logged meanwhile counted. The
+ * plugin's share is the difference; statements on the plugin's tables or user attributes are counted apart.
+ */
+final class SqlCount {
+    record Result(int refreshes, long plainStatements, long consentStatements, long consentPluginStatements) {
+        double plainPerRefresh() {
+            return plainStatements / (double) refreshes;
+        }
+
+        double consentPerRefresh() {
+            return consentStatements / (double) refreshes;
+        }
+    }
+
+    private SqlCount() {
+    }
+
+    static Result perRefresh(Api api, Path log, Benchmark.Setup.Prepared prepared, int n) throws Exception {
+        // one refresh of each first: the first token after a write reloads the user into the cache once
+        refresh(api, BenchData.CONSENT_CLIENT, prepared.consentRefreshTokens().get(0));
+        refresh(api, BenchData.PLAIN_CLIENT, prepared.plainRefreshTokens().get(0));
+        List<String> plain = window(api, log, BenchData.PLAIN_CLIENT, prepared.plainRefreshTokens().get(0), n);
+        List<String> consent = window(api, log, BenchData.CONSENT_CLIENT, prepared.consentRefreshTokens().get(0), n);
+        long plugin = consent.stream().filter(s -> s.contains("idc_") || s.contains("user_attribute")).count();
+        Result r = new Result(n, plain.size(), consent.size(), plugin);
+        Report.log(String.format(Locale.ROOT, "SQL per refresh: plain %.2f, consent %.2f (%d on plugin tables or"
+                + " user attributes in %d refreshes)", r.plainPerRefresh(), r.consentPerRefresh(), plugin, n));
+        return r;
+    }
+
+    private static List<String> window(Api api, Path log, String client, String refreshToken, int n)
+            throws Exception {
+        long mark = settledSize(log);
+        for (int i = 0; i < n; i++) {
+            refresh(api, client, refreshToken);
+        }
+        settledSize(log);
+        return sqlSince(log, mark);
+    }
+
+    private static void refresh(Api api, String client, String refreshToken) {
+        JsonNode ignored = Benchmark.tokenRequest(api, Map.of("grant_type", "refresh_token", "client_id", client,
+                "refresh_token", refreshToken));
+    }
+
+    /** The log's size once it stopped growing for 300 ms. */
+    private static long settledSize(Path log) throws IOException, InterruptedException {
+        long size = Files.size(log);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(300);
+            long now = Files.size(log);
+            if (now == size) {
+                return size;
+            }
+            size = now;
+        }
+        return size;
+    }
+
+    private static List<String> sqlSince(Path log, long offset) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            file.seek(offset);
+            byte[] rest = new byte[(int) (file.length() - offset)];
+            file.readFully(rest);
+            return new String(rest, StandardCharsets.UTF_8).lines().filter(l -> l.contains("org.hibernate.SQL"))
+                    .map(l -> l.toLowerCase(Locale.ROOT)).toList();
+        }
+    }
+}
