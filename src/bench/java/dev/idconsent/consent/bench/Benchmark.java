@@ -46,6 +46,7 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        Gatling.CONSOLE.install();
         Settings settings = Settings.fromSystemProperties();
         Files.createDirectories(settings.dir());
         // Gatling reads these as overrides of gatling.conf; set here too in case another gatling.conf wins
@@ -56,10 +57,14 @@ public final class Benchmark {
         DistributionServer server = new DistributionServer(List.of("--metrics-enabled=true"));
         Report.log(String.format(Locale.ROOT, "Keycloak ready after %.0f s at %s (log: %s)",
                 (System.nanoTime() - start) / 1e9, server.baseUrl(), server.log()));
+        // Ctrl+C: stop Keycloak too (kc.sh's JVM would outlive this one)
+        Thread hook = new Thread(server::close);
+        Runtime.getRuntime().addShutdownHook(hook);
         int status;
         try {
             status = new Benchmark(settings, server).run();
         } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
             server.close();
         }
         System.exit(status);

@@ -1,11 +1,8 @@
 package dev.idconsent.consent.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /** Runs {@link BenchSimulation} in this JVM through Gatling's launcher and reads its figures from the report. */
 final class Gatling {
@@ -26,24 +23,32 @@ final class Gatling {
         data.seconds = seconds;
         data.concurrency = concurrency;
         BenchData.current = data;
+        CONSOLE.take(); // what came before this run
         Path results = dir.resolve("gatling").resolve(String.format("%02d-%s", RUNS.incrementAndGet(), phase));
         Files.createDirectories(results);
-        int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-            "--simulation", BenchSimulation.class.getName(),
-            "--results-folder", results.toString(),
-            "--run-description", phase,
-            "--launcher", "maven"});
-        Path statsFile;
-        try (Stream<Path> files = Files.walk(results)) {
-            statsFile = files.filter(p -> p.endsWith(Path.of("js", "stats.json"))).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("Gatling (status " + status + ") wrote no report"
-                            + " for " + phase + " under " + results));
+        CONSOLE.passThrough = false; // Gatling's own console output goes to console.txt of the run
+        int status;
+        try {
+            status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
+                "--simulation", BenchSimulation.class.getName(),
+                "--results-folder", results.toString(),
+                "--run-description", phase,
+                "--launcher", "maven"});
+        } finally {
+            CONSOLE.passThrough = true;
         }
-        JsonNode stats = new ObjectMapper().readTree(statsFile.toFile()).get("stats");
-        Stats s = new Stats(phase, number(stats.path("numberOfRequests").path("ok")),
-                number(stats.path("numberOfRequests").path("ko")),
-                decimal(stats.path("meanNumberOfRequestsPerSecond").path("ok")),
-                decimal(stats.path("percentiles1").path("ok")), decimal(stats.path("percentiles4").path("ok")), null);
+        // Gatling 3.14's HTML report keeps its figures in script, not JSON: read its closing console summary
+        // (its labels are stable) from what this run printed
+        String printed = CONSOLE.take();
+        Files.writeString(results.resolve("console.txt"), printed);
+        if (status != 0 || !printed.contains("Global Information")) {
+            throw new IllegalStateException("Gatling ended with status " + status + " and no summary for " + phase
+                    + "; see " + results);
+        }
+        String global = printed.substring(printed.lastIndexOf("Global Information"));
+        Stats s = new Stats(phase, (long) cell(global, "request count", 1), (long) cell(global, "request count", 2),
+                cell(global, "mean throughput (rps)", 1), cell(global, "response time 50th percentile (ms)", 1),
+                cell(global, "response time 99th percentile (ms)", 1), null);
         Report.log(String.format(java.util.Locale.ROOT, "%-16s %6d ok %4d failed  %8.1f/s  p50 %4.0f ms  p99 %5.0f ms",
                 phase, s.ok(), s.ko(), s.okPerSecond(), s.p50(), s.p99()));
         if (s.ko() > 0) {
@@ -52,18 +57,55 @@ final class Gatling {
         return s;
     }
 
-    private static long number(JsonNode n) {
-        return n.isNumber() ? n.asLong() : n.isTextual() && n.asText().matches("\\d+") ? Long.parseLong(n.asText()) : 0;
+    /** Column {@code column} (0 total, 1 OK, 2 KO) of the summary line {@code label}; "-" is 0. */
+    private static double cell(String summary, String label, int column) {
+        for (String line : summary.lines().toList()) {
+            if (line.startsWith("> " + label + " ")) {
+                String value = line.split("\\|")[column + 1].trim();
+                return value.equals("-") ? 0 : Double.parseDouble(value.replace(",", ""));
+            }
+        }
+        throw new IllegalStateException("no '" + label + "' in Gatling's summary:\n" + summary);
     }
 
-    private static double decimal(JsonNode n) {
-        if (n.isNumber()) {
-            return n.asDouble();
+    /** Everything printed to stdout, passed on and kept until taken; installed before Gatling's classes load. */
+    static final Console CONSOLE = new Console();
+
+    static final class Console extends java.io.OutputStream {
+        private final java.io.PrintStream original = System.out;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+
+        void install() {
+            System.setOut(new java.io.PrintStream(this, true, java.nio.charset.StandardCharsets.UTF_8));
         }
-        try {
-            return Double.parseDouble(n.asText());
-        } catch (NumberFormatException none) {
-            return Double.NaN;
+
+        volatile boolean passThrough = true;
+
+        @Override
+        public synchronized void write(int b) {
+            if (passThrough) {
+                original.write(b);
+            }
+            kept.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if (passThrough) {
+                original.write(b, off, len);
+            }
+            kept.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            original.flush();
+        }
+
+        synchronized String take() {
+            String s = kept.toString(java.nio.charset.StandardCharsets.UTF_8);
+            kept.reset();
+            return s;
         }
     }
 }

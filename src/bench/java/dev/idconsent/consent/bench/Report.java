@@ -39,6 +39,7 @@ final class Report {
         environment.add("Java " + System.getProperty("java.version") + ", Keycloak "
                 + System.getProperty("it.keycloak.version", "26.7.3") + " start-dev, database " + dbKind
                 + ", Gatling 3.14.9 in the same machine");
+        environment.add("load average at start (1/5/15 min, the machine is shared): " + loadAverage());
         environment.add(String.format(Locale.ROOT, "settings: %d seeded users, warm-up %d s, %d rounds of %d s per"
                 + " phase, %d concurrent connections, scan limit %d s", s.users(), s.warmup(), s.rounds(),
                 s.duration(), s.concurrency(), s.scanLimit()));
@@ -89,6 +90,7 @@ final class Report {
         Mean writeAccount = mean("write-account");
         Mean unsubscribe = mean("unsubscribe");
         List<String> out = new ArrayList<>();
+        environment.add("load average at the end: " + loadAverage());
         environment.forEach(l -> out.add("- " + l));
         out.add(String.format(Locale.ROOT, "- seeding: %d users, %d history rows in %.1f s", seeded.users(),
                 seeded.historyRows(), seeded.millis() / 1000.0));
@@ -133,6 +135,15 @@ final class Report {
         System.out.println();
         System.out.println("=== Benchmark results (also in " + file + ") ===");
         out.forEach(System.out::println);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "?";
+        }
     }
 
     private static String row(String... cells) {

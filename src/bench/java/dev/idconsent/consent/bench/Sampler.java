@@ -30,8 +30,9 @@ final class Sampler {
         long heapBefore = heap();
         long rssBefore = rss();
         long[] peaks = {heapBefore, rssBefore};
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread thread = Thread.ofPlatform().daemon().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!done.get()) {
                 long h = heap();
                 long r = rss();
                 synchronized (peaks) {
@@ -48,7 +49,7 @@ final class Sampler {
         try {
             return work.call();
         } finally {
-            thread.interrupt();
+            done.set(true);
             thread.join();
             synchronized (peaks) {
                 memory.accept(new Memory(heapBefore, peaks[0], rssBefore, peaks[1]));

@@ -38,9 +38,21 @@ final class SqlCount {
         List<String> consent = window(api, log, BenchData.CONSENT_CLIENT, prepared.consentRefreshTokens().get(0), n);
         long plugin = consent.stream().filter(s -> s.contains("idc_") || s.contains("user_attribute")).count();
         Result r = new Result(n, plain.size(), consent.size(), plugin);
+        // what the statements were, for the reader of the log: the first table each one names
+        Report.log("  plain window:   " + tables(plain));
+        Report.log("  consent window: " + tables(consent));
         Report.log(String.format(Locale.ROOT, "SQL per refresh: plain %.2f, consent %.2f (%d on plugin tables or"
                 + " user attributes in %d refreshes)", r.plainPerRefresh(), r.consentPerRefresh(), plugin, n));
         return r;
+    }
+
+    private static java.util.Map<String, Long> tables(List<String> statements) {
+        java.util.regex.Pattern table = java.util.regex.Pattern.compile("(?:from|into|update)\\s+(\\w+)");
+        return statements.stream().map(s -> {
+            java.util.regex.Matcher m = table.matcher(s.substring(s.indexOf("org.hibernate.sql")));
+            return m.find() ? m.group(1) : "?";
+        }).collect(java.util.stream.Collectors.groupingBy(t -> t, java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
     }
 
     private static List<String> window(Api api, Path log, String client, String refreshToken, int n)
