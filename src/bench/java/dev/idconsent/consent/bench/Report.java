@@ -109,6 +109,8 @@ final class Report {
                 f1(writeConsent.perSecond()), f1(writeAccount.perSecond()),
                 f2(writeConsent.perSecond() / writeAccount.perSecond()), "≥ 1.0"));
         out.add(row("3", "write p50 / p99 (ms)", ms(writeConsent), ms(writeAccount), "", ""));
+        out.add(row("3", "SQL statements per write (" + sql.refreshes() + " sequential writes each)",
+                f1(sql.consentPerWrite()), f1(sql.accountPerWrite()), "", ""));
         out.add(row("4", "one-click unsubscribe POSTs/s vs refresh grants/s (plain client)",
                 f1(unsubscribe.perSecond()), f1(plain.perSecond()), f2(unsubscribe.perSecond() / plain.perSecond()),
                 "≥ 1.0"));

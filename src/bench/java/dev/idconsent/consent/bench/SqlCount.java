@@ -17,7 +17,16 @@ import java.util.Map;
  * plugin's share is the difference; statements on the plugin's tables or user attributes are counted apart.
  */
 final class SqlCount {
-    record Result(int refreshes, long plainStatements, long consentStatements, long consentPluginStatements) {
+    record Result(int refreshes, long plainStatements, long consentStatements, long consentPluginStatements,
+                  long accountWriteStatements, long consentWriteStatements) {
+        double accountPerWrite() {
+            return accountWriteStatements / (double) refreshes;
+        }
+
+        double consentPerWrite() {
+            return consentWriteStatements / (double) refreshes;
+        }
+
         double plainPerRefresh() {
             return plainStatements / (double) refreshes;
         }
@@ -37,7 +46,17 @@ final class SqlCount {
         List<String> plain = window(api, log, BenchData.PLAIN_CLIENT, prepared.plainRefreshTokens().get(0), n);
         List<String> consent = window(api, log, BenchData.CONSENT_CLIENT, prepared.consentRefreshTokens().get(0), n);
         long plugin = consent.stream().filter(s -> s.contains("idc_") || s.contains("user_attribute")).count();
-        Result r = new Result(n, plain.size(), consent.size(), plugin);
+        // and per preference write of each API (the same user, alternating values: every write a real change)
+        BenchData.Writer writer = prepared.writers().get(0);
+        List<String> account = window(log, n, () -> Benchmark.check(api.post("/realms/" + BenchData.REALM
+                + "/account/", writer.token(), Map.of("username", writer.username(), "email", writer.username()
+                + "@example.com", "firstName", writer.username(), "lastName", writer.flip() ? "Yes" : "No")), 204,
+                "account update"));
+        List<String> choices = window(log, n, () -> Benchmark.check(api.choose(writer.token(),
+                List.of(Api.choice("analytics", writer.flip()))), 200, "choice"));
+        Result r = new Result(n, plain.size(), consent.size(), plugin, account.size(), choices.size());
+        Report.log(String.format(Locale.ROOT, "SQL per write: account API %.1f, consent API %.1f",
+                r.accountPerWrite(), r.consentPerWrite()));
         // what the statements were, for the reader of the log: the first table each one names
         Report.log("  plain window:   " + tables(plain));
         Report.log("  consent window: " + tables(consent));
@@ -57,9 +76,13 @@ final class SqlCount {
 
     private static List<String> window(Api api, Path log, String client, String refreshToken, int n)
             throws Exception {
+        return window(log, n, () -> refresh(api, client, refreshToken));
+    }
+
+    private static List<String> window(Path log, int n, Runnable request) throws Exception {
         long mark = settledSize(log);
         for (int i = 0; i < n; i++) {
-            refresh(api, client, refreshToken);
+            request.run();
         }
         settledSize(log);
         return sqlSince(log, mark);
