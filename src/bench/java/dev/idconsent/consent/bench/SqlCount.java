@@ -2,10 +2,7 @@ package dev.idconsent.consent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.idconsent.consent.it.Api;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.idconsent.consent.it.SqlLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -80,40 +77,16 @@ final class SqlCount {
     }
 
     private static List<String> window(Path log, int n, Runnable request) throws Exception {
-        long mark = settledSize(log);
+        long mark = SqlLog.settledSize(log);
         for (int i = 0; i < n; i++) {
             request.run();
         }
-        settledSize(log);
-        return sqlSince(log, mark);
+        SqlLog.settledSize(log);
+        return SqlLog.sqlSince(log, mark);
     }
 
     private static void refresh(Api api, String client, String refreshToken) {
         JsonNode ignored = Benchmark.tokenRequest(api, Map.of("grant_type", "refresh_token", "client_id", client,
                 "refresh_token", refreshToken));
-    }
-
-    /** The log's size once it stopped growing for 300 ms. */
-    private static long settledSize(Path log) throws IOException, InterruptedException {
-        long size = Files.size(log);
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(300);
-            long now = Files.size(log);
-            if (now == size) {
-                return size;
-            }
-            size = now;
-        }
-        return size;
-    }
-
-    private static List<String> sqlSince(Path log, long offset) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            file.seek(offset);
-            byte[] rest = new byte[(int) (file.length() - offset)];
-            file.readFully(rest);
-            return new String(rest, StandardCharsets.UTF_8).lines().filter(l -> l.contains("org.hibernate.SQL"))
-                    .map(l -> l.toLowerCase(Locale.ROOT)).toList();
-        }
     }
 }
