@@ -96,20 +96,19 @@ public final class SenderResource {
             Purpose purpose = purpose(key);
             String channel = channel(purpose, channelParam);
             int size = ConsentJson.max(max);
-            List<String> ids = new JpaChoiceStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(),
-                    realm.getId()).audience(purpose, channel, cursor, size);
+            List<JpaChoiceStore.Recipient> page = new JpaChoiceStore(session.getProvider(JpaConnectionProvider.class)
+                    .getEntityManager(), realm.getId()).audience(purpose, channel, cursor, size);
             UnsubscribeLinks links = new UnsubscribeLinks(session, realm, lifetime);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             var users = out.putArray("users");
-            for (String id : ids) {
-                UserModel user = session.users().getUserById(realm, id);
+            for (JpaChoiceStore.Recipient r : page) {
                 ObjectNode item = users.addObject();
-                item.put("id", id);
-                item.put("email", user.getEmail());
-                item.put("locale", user.getFirstAttribute(UserModel.LOCALE));
-                item.put("unsubscribe", links.mint(id, purpose.key(), channel).url());
+                item.put("id", r.id());
+                item.put("email", r.email());
+                item.put("locale", r.locale());
+                item.put("unsubscribe", links.mint(r.id(), purpose.key(), channel).url());
             }
-            out.put("next", ids.size() < size ? null : ids.get(ids.size() - 1));
+            out.put("next", page.size() < size ? null : page.get(page.size() - 1).id());
             return ConsentJson.ok(out).build();
         });
     }

@@ -4,13 +4,8 @@ import static dev.idconsent.consent.it.Api.choice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -90,17 +85,17 @@ class ClaimsIT {
         String token = api.login("max").access();
 
         // the log does show our SQL when we write: the check below can see it if it happens
-        long beforeWrite = settledSize(log);
+        long beforeWrite = SqlLog.settledSize(log);
         assertThat(api.choose(token, List.of(choice("analytics", true), choice("partner-sharing", true))).status())
                 .isEqualTo(200);
-        settledSize(log);
-        assertThat(sqlSince(log, beforeWrite)).anyMatch(s -> s.contains("idc_choice"));
+        SqlLog.settledSize(log);
+        assertThat(SqlLog.sqlSince(log, beforeWrite)).anyMatch(s -> s.contains("idc_choice"));
         // a login that asks for the scope gated by partner-sharing
         Api.Tokens tokens = api.login(Api.REALM, "max", "max", "openid partner-data");
         assertThat(tokens.accessClaims().get("scope").asText()).contains("partner-data");
 
         tokens = api.refresh(tokens); // the first token after a write reloads the user into the cache once
-        long mark = settledSize(log);
+        long mark = SqlLog.settledSize(log);
         for (int i = 0; i < 20; i++) {
             tokens = api.refresh(tokens);
             assertThat(Api.consent(tokens.accessClaims(), "analytics")).isTrue();
@@ -108,40 +103,11 @@ class ClaimsIT {
         }
         api.userinfo(tokens.access());
         api.introspect(tokens.access());
-        settledSize(log);
+        SqlLog.settledSize(log);
 
-        // background work is not the token path: Keycloak's timer (the webhook deliverer looks for due endpoints
-        // there) and the deliverer's own threads
-        List<String> sql = sqlSince(log, mark).stream()
-                .filter(s -> !s.contains("(timer-") && !s.contains("(idc-webhooks-")).toList();
+        List<String> sql = SqlLog.sqlSince(log, mark);
         assertThat(sql).noneMatch(s -> s.contains("idc_"));
         assertThat(sql).as("the summary attribute comes from the user cache")
                 .noneMatch(s -> s.contains("user_attribute"));
-    }
-
-    /** The log's size once it stopped growing for 300 ms: what the last request caused has been written. */
-    private static long settledSize(Path log) throws IOException, InterruptedException {
-        long size = Files.size(log);
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(300);
-            long now = Files.size(log);
-            if (now == size) {
-                return size;
-            }
-            size = now;
-        }
-        return size;
-    }
-
-    /** SQL statements the server logged after {@code offset}, lower-cased. */
-    private static List<String> sqlSince(Path log, long offset) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            file.seek(offset);
-            byte[] rest = new byte[(int) (file.length() - offset)];
-            file.readFully(rest);
-            return new String(rest, StandardCharsets.UTF_8).lines()
-                    .filter(l -> l.contains("org.hibernate.SQL"))
-                    .map(l -> l.toLowerCase(Locale.ROOT)).toList();
-        }
     }
 }

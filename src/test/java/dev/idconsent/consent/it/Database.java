@@ -90,6 +90,19 @@ public final class Database {
         });
     }
 
+    /** One statement in its own transaction, e.g. a bulk insert; returns the update count. */
+    public long execute(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(url, username, password);
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeLargeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     /** A statement run in a transaction that stays open until {@link Held#commit()}: a slow writer. */
     public Held hold(String sql, Object... params) {
         try {

@@ -23,6 +23,11 @@ public final class DistributionServer implements KeycloakServer {
     private final Process process;
 
     public DistributionServer() throws Exception {
+        this(List.of());
+    }
+
+    /** @param extraOptions more {@code kc.sh start-dev} options, e.g. {@code --metrics-enabled=true} (the benchmark) */
+    public DistributionServer(List<String> extraOptions) throws Exception {
         home = Path.of(required("it.keycloak.home"));
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException(home + " holds no Keycloak distribution; run the build through Maven"
@@ -50,6 +55,7 @@ public final class DistributionServer implements KeycloakServer {
                 // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
                 "--log-level=INFO,org.hibernate.SQL:debug"));
         command.addAll(database.keycloakOptions());
+        command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
@@ -73,6 +79,17 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public Path log() {
         return log;
+    }
+
+    /** e.g. {@code http://127.0.0.1:41235}: health and, when enabled, metrics. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + management;
+    }
+
+    /** The server's JVM (kc.sh starts it as a child, or execs it after a re-augmentation). */
+    public ProcessHandle jvm() {
+        return process.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).findFirst()
+                .orElse(process.toHandle());
     }
 
     @Override

@@ -1,0 +1,117 @@
+package dev.idconsent.consent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idconsent.consent.it.Api;
+import java.util.List;
+
+/**
+ * Sequential cursor loops, as a mail sender or a feed consumer runs them: time to the first page, time to the end
+ * (or to the scan limit), rows read. One request at a time, pages of 1000 (the APIs' maximum).
+ */
+final class Scans {
+    static final int PAGE = 1000;
+    static final String AUDIENCE = "/realms/" + BenchData.REALM
+            + "/consent/senders/audience?purpose=newsletter&channel=email&max=";
+
+    /** complete: the scan reached the end before the limit. memory: null when not sampled. */
+    record Scan(String what, long firstPageMillis, long millis, long rows, boolean complete, Sampler.Memory memory) {
+        double rowsPerSecond() {
+            return millis == 0 ? Double.NaN : rows * 1000.0 / millis;
+        }
+    }
+
+    private Scans() {
+    }
+
+    /** Unsubscribe links of the first {@code count} users in the newsletter audience. */
+    static List<String> links(Api api, String mailerToken, int count) {
+        Api.Reply r = api.get(AUDIENCE + count, mailerToken);
+        Benchmark.check(r, 200, "audience");
+        List<String> links = new java.util.ArrayList<>();
+        r.json().get("users").forEach(u -> links.add(u.get("unsubscribe").asText()));
+        return links;
+    }
+
+    /** Everyone who may get the newsletter by email now; keeps up to {@code keep} unsubscribe links. */
+    static Scan audience(Api api, String mailerToken, Sampler sampler, int limitSeconds, List<String> links,
+                         int keep) throws Exception {
+        Sampler.Memory[] memory = new Sampler.Memory[1];
+        Scan scan = sampler.during(() -> loop("audience", limitSeconds, cursor -> {
+            Api.Reply r = api.get(AUDIENCE + PAGE + (cursor == null ? "" : "&cursor=" + cursor), mailerToken);
+            Benchmark.check(r, 200, "audience page");
+            JsonNode json = r.json();
+            for (JsonNode u : json.get("users")) {
+                if (links.size() < keep) {
+                    links.add(u.get("unsubscribe").asText());
+                }
+            }
+            return new Page(json.get("users").size(), json.get("next").isNull() ? null : json.get("next").asText());
+        }), m -> memory[0] = m);
+        return withMemory(scan, memory[0]);
+    }
+
+    /**
+     * The same question asked of Keycloak's admin API: users with the attribute {@code bench-newsletter=subscribed}
+     * (the seeder gives it to exactly the seeded users who did not opt out), paged by {@code first}/{@code max}.
+     */
+    static Scan adminSearch(Api api, Benchmark.Admin admin, Sampler sampler, int limitSeconds) throws Exception {
+        Sampler.Memory[] memory = new Sampler.Memory[1];
+        long[] first = {0};
+        Scan scan = sampler.during(() -> loop("admin search", limitSeconds, cursor -> {
+            Api.Reply r = api.get("/admin/realms/" + BenchData.REALM + "/users?briefRepresentation=true"
+                    + "&q=bench-newsletter%3Asubscribed&first=" + first[0] + "&max=" + PAGE, admin.token());
+            Benchmark.check(r, 200, "admin user search");
+            int n = r.json().size();
+            first[0] += n;
+            return new Page(n, n < PAGE ? null : String.valueOf(first[0]));
+        }), m -> memory[0] = m);
+        return withMemory(scan, memory[0]);
+    }
+
+    /** The whole change feed from the start. */
+    static Scan feed(Api api, Benchmark.Admin admin, int limitSeconds) throws Exception {
+        return loop("feed", limitSeconds, cursor -> {
+            Api.Reply r = api.get("/admin/realms/" + BenchData.REALM + "/consent/feed?max=" + PAGE + "&after="
+                    + (cursor == null ? "0" : cursor), admin.token());
+            Benchmark.check(r, 200, "feed page");
+            int n = r.json().get("changes").size();
+            return new Page(n, n == 0 ? null : r.json().get("next").asText());
+        });
+    }
+
+    private record Page(int rows, String next) {
+    }
+
+    private interface PageReader {
+        Page read(String cursor) throws Exception;
+    }
+
+    private static Scan loop(String what, int limitSeconds, PageReader reader) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + limitSeconds * 1_000_000_000L;
+        long first = -1;
+        long rows = 0;
+        String cursor = null;
+        boolean complete = false;
+        while (System.nanoTime() < deadline) {
+            Page page = reader.read(cursor);
+            if (first < 0) {
+                first = (System.nanoTime() - start) / 1_000_000;
+            }
+            rows += page.rows();
+            if (page.next() == null) {
+                complete = true;
+                break;
+            }
+            cursor = page.next();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        Report.log(String.format(java.util.Locale.ROOT, "%-16s %8d rows in %7.1f s, first page %5d ms%s", what, rows,
+                millis / 1000.0, first, complete ? "" : " (stopped at the scan limit)"));
+        return new Scan(what, first, millis, rows, complete, null);
+    }
+
+    private static Scan withMemory(Scan s, Sampler.Memory m) {
+        return new Scan(s.what(), s.firstPageMillis(), s.millis(), s.rows(), s.complete(), m);
+    }
+}
