@@ -21,7 +21,7 @@ final class Sampler {
     private final HttpClient http = HttpClient.newHttpClient();
 
     Sampler(DistributionServer server) {
-        this.metrics = server.managementUrl() + "/metrics";
+        this.metrics = server.managementUrl().orElseThrow() + "/metrics";
         this.pid = server.jvm().pid();
     }
 

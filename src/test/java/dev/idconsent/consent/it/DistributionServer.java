@@ -71,6 +71,7 @@ public final class DistributionServer implements KeycloakServer {
         return "http://127.0.0.1:" + port;
     }
 
+    /** e.g. {@code http://127.0.0.1:41235}: health and metrics. */
     @Override
     public Optional<String> managementUrl() {
         return Optional.of("http://127.0.0.1:" + management);
@@ -79,11 +80,6 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public Path log() {
         return log;
-    }
-
-    /** e.g. {@code http://127.0.0.1:41235}: health and, when enabled, metrics. */
-    public String managementUrl() {
-        return "http://127.0.0.1:" + management;
     }
 
     /** The server's JVM (kc.sh starts it as a child, or execs it after a re-augmentation). */
