@@ -54,7 +54,7 @@ public final class Benchmark {
         System.setProperty("gatling.http.warmUpUrl", "");
         Report.log("settings: " + settings);
         long start = System.nanoTime();
-        DistributionServer server = new DistributionServer(List.of("--metrics-enabled=true"));
+        DistributionServer server = new DistributionServer(List.of()); // it enables metrics itself
         Report.log(String.format(Locale.ROOT, "Keycloak ready after %.0f s at %s (log: %s)",
                 (System.nanoTime() - start) / 1e9, server.baseUrl(), server.log()));
         // Ctrl+C: stop Keycloak too (kc.sh's JVM would outlive this one)
