@@ -476,9 +476,7 @@ public final class AdminConsentResource {
     }
 
     private Actor adminActor() {
-        UserModel admin = auth.adminAuth().getUser();
-        return new Actor(admin.getId(), admin.getUsername(),
-                admin.getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.ADMIN);
+        return ConsentModels.adminActor(auth.adminAuth().getUser());
     }
 
     private Response handle(Supplier<Response> action) {

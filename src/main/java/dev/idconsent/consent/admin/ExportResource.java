@@ -92,10 +92,7 @@ public final class ExportResource {
                 out.put("state", c.state().value());
                 out.put("version", c.purposeVersion());
                 out.put("via", c.via().value());
-                var actor = out.putObject("actor");
-                actor.put("id", c.actor().id());
-                actor.put("username", c.actor().username());
-                actor.put("kind", c.actor().kind().value());
+                out.set("actor", ConsentJson.actor(c.actor()));
                 out.put("clientId", c.clientId());
                 out.put("at", c.at().toString());
                 out.put("historyId", c.historyId());

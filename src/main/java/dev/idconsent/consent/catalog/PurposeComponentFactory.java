@@ -86,10 +86,10 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         try {
-            ComponentModel before = model.getId() == null ? null : realm.getComponent(model.getId());
             if (session.getAttribute(CATALOG_WRITE) != null) {
                 return; // planned by CatalogService
             }
+            ComponentModel before = model.getId() == null ? null : realm.getComponent(model.getId());
             if (model.getConfig() == null) {
                 model.setConfig(new MultivaluedHashMap<>());
             }
@@ -143,8 +143,7 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
         }
         Purpose purpose = PurposeComponents.toPurpose(after);
         UserModel admin = session.getContext().getUser();
-        Actor actor = admin == null ? null : new Actor(admin.getId(), admin.getUsername(),
-                admin.getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.ADMIN);
+        Actor actor = admin == null ? null : ConsentModels.adminActor(admin);
         ConsentModels.catalog(session, realm).archive(before == null ? null : PurposeComponents.toPurpose(before),
                 purpose, actor);
         ConsentModels.roles(session, realm).sync(purpose);

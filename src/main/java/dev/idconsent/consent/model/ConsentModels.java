@@ -59,6 +59,13 @@ public final class ConsentModels {
         return new CatalogService(catalog, new JpaPurposeTexts(em(session), realm.getId()), Clock.systemUTC());
     }
 
+    /** An admin (or a service account acting as one) as the actor of a change. */
+    public static dev.idconsent.consent.Actor adminActor(UserModel admin) {
+        return new dev.idconsent.consent.Actor(admin.getId(), admin.getUsername(),
+                admin.getServiceAccountClientLink() != null ? dev.idconsent.consent.Actor.Kind.SERVICE
+                        : dev.idconsent.consent.Actor.Kind.ADMIN);
+    }
+
     public static ConsentRoles roles(KeycloakSession session, RealmModel realm) {
         return new ConsentRoles(session, realm, new JpaChoiceStore(em(session), realm.getId()));
     }

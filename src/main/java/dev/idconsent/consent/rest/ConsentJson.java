@@ -201,7 +201,7 @@ public final class ConsentJson {
         return out;
     }
 
-    private static ObjectNode actor(Actor actor) {
+    public static ObjectNode actor(Actor actor) {
         ObjectNode out = JSON.objectNode();
         out.put("id", actor.id());
         out.put("username", actor.username());
