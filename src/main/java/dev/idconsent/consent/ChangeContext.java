@@ -3,11 +3,16 @@ package dev.idconsent.consent;
 /**
  * Where a change comes from.
  *
- * @param clientId    the OAuth client the change was made through, if any
+ * @param clientId    the OAuth client the change was made through, if any: the app's client for the API, the
+ *                    sender that minted the link for an email link
+ * @param capability  what allowed this writer to write, kept on the history row: the client scope of the API
+ *                    ({@code idc-choices-write}), {@code unsubscribe-link}, {@code undo-link}, {@code confirm-link},
+ *                    {@code consent-step}, {@code gpc-signal}, {@code manage-users}
  * @param reason      why an administrator or service changed it; required when the actor is not the subject
  * @param expectedTag the ETag the caller last read ({@code If-Match}); {@code null} skips the check
  */
-public record ChangeContext(Actor actor, Via via, String clientId, String reason, String expectedTag) {
+public record ChangeContext(Actor actor, Via via, String clientId, String capability, String reason,
+                            String expectedTag) {
     public ChangeContext {
         java.util.Objects.requireNonNull(actor, "actor");
         java.util.Objects.requireNonNull(via, "via");

@@ -5,7 +5,12 @@ public enum ChoiceState {
     GRANTED("granted"),
     DENIED("denied"),
     /** Opted in to a double-opt-in purpose, not confirmed from the email yet: not usable. */
-    PENDING("pending");
+    PENDING("pending"),
+    /**
+     * Only in history: the explicit answer was taken back (the undo of an unsubscribe click for a person who had
+     * never answered), so the mechanism's default applies again. Never a current choice.
+     */
+    CLEARED("cleared");
 
     private final String value;
 

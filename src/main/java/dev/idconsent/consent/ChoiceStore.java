@@ -18,6 +18,12 @@ public interface ChoiceStore {
     /** Inserts or replaces the current state for (subject, purpose, channel); call after reading the current state. */
     void put(String subjectId, Choice choice);
 
+    /** Removes the current state for (subject, purpose, channel): the person has no explicit answer any more. */
+    void remove(String subjectId, String purpose, String channel);
+
+    /** The newest history row of (subject, purpose, channel) with an id below {@code beforeId}, if any. */
+    java.util.Optional<HistoryEntry> lastBefore(String subjectId, String purpose, String channel, long beforeId);
+
     /** The purposes the subject has any history row for that was made through {@code via}. */
     java.util.Set<String> purposesChangedVia(String subjectId, Via via);
 

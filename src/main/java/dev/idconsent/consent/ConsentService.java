@@ -133,7 +133,7 @@ public final class ConsentService {
         List<Target> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ChangeRequest change : changes) {
-            for (Target target : resolve(change)) {
+            for (Target target : resolve(change, context.via())) {
                 if (!seen.add(Summary.key(target.purpose.key(), target.channel))) {
                     throw new ConsentException(ErrorCode.DUPLICATE_CHANGE, "purpose '" + change.purpose()
                             + "' is changed more than once in this request");
@@ -201,7 +201,7 @@ public final class ConsentService {
         for (Purpose purpose : catalog.all()) {
             if (!purpose.retired() && purpose.mechanism().optional() && which.test(purpose)) {
                 for (String channel : purpose.choiceChannels()) {
-                    targets.add(new Target(purpose, channel, ChoiceState.DENIED));
+                    targets.add(new Target(purpose, channel, ChoiceState.DENIED, purpose.version()));
                 }
             }
         }
@@ -221,12 +221,15 @@ public final class ConsentService {
                 continue; // "on" for a required purpose is already true; nothing to prove
             }
             if (target.state == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
-                    && previous.purposeVersion() == target.purpose.version()) {
+                    && previous.purposeVersion() == target.version) {
                 continue; // a repeated yes keeps a confirmed double opt-in
             }
             if (previous != null && previous.state() == target.state
-                    && previous.purposeVersion() == target.purpose.version() && context.via() != Via.GPC) {
+                    && previous.purposeVersion() == target.version && context.via() != Via.GPC) {
                 continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)
+            }
+            if (target.state == ChoiceState.CLEARED && previous == null) {
+                continue; // no answer to take back
             }
             if (archived.add(target.purpose.key()) && !texts.has(target.purpose.key(), target.purpose.version())) {
                 // the proof must name a text we still have, also for purposes that came in by realm import
@@ -234,12 +237,17 @@ public final class ConsentService {
                         target.purpose.label(), target.purpose.description(), PurposeTexts.Kind.IMPORTED, null, now));
             }
             HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose.key(), target.channel,
-                    target.purpose.version(), previous == null ? null : previous.state(), target.state,
-                    context.via(), context.actor(), context.clientId(), context.reason(), now));
-            Choice choice = new Choice(target.purpose.key(), target.channel, target.state, target.purpose.version(),
-                    context.via(), context.actor(), context.clientId(), now, row.id());
-            store.put(subject.id(), choice);
-            byKey.put(key, choice);
+                    target.version, previous == null ? null : previous.state(), target.state,
+                    context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), now));
+            if (target.state == ChoiceState.CLEARED) {
+                store.remove(subject.id(), target.purpose.key(), target.channel);
+                byKey.remove(key);
+            } else {
+                Choice choice = new Choice(target.purpose.key(), target.channel, target.state, target.version,
+                        context.via(), context.actor(), context.clientId(), now, row.id());
+                store.put(subject.id(), choice);
+                byKey.put(key, choice);
+            }
             recorded.add(row);
         }
         List<Choice> after = new ArrayList<>(byKey.values());
@@ -254,7 +262,7 @@ public final class ConsentService {
         return view(subject.id(), after, recorded);
     }
 
-    private List<Target> resolve(ChangeRequest change) {
+    private List<Target> resolve(ChangeRequest change, Via via) {
         if (change.purpose() == null || change.purpose().isBlank()) {
             throw new ConsentException(ErrorCode.INVALID_VALUE, "every change needs a purpose");
         }
@@ -279,9 +287,12 @@ public final class ConsentService {
                     + "' is required and cannot be switched off");
         }
         ChoiceState state = ChoiceState.of(change.granted());
+        if (state == ChoiceState.GRANTED && purpose.mechanism().optional()) {
+            mayGrant(purpose, change, via);
+        }
         if (change.channel() == null) {
             return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, pendingIfDouble(purpose, c,
-                    state))).toList();
+                    state), purpose.version())).toList();
         }
         if (!purpose.channels().contains(change.channel())) {
             throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
@@ -289,8 +300,40 @@ public final class ConsentService {
                     : "purpose '" + purpose.key() + "' has no channel '" + change.channel() + "' (it has "
                             + String.join(", ", purpose.channels()) + ")");
         }
-        return List.of(new Target(purpose, change.channel(), pendingIfDouble(purpose, change.channel(), state)));
+        return List.of(new Target(purpose, change.channel(), pendingIfDouble(purpose, change.channel(), state),
+                purpose.version()));
     }
+
+    /**
+     * Only the person gives consent (the trust model in DESIGN.md). A yes comes from the person on a Keycloak page
+     * (consent step, account console), from an app the person granted the write capability — naming the text
+     * version it showed, and never for a purpose that unlocks access (a gating purpose: that yes is given on a
+     * Keycloak page the person sees) — or from an administrator acting openly with a reason. Links and browser
+     * signals only ever take away.
+     */
+    private static void mayGrant(Purpose purpose, ChangeRequest change, Via via) {
+        switch (via) {
+            case EMAIL, GPC -> throw new ConsentException(ErrorCode.FORBIDDEN, "an email link or a browser signal can"
+                    + " only withdraw; '" + purpose.key() + "' cannot be switched on this way");
+            case API, ACCOUNT -> {
+                if (change.version() == null) {
+                    throw new ConsentException(ErrorCode.VERSION_REQUIRED, "a yes to '" + purpose.key() + "' must name"
+                            + " the text version the person was shown (\"version\": " + purpose.version() + " is current)");
+                }
+                if (via == Via.API && purpose.gating()) {
+                    throw new ConsentException(ErrorCode.INTERACTION_REQUIRED, "a yes to '" + purpose.key()
+                            + "' unlocks access, so only the person can give it, on a Keycloak page: send them to the"
+                            + " authorization endpoint with kc_action=" + KC_ACTION_PREFIX + purpose.key()
+                            + " (or to the account console)");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The consent step's {@code kc_action} for one purpose, as apps send it (the login module registers it). */
+    public static final String KC_ACTION_PREFIX = "idc-consent-step:";
 
     /** A yes by email to a double-opt-in purpose waits for {@link #confirm}. */
     private static ChoiceState pendingIfDouble(Purpose purpose, String channel, ChoiceState state) {
@@ -329,7 +372,34 @@ public final class ConsentService {
             throw new ConsentException(ErrorCode.STALE_VERSION, "the text of '" + purpose.label() + "' has changed"
                     + " since you asked to subscribe; please read it and choose again in your account");
         }
-        return apply(subject, current, List.of(new Target(purpose, Purpose.EMAIL, ChoiceState.GRANTED)), context);
+        return apply(subject, current, List.of(new Target(purpose, Purpose.EMAIL, ChoiceState.GRANTED,
+                purpose.version())), context);
+    }
+
+    /**
+     * Undoes one unsubscribe click (the undo button on the page after it): puts back exactly what was there before
+     * the click's history row — the earlier answer with its state and text version (a confirmed double opt-in comes
+     * back confirmed), or no answer at all (a row with state {@code cleared}, after which the mechanism's default
+     * applies). So an undo never creates a yes that did not exist before the click. Refused once anything changed
+     * after the click.
+     *
+     * @param clickRow the history row the click wrote
+     */
+    public ConsentView restore(Subject subject, String purposeKey, String channel, long clickRow,
+                               ChangeContext context) {
+        Purpose purpose = catalog.find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
+                new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
+        List<Choice> current = store.currentForUpdate(subject.id());
+        Choice now = current.stream().filter(c -> c.purpose().equals(purposeKey)
+                && java.util.Objects.equals(c.channel(), channel)).findFirst().orElse(null);
+        if (now == null || now.historyId() != clickRow) {
+            throw new ConsentException(ErrorCode.CONFLICT, "the choice has changed since; manage it in your account");
+        }
+        Target back = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
+                .filter(before -> before.state() != ChoiceState.CLEARED)
+                .map(before -> new Target(purpose, channel, before.state(), before.purposeVersion()))
+                .orElse(new Target(purpose, channel, ChoiceState.CLEARED, now.purposeVersion()));
+        return apply(subject, current, List.of(back), context);
     }
 
     private static void requireReason(Subject subject, ChangeContext context) {
@@ -387,6 +457,7 @@ public final class ConsentService {
         }
     }
 
-    private record Target(Purpose purpose, String channel, ChoiceState state) {
+    /** @param version the text version the answer is about: the current one, or an earlier one when restoring */
+    private record Target(Purpose purpose, String channel, ChoiceState state, int version) {
     }
 }

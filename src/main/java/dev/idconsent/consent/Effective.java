@@ -17,7 +17,7 @@ public final class Effective {
         }
         // a pending yes (double opt-in not yet confirmed) is no answer yet: the mechanism's default applies, so
         // it is off on an opt-in purpose and stays on if the purpose has since become opt-out
-        return answer == null || answer == ChoiceState.PENDING ? purpose.mechanism().defaultGranted() : answer.granted();
+        return answer == null || answer == ChoiceState.PENDING || answer == ChoiceState.CLEARED ? purpose.mechanism().defaultGranted() : answer.granted();
     }
 
     /**

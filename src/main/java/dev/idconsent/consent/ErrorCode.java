@@ -11,10 +11,16 @@ public enum ErrorCode {
     REASON_REQUIRED(400),
     CHANGE_KIND_REQUIRED(400),
     INVALID_LINK(400),
+    /** A yes through the API without the text version the app showed. */
+    VERSION_REQUIRED(400),
     /** A webhook field is invalid; the body's {@code field} names it. */
     INVALID_WEBHOOK(400),
     NOT_AUTHENTICATED(401),
     FORBIDDEN(403),
+    /** The token lacks the capability (client scope) the call needs. */
+    INSUFFICIENT_SCOPE(403),
+    /** Only the person, on a Keycloak page, can give this answer (a yes that unlocks access). */
+    INTERACTION_REQUIRED(403),
     NOT_FOUND(404),
     PURPOSE_EXISTS(409),
     PURPOSE_RETIRED(409),

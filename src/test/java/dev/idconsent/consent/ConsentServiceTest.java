@@ -54,11 +54,11 @@ class ConsentServiceTest {
     }
 
     static ChangeContext byAlice(String expectedTag) {
-        return new ChangeContext(ALICE, Via.API, "web-app", null, expectedTag);
+        return new ChangeContext(ALICE, Via.LOGIN, "web-app", "consent-step", null, expectedTag);
     }
 
     static ChangeContext byAdmin(String reason) {
-        return new ChangeContext(ADMIN, Via.ADMIN, "admin-cli", reason, null);
+        return new ChangeContext(ADMIN, Via.ADMIN, "admin-cli", "manage-users", reason, null);
     }
 
     ConsentView record(ChangeRequest... changes) {
@@ -219,15 +219,16 @@ class ConsentServiceTest {
         void rowContents() {
             record(set("analytics", true));
             service.record(alice, List.of(set("analytics", false)),
-                    new ChangeContext(ALICE, Via.ACCOUNT, "account-console", null, null));
+                    new ChangeContext(ALICE, Via.ACCOUNT, "account-console", "idc-choices-write", null, null));
 
             assertThat(rows()).extracting(HistoryEntry::purpose, HistoryEntry::channel, HistoryEntry::previous,
                             HistoryEntry::state, HistoryEntry::purposeVersion, HistoryEntry::via, HistoryEntry::actor,
-                            HistoryEntry::clientId, HistoryEntry::reason, HistoryEntry::at)
+                            HistoryEntry::clientId, HistoryEntry::capability, HistoryEntry::reason, HistoryEntry::at)
                     .containsExactly(
-                            tuple("analytics", null, null, GRANTED, 2, Via.API, ALICE, "web-app", null, NOW_MILLIS),
-                            tuple("analytics", null, GRANTED, DENIED, 2, Via.ACCOUNT, ALICE, "account-console", null,
-                                    NOW_MILLIS));
+                            tuple("analytics", null, null, GRANTED, 2, Via.LOGIN, ALICE, "web-app", "consent-step", null,
+                                    NOW_MILLIS),
+                            tuple("analytics", null, GRANTED, DENIED, 2, Via.ACCOUNT, ALICE, "account-console",
+                                    "idc-choices-write", null, NOW_MILLIS));
         }
 
         @Test
@@ -237,7 +238,7 @@ class ConsentServiceTest {
 
             HistoryEntry row = rows().getFirst();
             assertThat(view.changes()).containsExactly(row);
-            assertThat(store.current(alice.id())).containsExactly(new Choice("analytics", null, GRANTED, 2, Via.API,
+            assertThat(store.current(alice.id())).containsExactly(new Choice("analytics", null, GRANTED, 2, Via.LOGIN,
                     ALICE, "web-app", NOW_MILLIS, row.id()));
         }
 
@@ -529,7 +530,7 @@ class ConsentServiceTest {
     @DisplayName("given the browser sends Global Privacy Control")
     class Gpc {
         final Purpose partners = InMemory.honoringGpc(optIn("partners"));
-        final ChangeContext gpc = new ChangeContext(ALICE, Via.GPC, "web-app", null, null);
+        final ChangeContext gpc = new ChangeContext(ALICE, Via.GPC, "web-app", "gpc-signal", null, null);
 
         @Test
         @DisplayName("then flagged purposes are switched off once, and a later explicit opt-in stands")
@@ -555,7 +556,7 @@ class ConsentServiceTest {
 
             service.honorGpc(alice, gpc);
 
-            assertThat(rows()).extracting(HistoryEntry::via).containsExactly(Via.API, Via.GPC);
+            assertThat(rows()).extracting(HistoryEntry::via).containsExactly(Via.LOGIN, Via.GPC);
         }
     }
 
@@ -614,7 +615,7 @@ class ConsentServiceTest {
                     .containsExactly(tuple("email", false, ChoiceState.PENDING), tuple("sms", true, GRANTED));
             assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("digest", true); // sms
 
-            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
 
             assertThat(state(service.view(alice), "digest").channels()).allMatch(ConsentView.ChannelState::granted);
             assertThat(rows()).filteredOn(r -> "email".equals(r.channel()))
@@ -626,7 +627,7 @@ class ConsentServiceTest {
         void repeatedYes() {
             catalog.save(digest);
             record(set("digest", "email", true));
-            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
 
             record(set("digest", "email", true));
 
@@ -642,7 +643,7 @@ class ConsentServiceTest {
             record(set("digest", "email", false));
 
             assertThat(refusal(() -> service.confirm(alice, "digest",
-                    new ChangeContext(ALICE, Via.EMAIL, null, null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
+                    new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
         }
 
         @Test
@@ -655,16 +656,16 @@ class ConsentServiceTest {
             long second = record(set("digest", "email", true)).changes().get(0).id();
 
             assertThat(refusal(() -> service.confirm(alice, "digest", first,
-                    new ChangeContext(ALICE, Via.EMAIL, null, null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
+                    new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
 
             catalog.save(digest.withVersion(2));
             assertThat(refusal(() -> service.confirm(alice, "digest", second,
-                    new ChangeContext(ALICE, Via.EMAIL, null, null, null))).code()).isEqualTo(ErrorCode.STALE_VERSION);
+                    new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null))).code()).isEqualTo(ErrorCode.STALE_VERSION);
             assertThat(state(service.view(alice), "digest").channels().get(0).choice().state())
                     .isEqualTo(ChoiceState.PENDING);
 
             catalog.save(digest);
-            service.confirm(alice, "digest", second, new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+            service.confirm(alice, "digest", second, new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
             assertThat(state(service.view(alice), "digest").channels().get(0).choice().state()).isEqualTo(GRANTED);
         }
 
@@ -675,6 +676,130 @@ class ConsentServiceTest {
                     .isEqualTo(ErrorCode.INVALID_PURPOSE);
             assertThat(refusal(() -> InMemory.doubleOptIn(optOut("y", "email")).validate()).code())
                     .isEqualTo(ErrorCode.INVALID_PURPOSE);
+        }
+    }
+
+    @Nested
+    @DisplayName("given who may say yes (only the person gives consent)")
+    class WhoMaySayYes {
+        final Purpose partners = InMemory.gating(optIn("partners"));
+
+        ChangeContext via(Via via, Actor actor) {
+            return new ChangeContext(actor, via, "some-app", "test", actor == ADMIN ? "paper form" : null, null);
+        }
+
+        @Test
+        @DisplayName("then an app through the API must name the text version it showed, and may withdraw without")
+        void versionRequiredForAYes() {
+            assertThat(refusal(() -> service.record(alice, List.of(set("analytics", true)), via(Via.API, ALICE)))
+                    .code()).isEqualTo(ErrorCode.VERSION_REQUIRED);
+            assertThat(refusal(() -> service.record(alice, List.of(set("analytics", true)), via(Via.ACCOUNT, ALICE)))
+                    .code()).isEqualTo(ErrorCode.VERSION_REQUIRED);
+            assertThat(rows()).isEmpty();
+
+            service.record(alice, List.of(new ChangeRequest("analytics", null, true, 2)), via(Via.API, ALICE));
+            service.record(alice, List.of(set("analytics", false)), via(Via.API, ALICE));
+            assertThat(rows()).extracting(HistoryEntry::state).containsExactly(GRANTED, DENIED);
+        }
+
+        @Test
+        @DisplayName("then a yes that unlocks access is refused through the API, naming the kc_action, and given on"
+                + " a Keycloak page or by an admin with a reason")
+        void gatingOnlyOnAKeycloakPage() {
+            catalog.save(partners);
+            ConsentException refused = refusal(() -> service.record(alice,
+                    List.of(new ChangeRequest("partners", null, true, 1)), via(Via.API, ALICE)));
+            assertThat(refused.code()).isEqualTo(ErrorCode.INTERACTION_REQUIRED);
+            assertThat(refused.getMessage()).contains("kc_action=idc-consent-step:partners");
+            assertThat(rows()).isEmpty();
+            assertThat(alice.permits()).doesNotContainKey("partners");
+
+            service.record(alice, List.of(new ChangeRequest("partners", null, true, 1)), via(Via.ACCOUNT, ALICE));
+            service.record(alice, List.of(set("partners", false)), via(Via.API, ALICE));
+            service.record(alice, List.of(set("partners", true)), via(Via.LOGIN, ALICE));
+            service.record(alice, List.of(set("partners", false)), via(Via.ADMIN, ADMIN));
+            service.record(alice, List.of(set("partners", true)), via(Via.ADMIN, ADMIN));
+            assertThat(rows()).extracting(HistoryEntry::via, HistoryEntry::state).containsExactly(
+                    tuple(Via.ACCOUNT, GRANTED), tuple(Via.API, DENIED), tuple(Via.LOGIN, GRANTED),
+                    tuple(Via.ADMIN, DENIED), tuple(Via.ADMIN, GRANTED));
+        }
+
+        @Test
+        @DisplayName("then an email link or a browser signal can only withdraw")
+        void linksOnlyTakeAway() {
+            for (Via via : List.of(Via.EMAIL, Via.GPC)) {
+                assertThat(refusal(() -> service.record(alice, List.of(new ChangeRequest("analytics", null, true, 2)),
+                        via(via, ALICE))).code()).isEqualTo(ErrorCode.FORBIDDEN);
+            }
+            assertThat(rows()).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("given an unsubscribe click is undone")
+    class Undo {
+        final ChangeContext click = new ChangeContext(ALICE, Via.EMAIL, "mailer", "unsubscribe-link", null, null);
+        final ChangeContext undo = new ChangeContext(ALICE, Via.EMAIL, "mailer", "undo-link", null, null);
+
+        long click(String purpose, String channel) {
+            return service.record(alice, List.of(set(purpose, channel, false)), click).changes().get(0).id();
+        }
+
+        @Test
+        @DisplayName("of a person who had never answered, then the answer is removed again (a cleared row), never a yes")
+        void noAnswerBefore() {
+            long row = click("newsletter", "email");
+
+            service.restore(alice, "newsletter", "email", row, undo);
+
+            assertThat(store.current(alice.id())).isEmpty();
+            assertThat(rows()).extracting(HistoryEntry::previous, HistoryEntry::state, HistoryEntry::capability,
+                    HistoryEntry::clientId).containsExactly(tuple(null, DENIED, "unsubscribe-link", "mailer"),
+                    tuple(DENIED, ChoiceState.CLEARED, "undo-link", "mailer"));
+            assertThat(alice.readSummary()).isEmpty();
+            // an opt-out purpose is on again by default; an opt-in one stays off
+            assertThat(state(service.view(alice), "newsletter").granted()).isTrue();
+        }
+
+        @Test
+        @DisplayName("of an opt-in purpose nobody had answered, then it stays off")
+        void optInStaysOff() {
+            catalog.save(optIn("offers", "email"));
+            long row = click("offers", "email");
+
+            service.restore(alice, "offers", "email", row, undo);
+
+            assertThat(state(service.view(alice), "offers").granted()).isFalse();
+            assertThat(rows()).extracting(HistoryEntry::state).containsExactly(DENIED, ChoiceState.CLEARED);
+        }
+
+        @Test
+        @DisplayName("of a confirmed double opt-in, then it comes back confirmed with its text version")
+        void confirmedComesBackConfirmed() {
+            Purpose digest = InMemory.doubleOptIn(optIn("digest", "email"));
+            catalog.save(digest);
+            record(set("digest", "email", true));
+            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
+            long row = click("digest", "email");
+
+            service.restore(alice, "digest", "email", row, undo);
+
+            Choice now = store.current(alice.id()).getFirst();
+            assertThat(now.state()).isEqualTo(GRANTED);
+            assertThat(now.purposeVersion()).isEqualTo(1);
+            assertThat(now.via()).isEqualTo(Via.EMAIL);
+        }
+
+        @Test
+        @DisplayName("after anything changed since the click, then it is refused and nothing is written")
+        void onlyTheLatestClick() {
+            long row = click("newsletter", "email");
+            record(set("newsletter", "email", true));
+            int before = rows().size();
+
+            assertThat(refusal(() -> service.restore(alice, "newsletter", "email", row, undo)).code())
+                    .isEqualTo(ErrorCode.CONFLICT);
+            assertThat(rows()).hasSize(before);
         }
     }
 }

@@ -40,7 +40,7 @@ final class DomainPropertiesTest {
     static final List<String> CHANNELS = List.of(Purpose.EMAIL, "sms", "push");
 
     static ChangeContext byAlice() {
-        return new ChangeContext(ALICE, Via.API, "web-app", null, null);
+        return new ChangeContext(ALICE, Via.LOGIN, "web-app", "consent-step", null, null);
     }
 
     // ---------------------------------------------------------------- harness
@@ -254,7 +254,7 @@ final class DomainPropertiesTest {
             past.calls().forEach(call -> world.service.record(world.alice, call, byAlice()));
             for (Purpose p : past.catalog()) {
                 if (past.confirmed().contains(p.key()) && world.state(Summary.key(p.key(), Purpose.EMAIL)) == PENDING) {
-                    world.service.confirm(world.alice, p.key(), new ChangeContext(ALICE, Via.EMAIL, null, null, null));
+                    world.service.confirm(world.alice, p.key(), new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
                 }
             }
             past.now().forEach(world.catalog::save);

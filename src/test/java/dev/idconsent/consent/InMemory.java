@@ -136,7 +136,7 @@ final class InMemory {
         public HistoryEntry append(HistoryEntry e) {
             requireLocked(e.subjectId());
             HistoryEntry row = new HistoryEntry(nextId++, e.subjectId(), e.purpose(), e.channel(), e.purposeVersion(),
-                    e.previous(), e.state(), e.via(), e.actor(), e.clientId(), e.reason(), e.at());
+                    e.previous(), e.state(), e.via(), e.actor(), e.clientId(), e.capability(), e.reason(), e.at());
             rows.add(row);
             return row;
         }
@@ -146,6 +146,19 @@ final class InMemory {
             requireLocked(subjectId);
             current.computeIfAbsent(subjectId, s -> new LinkedHashMap<>())
                     .put(Summary.key(choice.purpose(), choice.channel()), choice);
+        }
+
+        @Override
+        public void remove(String subjectId, String purpose, String channel) {
+            requireLocked(subjectId);
+            current.getOrDefault(subjectId, new LinkedHashMap<>()).remove(Summary.key(purpose, channel));
+        }
+
+        @Override
+        public java.util.Optional<HistoryEntry> lastBefore(String subjectId, String purpose, String channel,
+                                                           long beforeId) {
+            return rows(subjectId).reversed().stream().filter(r -> r.id() < beforeId && r.purpose().equals(purpose)
+                    && java.util.Objects.equals(r.channel(), channel)).findFirst();
         }
 
         @Override

@@ -421,7 +421,8 @@ public final class AdminConsentResource {
             }
             ConsentView view = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
                     ConsentJson.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
-                            auth.adminAuth().getClient().getClientId(), reason, ConsentJson.unquoteTag(ifMatch)));
+                            auth.adminAuth().getClient().getClientId(), "manage-users", reason,
+                            ConsentJson.unquoteTag(ifMatch)));
             ObjectNode changed = JsonNodeFactory.instance.objectNode();
             changed.put("reason", reason);
             changed.set("changes", ConsentJson.view(view).path("changes"));

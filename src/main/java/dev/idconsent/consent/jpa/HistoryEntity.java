@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
 @NamedQueries({
     @NamedQuery(name = "idcHistoryOfUser",
             query = "select h from IdcHistory h where h.userId = :userId order by h.id desc"),
+    @NamedQuery(name = "idcHistoryBefore", query = "select h from IdcHistory h where h.userId = :userId"
+            + " and h.purposeKey = :purposeKey and h.channel = :channel and h.id < :beforeId order by h.id desc"),
     @NamedQuery(name = "idcPurposesChangedVia", query = "select distinct h.purposeKey from IdcHistory h where"
             + " h.userId = :userId and h.via = :via"),
     @NamedQuery(name = "idcDeleteHistoryOfUser", query = "delete from IdcHistory h where h.userId = :userId"),
@@ -56,6 +58,9 @@ class HistoryEntity {
     String actorKind;
     @Column(name = "CLIENT_ID", length = 255)
     String clientId;
+    /** What allowed the writer to write (a client scope, a kind of link, the consent step, manage-users). */
+    @Column(name = "CAPABILITY", length = 64)
+    String capability;
     @Column(name = "REASON", length = 1000)
     String reason;
     @Column(name = "CREATED_AT", nullable = false)

@@ -97,6 +97,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         h.actorUsername = e.actor().username();
         h.actorKind = e.actor().kind().value();
         h.clientId = e.clientId();
+        h.capability = e.capability();
         h.reason = e.reason();
         h.createdAt = e.at().toEpochMilli();
         em.persist(h);
@@ -140,6 +141,24 @@ public final class JpaChoiceStore implements ChoiceStore {
     }
 
     @Override
+    public void remove(String subjectId, String purpose, String channel) {
+        ChoiceEntity c = loaded.remove(key(subjectId, purpose, toColumn(channel)));
+        if (c != null) {
+            em.remove(c);
+            em.flush();
+        }
+    }
+
+    @Override
+    public java.util.Optional<HistoryEntry> lastBefore(String subjectId, String purpose, String channel,
+                                                       long beforeId) {
+        return em.createNamedQuery("idcHistoryBefore", HistoryEntity.class).setParameter("userId", subjectId)
+                .setParameter("purposeKey", purpose).setParameter("channel", toColumn(channel))
+                .setParameter("beforeId", beforeId).setMaxResults(1).getResultStream().findFirst()
+                .map(JpaChoiceStore::toEntry);
+    }
+
+    @Override
     public List<Count> counts() {
         return em.createQuery("select c.purposeKey, c.channel, c.state, count(c) from IdcChoice c"
                         + " where c.realmId = :realmId group by c.purposeKey, c.channel, c.state", Object[].class)
@@ -170,14 +189,18 @@ public final class JpaChoiceStore implements ChoiceStore {
      * {@code cursor}: opt-in needs a granted answer, opt-out and required need no denial. Enabled people only (no
      * service accounts); for the email channel only users with an email address.
      *
+     * @param verifiedOnly only users whose email address is verified
+     *
      * <p>Two queries per page whatever its size: the page with each user's email, then the locales of the page's
      * users. (Loading each user through Keycloak's user provider cost one round of queries per user: the N+1 the
      * benchmark showed, see docs/BENCHMARKS.md.) The audience joins Keycloak's user table, so only local users
      * are in it, and the user table is the record for them, as the user provider would read it.
      */
-    public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, String channel, String cursor, int max) {
+    public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, String channel, boolean verifiedOnly,
+                                    String cursor, int max) {
         String column = toColumn(channel);
-        String email = "email".equals(channel) ? " and u.email is not null" : "";
+        String email = ("email".equals(channel) ? " and u.email is not null" : "")
+                + (verifiedOnly ? " and u.emailVerified = true" : "");
         String people = "u.realmId = :realmId and u.enabled = true and u.serviceAccountClientLink is null"
                 + " and u.id > :cursor" + email;
         jakarta.persistence.TypedQuery<Object[]> query;
@@ -236,7 +259,8 @@ public final class JpaChoiceStore implements ChoiceStore {
         return new HistoryEntry(h.id, h.userId, h.purposeKey, fromColumn(h.channel), h.purposeVersion,
                 h.previousState == null ? null : ChoiceState.fromValue(h.previousState),
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),
-                new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.reason,
+                new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.capability,
+                h.reason,
                 Instant.ofEpochMilli(h.createdAt));
     }
 

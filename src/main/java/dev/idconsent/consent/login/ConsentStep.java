@@ -168,7 +168,8 @@ final class ConsentStep implements RequiredActionProvider {
     private static ChangeContext changeContext(RequiredActionContext context, Via via) {
         UserModel user = context.getUser();
         return new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), via,
-                context.getAuthenticationSession().getClient().getClientId(), null, null);
+                context.getAuthenticationSession().getClient().getClientId(),
+                via == Via.GPC ? "gpc-signal" : "consent-step", null, null);
     }
 
     private static Integer version(String value) {

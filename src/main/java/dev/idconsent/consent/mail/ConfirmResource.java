@@ -58,7 +58,7 @@ public final class ConfirmResource {
             UserModel user = target.user;
             ConsentModels.consent(session, realm).confirm(ConsentModels.subject(session, realm, user),
                     target.purpose.key(), target.pendingRow, new ChangeContext(new Actor(user.getId(), user.getUsername(),
-                            Actor.Kind.USER), Via.EMAIL, null, null, null));
+                            Actor.Kind.USER), Via.EMAIL, null, "confirm-link", null, null));
             return form(Response.Status.OK).setAttribute("idcState", "confirmed")
                     .setAttribute("idcPurpose", target.purpose.label()).createForm(TEMPLATE);
         } catch (ConsentException e) {

@@ -22,15 +22,16 @@ import java.util.Set;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * {@code /realms/{realm}/consent/senders/…}: for the apps that send mail, with a bearer token of an account
- * holding the realm role {@value #ROLE} (typically a client's service account) — not realm admin. Mints
- * unsubscribe links with ready mail headers and lists who may be reached now.
+ * {@code /realms/{realm}/consent/senders/…}: for the apps that send mail, with a bearer token that carries the
+ * realm role {@value #ROLE} in its own roles (typically a client's service account; role scope mappings apply, so
+ * a client that does not map the role gets nothing from a user who holds it) — not realm admin. Mints unsubscribe
+ * links with ready mail headers and lists who may be reached now. A sender can never make the record say yes.
  */
 public final class SenderResource {
     public static final String ROLE = "idc-sender";
@@ -56,7 +57,7 @@ public final class SenderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response link(String body) {
-        return asSender(() -> {
+        return asSender(auth -> {
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "the request", Set.of("user", "purpose", "channel", "expiresInSeconds"));
             UserModel user = session.users().getUserById(realm, ConsentJson.string(json, "user", true));
@@ -64,7 +65,11 @@ public final class SenderResource {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "there is no such user in this realm");
             }
             Purpose purpose = purpose(ConsentJson.string(json, "purpose", true));
-            String channel = channel(purpose, ConsentJson.string(json, "channel", false));
+            if (!purpose.channels().contains(Purpose.EMAIL)) {
+                throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has no email"
+                        + " channel, so there is nothing an unsubscribe link in an email could switch off");
+            }
+            String channel = linkChannel(purpose, ConsentJson.string(json, "channel", false));
             Duration validFor = lifetime;
             if (json.has("expiresInSeconds")) {
                 if (!json.get("expiresInSeconds").canConvertToLong() || json.get("expiresInSeconds").asLong() < 1) {
@@ -74,7 +79,7 @@ public final class SenderResource {
                 validFor = Duration.ofSeconds(json.get("expiresInSeconds").asLong());
             }
             UnsubscribeLinks.Link link = new UnsubscribeLinks(session, realm, lifetime).mint(user.getId(),
-                    purpose.key(), channel, validFor);
+                    purpose.key(), channel, auth.client().getClientId(), validFor);
             return ConsentJson.ok(linkJson(link)).build();
         });
     }
@@ -82,23 +87,30 @@ public final class SenderResource {
     /**
      * Who may receive {@code purpose} on {@code channel} now: {@code {"users": [{id, email, locale, unsubscribe}],
      * "next": "<cursor>"|null}}. Pass {@code next} as {@code cursor} for the following page; every eligible user
-     * appears exactly once.
+     * appears exactly once. For the email channel only verified addresses, unless {@code includeUnverified=true}.
+     * {@code unsubscribe} is a link only for a purpose with an email channel.
      */
     @GET
     @Path("audience")
     @Produces(MediaType.APPLICATION_JSON)
     public Response audience(@QueryParam("purpose") String key, @QueryParam("channel") String channelParam,
-                             @QueryParam("cursor") String cursor, @QueryParam("max") Integer max) {
-        return asSender(() -> {
+                             @QueryParam("cursor") String cursor, @QueryParam("max") Integer max,
+                             @QueryParam("includeUnverified") String includeUnverified) {
+        return asSender(auth -> {
             if (key == null || key.isBlank()) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"purpose\" is required");
             }
             Purpose purpose = purpose(key);
             String channel = channel(purpose, channelParam);
             int size = ConsentJson.max(max);
+            if (includeUnverified != null && !includeUnverified.equals("true") && !includeUnverified.equals("false")) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"includeUnverified\" must be true or false");
+            }
+            boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
             List<JpaChoiceStore.Recipient> page = new JpaChoiceStore(session.getProvider(JpaConnectionProvider.class)
-                    .getEntityManager(), realm.getId()).audience(purpose, channel, cursor, size);
-            UnsubscribeLinks links = new UnsubscribeLinks(session, realm, lifetime);
+                    .getEntityManager(), realm.getId()).audience(purpose, channel, verifiedOnly, cursor, size);
+            boolean links = purpose.channels().contains(Purpose.EMAIL);
+            UnsubscribeLinks unsubscribe = new UnsubscribeLinks(session, realm, lifetime);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             var users = out.putArray("users");
             for (JpaChoiceStore.Recipient r : page) {
@@ -106,7 +118,8 @@ public final class SenderResource {
                 item.put("id", r.id());
                 item.put("email", r.email());
                 item.put("locale", r.locale());
-                item.put("unsubscribe", links.mint(r.id(), purpose.key(), channel).url());
+                item.put("unsubscribe", links ? unsubscribe.mint(r.id(), purpose.key(), channel,
+                        auth.client().getClientId(), lifetime).url() : null);
             }
             out.put("next", page.size() < size ? null : page.get(page.size() - 1).id());
             return ConsentJson.ok(out).build();
@@ -117,6 +130,11 @@ public final class SenderResource {
         return new PurposeComponents(realm).find(key).filter(p -> !p.retired())
                 .orElseThrow(() -> new ConsentException(ErrorCode.UNKNOWN_PURPOSE,
                         "there is no purpose '" + key + "' in this realm"));
+    }
+
+    /** The channel an unsubscribe link switches off: the one asked for, else email. */
+    private static String linkChannel(Purpose purpose, String channel) {
+        return channel == null ? Purpose.EMAIL : channel(purpose, channel);
     }
 
     /** The channel asked for; a purpose with exactly one channel needs none named. */
@@ -144,17 +162,20 @@ public final class SenderResource {
         return out;
     }
 
-    private Response asSender(java.util.function.Supplier<Response> action) {
+    private Response asSender(java.util.function.Function<AuthResult, Response> action) {
         return ConsentJson.guarded(session, () -> {
             AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
             if (auth == null || auth.user() == null) {
                 return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
             }
-            RoleModel role = realm.getRole(ROLE);
-            if (role == null || !auth.user().hasRole(role)) {
-                return ConsentJson.error(ErrorCode.FORBIDDEN, "the sender API needs the realm role " + ROLE);
+            // the token's own roles, not the user's: role scope mappings and fullScopeAllowed=false apply
+            AccessToken.Access roles = auth.token().getRealmAccess();
+            if (roles == null || !roles.isUserInRole(ROLE)) {
+                return ConsentJson.error(ErrorCode.FORBIDDEN, "the sender API needs a token that carries the realm"
+                        + " role " + ROLE + " (client '" + auth.client().getClientId() + "' must have it in its"
+                        + " role scope)");
             }
-            return action.get();
+            return action.apply(auth);
         });
     }
 }

@@ -44,13 +44,13 @@ public final class UnsubscribeLinks {
         this.lifetime = lifetime;
     }
 
-    public Link mint(String userId, String purpose, String channel) {
-        return mint(userId, purpose, channel, lifetime);
-    }
-
-    /** @param validFor at most the configured lifetime (e.g. shorter for a one-off transactional mail) */
-    public Link mint(String userId, String purpose, String channel, Duration validFor) {
-        return mint(UnsubscribeToken.TYPE, "unsubscribe", userId, purpose, channel, validFor);
+    /**
+     * @param sender   the client id of the sender minting it, recorded with the change a click makes
+     * @param validFor at most the configured lifetime (e.g. shorter for a one-off transactional mail)
+     */
+    public Link mint(String userId, String purpose, String channel, String sender, Duration validFor) {
+        return mint(new UnsubscribeToken(UnsubscribeToken.TYPE, issuer(), userId, purpose, channel, expiry(validFor))
+                .sender(sender), "unsubscribe");
     }
 
     /** The link in a double-opt-in email that confirms the pending yes recorded as {@code pendingRow}. */
@@ -75,14 +75,10 @@ public final class UnsubscribeLinks {
     }
 
     /** The undo token of the page shown after an unsubscribe click; valid for {@link #UNDO_WINDOW}. */
-    public String mintUndo(String userId, String purpose, String channel, long historyId) {
+    public String mintUndo(UnsubscribeToken click, long historyId) {
         long exp = Time.currentTime() + UNDO_WINDOW.toSeconds();
-        return session.tokens().encode(new UnsubscribeToken(UnsubscribeToken.UNDO_TYPE, issuer(), userId, purpose,
-                channel, exp).historyId(historyId));
-    }
-
-    private Link mint(String type, String path, String userId, String purpose, String channel, Duration validFor) {
-        return mint(new UnsubscribeToken(type, issuer(), userId, purpose, channel, expiry(validFor)), path);
+        return session.tokens().encode(new UnsubscribeToken(UnsubscribeToken.UNDO_TYPE, issuer(), click.getSubject(),
+                click.getPurpose(), click.getChannel(), exp).historyId(historyId).sender(click.getSender()));
     }
 
     private long expiry(Duration validFor) {

@@ -61,18 +61,20 @@ public final class UnsubscribeResource {
                                 @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) String accept) {
         boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML);
         try {
-            Target target = target(token);
+            UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime).verify(token);
+            Target target = target(claims);
             String form = body == null ? "" : URLDecoder.decode(body, StandardCharsets.UTF_8);
             if (!form.contains(ONE_CLICK)) {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_REQUEST,
                         "a one-click unsubscribe is a POST with the body " + ONE_CLICK);
             }
-            ConsentView after = change(target, false);
+            ConsentView after = ConsentModels.consent(session, realm).record(subject(target),
+                    List.of(new ChangeRequest(target.purpose.key(), target.channel, false, null)),
+                    context(target, claims, "unsubscribe-link"));
             if (browser) {
                 // undo only what this click changed: a purpose that was already off stays off
                 String undo = after.changes().isEmpty() ? null : new UnsubscribeLinks(session, realm, lifetime)
-                        .mintUndo(target.user.getId(), target.purpose.key(), target.channel,
-                                after.changes().get(0).id());
+                        .mintUndo(claims, after.changes().get(0).id());
                 return page("done", target, undo, Response.Status.OK);
             }
             return Response.ok("Unsubscribed from " + target.purpose.label()
@@ -90,7 +92,8 @@ public final class UnsubscribeResource {
 
     /**
      * The undo button of the page after a click: needs the short-lived undo token that page carried, and only
-     * works while that click's change is still the current state (the link itself can never subscribe anyone).
+     * works while that click's change is still the current state. It restores exactly what was there before the
+     * click (an earlier answer, or none at all), so neither the link nor its undo can ever subscribe anyone.
      */
     @POST
     @Path("undo")
@@ -99,16 +102,12 @@ public final class UnsubscribeResource {
             UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime)
                     .verify(token, UnsubscribeToken.UNDO_TYPE);
             Target target = target(claims);
-            boolean current = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm,
-                    target.user)).purposes().stream().flatMap(p -> p.channels().stream()
-                    .filter(c -> p.purpose().key().equals(target.purpose.key())))
-                    .anyMatch(c -> c.choice() != null && claims.getHistoryId() != null
-                            && c.choice().historyId() == claims.getHistoryId());
-            if (!current) {
-                throw new ConsentException(dev.idconsent.consent.ErrorCode.CONFLICT,
-                        "the choice has changed since; manage it in your account");
+            if (claims.getHistoryId() == null) {
+                throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
+                        "the undo request does not name the change it undoes");
             }
-            change(target, true);
+            ConsentModels.consent(session, realm).restore(subject(target), target.purpose.key(), target.channel,
+                    claims.getHistoryId(), context(target, claims, "undo-link"));
             return page("undone", target, null, Response.Status.OK);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
@@ -116,12 +115,18 @@ public final class UnsubscribeResource {
         }
     }
 
-    private ConsentView change(Target target, boolean granted) {
+    private dev.idconsent.consent.Subject subject(Target target) {
+        return ConsentModels.subject(session, realm, target.user);
+    }
+
+    /**
+     * The person is the actor only because the link was sent to them: the row says {@code via=email}, which kind
+     * of link, and the sender that minted it (as its client).
+     */
+    private static ChangeContext context(Target target, UnsubscribeToken claims, String capability) {
         UserModel user = target.user;
-        return ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
-                List.of(new ChangeRequest(target.purpose.key(), target.channel, granted, null)),
-                new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL, null,
-                        null, null));
+        return new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL,
+                claims.getSender(), capability, null, null);
     }
 
     private record Target(UserModel user, Purpose purpose, String channel) {

@@ -24,6 +24,10 @@ public class UnsubscribeToken extends JsonWebToken {
     @JsonProperty("hid")
     private Long historyId;
 
+    /** The client id of the sender that minted the link (recorded with the change a click makes). */
+    @JsonProperty("snd")
+    private String sender;
+
     public UnsubscribeToken() {
     }
 
@@ -47,6 +51,15 @@ public class UnsubscribeToken extends JsonWebToken {
 
     public Long getHistoryId() {
         return historyId;
+    }
+
+    public String getSender() {
+        return sender;
+    }
+
+    UnsubscribeToken sender(String clientId) {
+        this.sender = clientId;
+        return this;
     }
 
     UnsubscribeToken historyId(long id) {

@@ -42,6 +42,7 @@ public final class AdminOverview {
                             case GRANTED -> "yes";
                             case DENIED -> "no";
                             case PENDING -> "yes, waiting for email confirmation";
+                            case CLEARED -> "no answer"; // history only, never a current choice
                         }
                         + " since " + AT.format(c.at()) + ", text version " + c.purposeVersion() + ", via "
                         + c.via().value() + (c.actor() == null || c.actor().username() == null ? ""

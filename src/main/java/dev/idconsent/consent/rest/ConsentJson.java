@@ -111,6 +111,7 @@ public final class ConsentJson {
         out.put("via", h.via().value());
         out.set("actor", actor(h.actor()));
         out.put("clientId", h.clientId());
+        out.put("capability", h.capability());
         if (h.reason() != null) {
             out.put("reason", h.reason());
         }

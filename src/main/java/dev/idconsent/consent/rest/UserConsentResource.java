@@ -30,8 +30,10 @@ import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * {@code /realms/{realm}/consent/me…}: a user reads and changes their own choices with a bearer token from any
- * client of the realm. Parses, calls the consent service, maps the result; nothing else.
+ * {@code /realms/{realm}/consent/me…}: a person reads and changes their own choices through an app they gave the
+ * capability to: reads need the client scope {@value ConsentScopes#READ}, writes {@value ConsentScopes#WRITE}
+ * (checked on the token, 403 {@code insufficient_scope} otherwise). Parses, calls the consent service, maps the
+ * result; nothing else.
  */
 public final class UserConsentResource {
     private static final String[] METHODS = {"GET", "POST", "OPTIONS"};
@@ -74,7 +76,7 @@ public final class UserConsentResource {
     @Path("me")
     @Produces(MediaType.APPLICATION_JSON)
     public Response me() {
-        return asUser((auth, service) -> {
+        return asUser(ConsentScopes.READ, (auth, service) -> {
             ConsentView view = service.view(subject(auth));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
@@ -86,12 +88,10 @@ public final class UserConsentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response change(String body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        return asUser((auth, service) -> {
+        return asUser(ConsentScopes.WRITE, (auth, service) -> {
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "the request", Set.of("choices"));
-            ConsentView view = service.record(subject(auth), ConsentJson.changes(json),
-                    context(auth, ifMatch));
-            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+            return written(auth, service.record(subject(auth), ConsentJson.changes(json), context(auth, ifMatch)));
         });
     }
 
@@ -100,17 +100,15 @@ public final class UserConsentResource {
     @Path("me/opt-out-all")
     @Produces(MediaType.APPLICATION_JSON)
     public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        return asUser((auth, service) -> {
-            ConsentView view = service.optOutOfAll(subject(auth), context(auth, ifMatch));
-            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
-        });
+        return asUser(ConsentScopes.WRITE, (auth, service) ->
+                written(auth, service.optOutOfAll(subject(auth), context(auth, ifMatch))));
     }
 
     @GET
     @Path("me/history")
     @Produces(MediaType.APPLICATION_JSON)
     public Response history(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
-        return asUser((auth, service) -> ConsentJson.ok(ConsentJson.historyPage(
+        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.historyPage(
                 service.history(subject(auth), ConsentJson.first(first), ConsentJson.max(max))))
                 .build());
     }
@@ -121,7 +119,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response receipt() {
         String realm = session.getContext().getRealm().getName();
-        return asUser((auth, service) -> ConsentJson.ok(ConsentJson.receipt(service.receipt(subject(auth)), realm,
+        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.receipt(service.receipt(subject(auth)), realm,
                         auth.user().getUsername(), java.time.Instant.now()))
                 .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm + ".json\"")
                 .build());
@@ -132,16 +130,30 @@ public final class UserConsentResource {
         return ConsentModels.subject(session, session.getContext().getRealm(), auth.user());
     }
 
+    /**
+     * The answer to a write: the new state for a token that may also read, else only the history rows written (a
+     * write-only capability does not read the person's other choices).
+     */
+    private static Response written(AuthResult auth, ConsentView view) {
+        if (ConsentScopes.granted(auth.token(), ConsentScopes.READ)) {
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        }
+        ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var changes = out.putArray("changes");
+        view.changes().forEach(h -> changes.add(ConsentJson.history(h)));
+        return ConsentJson.ok(out).build();
+    }
+
     private static ChangeContext context(AuthResult auth, String ifMatch) {
         Actor actor = new Actor(auth.user().getId(), auth.user().getUsername(),
                 auth.user().getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.USER);
         // Keycloak's account console is the "Communication & privacy" page: its changes are made "here", in the account
         String clientId = auth.client().getClientId();
         Via via = Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(clientId) ? Via.ACCOUNT : Via.API;
-        return new ChangeContext(actor, via, clientId, null, ConsentJson.unquoteTag(ifMatch));
+        return new ChangeContext(actor, via, clientId, ConsentScopes.WRITE, null, ConsentJson.unquoteTag(ifMatch));
     }
 
-    private Response asUser(java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {
+    private Response asUser(String scope, java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {
         boolean[] cors = {false};
         Response response = ConsentJson.guarded(session, () -> {
             AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
@@ -149,9 +161,17 @@ public final class UserConsentResource {
                 return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
             }
             // throws 403 for an origin the token's client does not allow, before anything is read or written
-            Cors.builder().checkAllowedOrigins(auth.token()).allowedMethods(METHODS).exposedHeaders("ETag").auth()
+            Cors.builder().checkAllowedOrigins(auth.token()).allowedMethods(METHODS).exposedHeaders("ETag", HttpHeaders.WWW_AUTHENTICATE).auth()
                     .add();
             cors[0] = true;
+            if (!ConsentScopes.granted(auth.token(), scope)) {
+                // RFC 6750: the app must ask the person for this scope (Keycloak's consent screen shows it)
+                Response refused = ConsentJson.error(ErrorCode.INSUFFICIENT_SCOPE, "this needs the client scope '"
+                        + scope + "', which the person has not granted to client '" + auth.client().getClientId()
+                        + "': request it (scope=" + scope + ") and let the person approve it");
+                return Response.fromResponse(refused).header(HttpHeaders.WWW_AUTHENTICATE,
+                        "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"").build();
+            }
             return action.apply(auth, ConsentModels.consent(session, session.getContext().getRealm()));
         });
         if (!cors[0]) {

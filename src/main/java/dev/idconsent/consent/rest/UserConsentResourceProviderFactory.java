@@ -58,7 +58,7 @@ public final class UserConsentResourceProviderFactory implements RealmResourcePr
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(new dev.idconsent.consent.mail.SenderRole(factory));
+        factory.register(new RealmSetup(factory));
     }
 
     @Override
