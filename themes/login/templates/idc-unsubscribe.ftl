@@ -24,7 +24,8 @@
                     </form>
                 </#if>
             <#elseif idcState = "undone">
-                <p id="idc-unsubscribe-undone">${msg("idcUnsubscribeUndone", idcPurpose, idcChannel)}</p>
+                <#-- undo restores what was there before the click: that may be "off" (an opt-in never said yes to) -->
+                <p id="idc-unsubscribe-undone">${msg(idcSubscribed?then("idcUnsubscribeUndone", "idcUnsubscribeUndoneOff"), idcPurpose, idcChannel)}</p>
             </#if>
             <p><a id="idc-unsubscribe-account" href="${idcAccountUrl}">${msg("idcUnsubscribeManage")}</a></p>
         </div>

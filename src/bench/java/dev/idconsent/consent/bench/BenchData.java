@@ -13,8 +13,11 @@ final class BenchData {
 
     static volatile BenchData current;
 
-    /** A user with an access token whose writes alternate, so every write is a real change. */
-    record Writer(String username, String token, AtomicBoolean state) {
+    /**
+     * A user with an access token whose writes alternate, so every write is a real change; a yes names the text
+     * version (the user API requires it).
+     */
+    record Writer(String username, String token, AtomicBoolean state, int version) {
         boolean flip() {
             boolean now;
             do {

@@ -54,8 +54,9 @@ public final class BenchSimulation extends Simulation {
             }
             case "write-consent" -> io.gatling.javaapi.core.CoreDsl.exec(s -> {
                 BenchData.Writer w = BenchData.next(d.writers);
+                boolean yes = w.flip();
                 return s.set("token", w.token()).set("body", "{\"choices\":[{\"purpose\":\"analytics\",\"granted\":"
-                        + w.flip() + "}]}");
+                        + yes + (yes ? ",\"version\":" + w.version() : "") + "}]}");
             }).exec(http(phase).post("/realms/" + BenchData.REALM + "/consent/me/choices")
                     .header("Authorization", "Bearer #{token}").header("Content-Type", "application/json")
                     .body(StringBody("#{body}")).check(status().is(200)));

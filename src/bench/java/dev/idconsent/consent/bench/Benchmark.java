@@ -178,7 +178,10 @@ public final class Benchmark {
                     "ssoSessionIdleTimeout", 36_000, "ssoSessionMaxLifespan", 72_000)), 204, "realm settings");
             List<String> base = List.of("profile", "email", "roles", "web-origins", "acr", "basic");
             List<String> optional = List.of("offline_access", "address", "phone", "microprofile-jwt", "organization");
-            createClient(BenchData.CONSENT_CLIENT, concat(base, "consent"), concat(optional, "partner-data"));
+            createClient(BenchData.CONSENT_CLIENT, concat(base, "consent"), concat(concat(concat(optional,
+                    "partner-data"), "idc-choices-read"), "idc-choices-write"));
+            int analytics = api.get("/admin/realms/" + BenchData.REALM + "/consent/purposes/analytics", admin.token())
+                    .json().get("version").asInt();
             createClient(BenchData.PLAIN_CLIENT, base, optional);
 
             List<String> consentTokens = new ArrayList<>();
@@ -186,18 +189,24 @@ public final class Benchmark {
             List<BenchData.Writer> writers = new ArrayList<>();
             for (int i = 1; i <= settings.tokenUsers(); i++) {
                 String username = "bench-token-" + i;
-                api.createUser(username);
+                String userId = api.createUser(username);
                 JsonNode plain = password(BenchData.PLAIN_CLIENT, username, "openid");
-                // consent to the purpose that gates the scope, so the consent client's tokens carry it
-                check(api.choose(plain.get("access_token").asText(), List.of(Api.choice("partner-sharing", true),
-                        Api.choice("analytics", true))), 200, "choices of " + username);
+                // consent to the purpose that gates the scope, so the consent client's tokens carry it: recorded by an
+                // admin on the person's behalf (an app can never say yes to a purpose that unlocks access)
+                check(api.post("/admin/realms/" + BenchData.REALM + "/consent/users/" + userId + "/choices",
+                        admin.token(), Map.of("reason", "benchmark set-up", "choices",
+                                List.of(Api.choice("partner-sharing", true)))), 200, "consent of " + username);
+                // the writers' token holds the user API's write capability
+                String writer = password(BenchData.CONSENT_CLIENT, username, "openid " + Api.CONSENT_SCOPES)
+                        .get("access_token").asText();
+                check(api.choose(writer, List.of(Api.choice("analytics", true))), 200, "choices of " + username);
                 JsonNode consent = password(BenchData.CONSENT_CLIENT, username, "openid partner-data");
                 if (i == 1) {
                     verifyClients(consent, plain);
                 }
                 consentTokens.add(consent.get("refresh_token").asText());
                 plainTokens.add(plain.get("refresh_token").asText());
-                writers.add(new BenchData.Writer(username, plain.get("access_token").asText(), new AtomicBoolean(true)));
+                writers.add(new BenchData.Writer(username, writer, new AtomicBoolean(true), analytics));
             }
             String mailer = api.serviceToken("mailer", "mailer-secret");
             Report.log("prepared 2 clients and " + settings.tokenUsers() + " users with tokens");

@@ -81,6 +81,16 @@ public final class AdminConsentResource {
         return response;
     }
 
+    /** Reads that take people's records out (exports, the feed) are admin events too. */
+    private ReadAudit readAudit() {
+        return (resource, path, filter) -> {
+            AdminEventBuilder event = adminEvent.operation(OperationType.ACTION).resource(ResourceType.CUSTOM)
+                    .resourcePath(path).representation(filter).detail("idc_resource", resource);
+            filter.forEach((k, v) -> event.detail("idc_" + k, v));
+            event.success();
+        };
+    }
+
     // ---- catalog ------------------------------------------------------------------------------------------
 
     @GET
@@ -336,7 +346,7 @@ public final class AdminConsentResource {
     /** Streaming CSV/JSON exports of current choices and history (view-realm and view-users). */
     @Path("export")
     public ExportResource export() {
-        return new ExportResource(session, realm, auth);
+        return new ExportResource(session, realm, auth, readAudit());
     }
 
     @GET
@@ -352,6 +362,9 @@ public final class AdminConsentResource {
             var entries = new dev.idconsent.consent.jpa.JpaChangeFeed(session.getKeycloakSessionFactory(),
                     realm.getId()).after(cursor, ConsentJson.max(max));
             ObjectNode out = ConsentJson.feed(entries, cursor);
+            readAudit().read(ReadAudit.FEED, new String[] {"consent", "feed"}, java.util.Map.of("after",
+                    Long.toString(cursor), "max", Integer.toString(ConsentJson.max(max)), "rows",
+                    Integer.toString(entries.size())));
             return ConsentJson.ok(out).build();
         });
     }

@@ -46,11 +46,13 @@ public final class ExportResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
+    private final ReadAudit audit;
 
-    ExportResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+    ExportResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, ReadAudit audit) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
+        this.audit = audit;
     }
 
     /** A kind of row: its CSV header and cells, its JSON shape, and how to read the next page after a row. */
@@ -113,7 +115,8 @@ public final class ExportResource {
         return export("history", format, purpose, channel, from, to, new Rows<JpaExport.HistoryRow>() {
             public String[] header() {
                 return new String[] {"id", "subject", "username", "purpose", "channel", "version", "previous",
-                        "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "reason", "at"};
+                        "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "capability", "reason",
+                        "at"};
             }
 
             public String[] cells(JpaExport.HistoryRow r) {
@@ -121,7 +124,7 @@ public final class ExportResource {
                 return new String[] {Long.toString(h.id()), h.subjectId(), r.username(), h.purpose(), h.channel(),
                         Integer.toString(h.purposeVersion()), h.previous() == null ? null : h.previous().value(),
                         h.state().value(), h.via().value(), h.actor().id(), h.actor().username(),
-                        h.actor().kind().value(), h.clientId(), h.reason(), h.at().toString()};
+                        h.actor().kind().value(), h.clientId(), h.capability(), h.reason(), h.at().toString()};
             }
 
             public Object json(JpaExport.HistoryRow r) {
@@ -157,6 +160,10 @@ public final class ExportResource {
                     + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "") + (csv ? ".csv" : ".json");
             // the first page is read now, so an unreachable database is a clear 503 before anything is sent
             List<R> first = next.apply(null);
+            audit.read(ReadAudit.EXPORT, new String[] {"consent", "export", what}, java.util.Map.of("format",
+                    csv ? "csv" : "json", "purpose", String.valueOf(filter.purpose()), "channel",
+                    String.valueOf(filter.channel()), "from", String.valueOf(filter.from()), "to",
+                    String.valueOf(filter.to())));
             StreamingOutput body = csv ? out -> writeCsv(out, rows, first, next)
                     : out -> writeJson(out, what, filter, rows, first, next);
             return Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/json")

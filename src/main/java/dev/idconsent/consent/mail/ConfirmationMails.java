@@ -62,7 +62,9 @@ public final class ConfirmationMails implements ConsentEvents {
             Purpose purpose = catalog.get(row.purpose());
             change.put("label", purpose == null ? row.purpose() : purpose.label());
             change.put("channel", row.channel() == null ? "" : row.channel());
-            change.put("on", row.state().granted());
+            // what the person now gets: a cleared answer (an undone click) is the purpose's default again
+            change.put("on", purpose == null ? row.state().granted()
+                    : dev.idconsent.consent.Effective.granted(purpose, row.state()));
             changes.add(change);
         }
         Map<String, Object> attributes = new LinkedHashMap<>();

@@ -110,15 +110,29 @@ public final class Api {
 
     // ---- tokens -------------------------------------------------------------------------------------------
 
-    /** The real browser flow of the public client: authorization code with PKCE, login form, code exchange. */
+    /** The scopes an app asks for to read and change the person's choices through the user API. */
+    public static final String CONSENT_SCOPES = "idc-choices-read idc-choices-write";
+
+    /**
+     * The real browser flow of the public client: authorization code with PKCE, login form, code exchange; the app
+     * asks for the user API's capabilities ({@link #CONSENT_SCOPES}).
+     */
     public Tokens login(String realm, String username, String password) {
-        return login(realm, username, password, "openid");
+        return login(realm, username, password, "openid " + CONSENT_SCOPES);
     }
 
     /** @param scope the OAuth scope parameter, e.g. {@code "openid partner-data offline_access"} */
     public Tokens login(String realm, String username, String password, String scope) {
+        return login(authorization(realm, APP_REDIRECT, scope), username, password);
+    }
+
+    /** The same flow for another public client of the demo realm, e.g. Keycloak's {@code account-console}. */
+    public Tokens loginAt(String clientId, String redirectUri, String username, String scope) {
+        return login(authorizationOf(clientId, REALM, redirectUri, scope), username, username);
+    }
+
+    private Tokens login(Authorization authorization, String username, String password) {
         try {
-            Authorization authorization = authorization(realm, APP_REDIRECT, scope);
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(authorization.url())).build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher action = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
@@ -147,11 +161,16 @@ public final class Api {
     }
 
     /** An authorization request of the public client with a fresh PKCE pair. */
-    public record Authorization(String realm, String url, String verifier, String redirectUri) {
+    public record Authorization(String clientId, String realm, String url, String verifier, String redirectUri) {
     }
 
     /** @param extra more request parameters as name, value pairs, e.g. {@code "kc_action", "idc-consent-step"} */
     public Authorization authorization(String realm, String redirectUri, String scope, String... extra) {
+        return authorizationOf(APP, realm, redirectUri, scope, extra);
+    }
+
+    public Authorization authorizationOf(String clientId, String realm, String redirectUri, String scope,
+                                         String... extra) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -162,14 +181,14 @@ public final class Api {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        Map<String, String> params = new LinkedHashMap<>(Map.of("client_id", APP, "redirect_uri", redirectUri,
+        Map<String, String> params = new LinkedHashMap<>(Map.of("client_id", clientId, "redirect_uri", redirectUri,
                 "response_type", "code", "scope", scope, "state", "s1", "code_challenge", challenge,
                 "code_challenge_method", "S256"));
         for (int i = 0; i < extra.length; i += 2) {
             params.put(extra[i], extra[i + 1]);
         }
-        return new Authorization(realm, base + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(params),
-                verifier, redirectUri);
+        return new Authorization(clientId, realm, base + "/realms/" + realm + "/protocol/openid-connect/auth?"
+                + form(params), verifier, redirectUri);
     }
 
     /** The app's side of the callback: takes the code from the redirect and exchanges it. */
@@ -179,7 +198,7 @@ public final class Api {
             throw new AssertionError("no code in " + callback);
         }
         return tokens(authorization.realm(), Map.of("grant_type", "authorization_code", "code", code.group(1),
-                "redirect_uri", authorization.redirectUri(), "client_id", APP,
+                "redirect_uri", authorization.redirectUri(), "client_id", authorization.clientId(),
                 "code_verifier", authorization.verifier()));
     }
 
@@ -220,6 +239,12 @@ public final class Api {
     public String adminToken() {
         return tokens("master", Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD)).access();
+    }
+
+    /** A resource-owner password grant, as a client with direct access grants does it (e.g. the built-in admin-cli). */
+    public Tokens password(String clientId, String username, String scope) {
+        return tokens(REALM, Map.of("grant_type", "password", "client_id", clientId, "username", username,
+                "password", username, "scope", scope));
     }
 
     public String serviceToken(String clientId, String secret) {
@@ -278,9 +303,49 @@ public final class Api {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
-    /** The user API call a browser or mobile app makes. */
+    /**
+     * The user API call a browser or mobile app makes. Like an app, it shows the current text before a yes: a yes
+     * without {@code version} gets the version {@code GET /me} shows (when the token may read), as the API requires.
+     */
     public Reply choose(String token, Object choices, String... headers) {
-        return post("/realms/" + REALM + "/consent/me/choices", token, Map.of("choices", choices), headers);
+        return post("/realms/" + REALM + "/consent/me/choices", token, Map.of("choices", shown(token, choices)),
+                headers);
+    }
+
+    private Object shown(String token, Object choices) {
+        if (!(choices instanceof java.util.List<?> list) || list.stream().noneMatch(c -> c instanceof Map<?, ?> m
+                && Boolean.TRUE.equals(m.get("granted")) && !m.containsKey("version"))) {
+            return choices;
+        }
+        Reply me = get("/realms/" + REALM + "/consent/me", token);
+        if (me.status() != 200) {
+            return choices;
+        }
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (Object c : list) {
+            if (c instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("granted")) && !m.containsKey("version")
+                    && purpose(me.json(), String.valueOf(m.get("purpose"))) != null) {
+                Map<Object, Object> withVersion = new LinkedHashMap<>(m);
+                withVersion.put("version", purpose(me.json(), String.valueOf(m.get("purpose"))).get("version").asInt());
+                out.add(withVersion);
+            } else {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An administrator records a choice on the person's behalf (a paper form, a phone call): the way to a yes for a
+     * gating purpose without a browser. Fails unless it is recorded.
+     */
+    public void onBehalf(String userId, String purpose, boolean granted) {
+        Reply r = post("/admin/realms/" + REALM + "/consent/users/" + userId + "/choices", adminToken(),
+                Map.of("reason", "test setup: the person said so on a signed form", "choices",
+                        java.util.List.of(choice(purpose, granted))));
+        if (r.status() != 200) {
+            throw new AssertionError("on behalf of " + userId + ": " + r);
+        }
     }
 
     public static Map<String, Object> choice(String purpose, boolean granted) {

@@ -84,6 +84,29 @@ class EventsIT {
         assertThat(onBehalf.at("/details/idc_resource").asText()).isEqualTo("user-choices");
     }
 
+    @Test
+    @DisplayName("given an admin exports records or reads the change feed, then each read is an admin event naming"
+            + " who and with which filter")
+    void readsAreAudited() {
+        String admin = api.adminToken();
+        assertThat(api.get(REALM + "/consent/export/history?format=csv&purpose=newsletter", admin).status())
+                .isEqualTo(200);
+        assertThat(api.get(REALM + "/consent/feed?after=0&max=5", admin).status()).isEqualTo(200);
+
+        JsonNode events = api.get(REALM + "/admin-events?resourceTypes=CUSTOM&operationTypes=ACTION&max=100",
+                admin).json();
+        JsonNode export = find(events, "ACTION consent/export/history");
+        assertThat(export.at("/details/idc_resource").asText()).isEqualTo("export");
+        assertThat(export.at("/details/idc_purpose").asText()).isEqualTo("newsletter");
+        assertThat(export.at("/details/idc_format").asText()).isEqualTo("csv");
+        assertThat(export.at("/authDetails/userId").asText()).isEqualTo(api.get(
+                "/admin/realms/master/users?exact=true&username=admin", admin).json().get(0).get("id").asText());
+        JsonNode feed = find(events, "ACTION consent/feed");
+        assertThat(feed.at("/details/idc_resource").asText()).isEqualTo("feed");
+        assertThat(feed.at("/details/idc_after").asText()).isEqualTo("0");
+        assertThat(feed.at("/details/idc_max").asText()).isEqualTo("5");
+    }
+
     static JsonNode find(JsonNode events, String operationAndPath) {
         for (JsonNode e : events) {
             if ((e.get("operationType").asText() + " " + e.get("resourcePath").asText()).equals(operationAndPath)) {

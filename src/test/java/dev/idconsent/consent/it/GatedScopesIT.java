@@ -51,8 +51,7 @@ class GatedScopesIT {
     @Test
     @DisplayName("given consent, then the optional and the default gated scope, their claims and audience are granted")
     void withConsent() {
-        api.createUser("sam");
-        api.choose(api.login("sam").access(), List.of(choice("partner-sharing", true)));
+        api.onBehalf(api.createUser("sam"), "partner-sharing", true);
 
         Api.Tokens tokens = api.login(Api.REALM, "sam", "sam", SCOPES);
 
@@ -75,9 +74,10 @@ class GatedScopesIT {
     @DisplayName("given consent is withdrawn through the API, then refresh, offline refresh, userinfo and a new login"
             + " lose the scope; opting in again restores it")
     void withdrawnThroughTheApi() {
-        api.createUser("uma");
-        api.choose(api.login("uma").access(), List.of(choice("partner-sharing", true)));
-        Api.Tokens online = api.login(Api.REALM, "uma", "uma", SCOPES);
+        String id = api.createUser("uma");
+        api.onBehalf(id, "partner-sharing", true);
+        // the app also holds the user API's capabilities (to withdraw)
+        Api.Tokens online = api.login(Api.REALM, "uma", "uma", SCOPES + " " + Api.CONSENT_SCOPES);
         Api.Tokens offline = api.login(Api.REALM, "uma", "uma", SCOPES + " offline_access");
         assertGranted(offline.accessClaims(), true);
 
@@ -89,7 +89,12 @@ class GatedScopesIT {
         assertThat(api.userinfo(refreshed.access()).has("partner_data")).isFalse();
         assertGranted(api.login(Api.REALM, "uma", "uma", SCOPES).accessClaims(), false);
 
-        api.choose(refreshed.access(), List.of(choice("partner-sharing", true)));
+        // the app cannot give it back: a yes that unlocks access is given on a Keycloak page (or by an admin)
+        Api.Reply again = api.choose(refreshed.access(), List.of(choice("partner-sharing", true)));
+        assertThat(again.status()).as(again.toString()).isEqualTo(403);
+        assertThat(again.json().get("error").asText()).isEqualTo("interaction_required");
+        assertGranted(api.login(Api.REALM, "uma", "uma", SCOPES).accessClaims(), false);
+        api.onBehalf(id, "partner-sharing", true);
         assertGranted(api.login(Api.REALM, "uma", "uma", SCOPES).accessClaims(), true);
     }
 
@@ -97,7 +102,7 @@ class GatedScopesIT {
     @DisplayName("given an admin withdraws consent on the user's behalf, then the next refresh loses the scope")
     void withdrawnByAnAdmin() {
         String id = api.createUser("vic");
-        api.choose(api.login("vic").access(), List.of(choice("partner-sharing", true)));
+        api.onBehalf(id, "partner-sharing", true);
         Api.Tokens tokens = api.login(Api.REALM, "vic", "vic", SCOPES);
         assertGranted(tokens.accessClaims(), true);
 

@@ -51,7 +51,8 @@ class LifecycleIT {
         api.createUserIn("doomed", "olga");
         String token = api.login("doomed", "olga", "olga").access();
         assertThat(api.post("/realms/doomed/consent/me/choices", token,
-                Map.of("choices", List.of(choice("analytics", true)))).status()).isEqualTo(200);
+                Map.of("choices", List.of(Map.of("purpose", "analytics", "granted", true, "version", 1))))
+                .status()).isEqualTo(200); // version 1: the text of the realm file
         assertThat(api.post("/admin/realms/doomed/consent/webhooks", api.adminToken(), Map.of("url",
                 "https://receiver.example.com/hook", "enabled", false)).status()).isEqualTo(201);
         for (String table : TABLES) {

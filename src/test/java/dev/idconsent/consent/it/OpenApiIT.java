@@ -255,7 +255,7 @@ class OpenApiIT {
             List<String> problems = new ArrayList<>();
             Api.Reply chosen = api.choose(userToken, List.of(Map.of("purpose", "newsletter", "channel", "email",
                     "granted", false, "version", 1), Api.choice("sms-reminders", true),
-                    Api.choice("partner-sharing", true), Api.choice("analytics", true)));
+                    Api.choice("partner-sharing", false), Api.choice("analytics", true)));
             problems.addAll(conforms("POST", USER_ROOT + "/me/choices", chosen, 200));
             assertThat(chosen.json().path("changes")).as(chosen.toString()).hasSize(4);
             assertThat(chosen.header("ETag")).isNotBlank();
@@ -270,9 +270,9 @@ class OpenApiIT {
             problems.addAll(conforms("POST", ADMIN_ROOT + "/users/{userId}/choices", onBehalf, 200));
 
             Api.Reply link = api.post("/realms/demo/consent/senders/links", senderToken, Map.of("user", userId,
-                    "purpose", "sms-reminders"));
+                    "purpose", "product-updates"));
             problems.addAll(conforms("POST", USER_ROOT + "/senders/links", link, 200));
-            // a mail provider's one-click: plain text, and a history row without a client
+            // a mail provider's one-click: plain text
             Api.Reply oneClick = api.send("POST", link.json().path("url").asText(), null,
                     "List-Unsubscribe=One-Click", "Content-Type", "application/x-www-form-urlencoded");
             problems.addAll(conforms("POST", USER_ROOT + "/unsubscribe", oneClick, 200));

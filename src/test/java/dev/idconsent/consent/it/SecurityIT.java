@@ -78,7 +78,7 @@ class SecurityIT {
     @Test
     @DisplayName("given markup in a purpose's label, then the confirmation email's HTML escapes it")
     void emailEscapes() throws Exception {
-        GreenMail smtp = UnsubscribeIT.smtp();
+        GreenMail smtp = UnsubscribeIT.smtp(api);
         try {
             api.put(ADMIN + "/settings", api.adminToken(), Map.of("confirmationEmails", true));
             String id = api.createUser("sec-sue");
