@@ -142,6 +142,44 @@ class ClusterRT {
 
     @Test
     @Order(3)
+    @DisplayName("given a realm without the user API's scopes (as realms from before them are), then a node's start-up"
+            + " creates them and gives them to the account console")
+    void scopesAddedAtStartUp() throws Exception {
+        Api atB = new Api(b);
+        String admin = atB.adminToken();
+        String realm = "/admin/realms/cluster-old";
+        assertThat(atB.post("/admin/realms", admin, Map.of("realm", "cluster-old", "enabled", true)).status())
+                .isEqualTo(201);
+        String console = atB.get(realm + "/clients?clientId=account-console", admin).json().get(0).get("id").asText();
+        for (JsonNode scope : atB.get(realm + "/client-scopes", admin).json()) {
+            if (scope.get("name").asText().startsWith("idc-choices-")) {
+                String id = scope.get("id").asText();
+                assertThat(atB.delete(realm + "/clients/" + console + "/default-client-scopes/" + id, admin).status())
+                        .isEqualTo(204);
+                assertThat(atB.delete(realm + "/client-scopes/" + id, admin).status()).isEqualTo(204);
+            }
+        }
+        assertThat(names(atB.get(realm + "/client-scopes", admin).json())).noneMatch(n -> n.startsWith("idc-choices-"));
+
+        a.kill();
+        a.start();
+
+        Api atA = new Api(a);
+        admin = atA.adminToken();
+        assertThat(names(atA.get(realm + "/client-scopes", admin).json()))
+                .contains("idc-choices-read", "idc-choices-write");
+        assertThat(names(atA.get(realm + "/clients/" + console + "/default-client-scopes", admin).json()))
+                .contains("idc-choices-read", "idc-choices-write");
+    }
+
+    static List<String> names(JsonNode list) {
+        List<String> names = new ArrayList<>();
+        list.forEach(n -> names.add(n.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("given the nodes share the database but not their caches, then node B serves stale tokens: the"
             + " check above can fail")
     void localCachesAreStale() throws Exception {
