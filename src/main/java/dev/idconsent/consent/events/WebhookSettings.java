@@ -12,10 +12,10 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  *                             runner counts whole seconds)
  * @param batchSize            at most this many changes per POST
  * @param connectTimeoutMillis to open the connection to a receiver
- * @param requestTimeoutMillis for the receiver's answer
+ * @param requestTimeoutMillis for the whole exchange: look-up, connect, request, and the answer to its last byte
  * @param retryBaseSeconds     default first wait after a failure for new endpoints
  * @param retryMaxSeconds      default longest wait between attempts for new endpoints
- * @param threads              endpoints delivered at the same time by one node
+ * @param threads              threads of one node that prepare deliveries and record their outcomes
  * @param allowedDestinations  hosts, addresses and ranges inside a network that webhooks may reach all the same
  */
 public record WebhookSettings(long intervalMillis, int batchSize, int connectTimeoutMillis, int requestTimeoutMillis,
@@ -63,13 +63,15 @@ public record WebhookSettings(long intervalMillis, int batchSize, int connectTim
                 .property().name(CONNECT_TIMEOUT).type("int").defaultValue(d.connectTimeoutMillis)
                 .helpText("Connect timeout per delivery, in milliseconds").add()
                 .property().name(REQUEST_TIMEOUT).type("int").defaultValue(d.requestTimeoutMillis)
-                .helpText("How long to wait for a receiver's answer, in milliseconds").add()
+                .helpText("How long a whole delivery may take, from the look-up of the receiver's host to the last"
+                        + " byte of its answer, in milliseconds").add()
                 .property().name(RETRY_BASE).type("int").defaultValue(d.retryBaseSeconds)
                 .helpText("Default first wait after a failed delivery, in seconds; doubles per failure").add()
                 .property().name(RETRY_MAX).type("int").defaultValue(d.retryMaxSeconds)
                 .helpText("Default longest wait between attempts, in seconds").add()
                 .property().name(THREADS).type("int").defaultValue(d.threads)
-                .helpText("Endpoints one node delivers to at the same time").add()
+                .helpText("Threads of one node that prepare deliveries and record their outcomes; a delivery waiting"
+                        + " for its receiver holds none").add()
                 .property().name(ALLOWED_DESTINATIONS).type(ProviderConfigProperty.STRING_TYPE).defaultValue("")
                 .helpText("Host names, IP addresses and CIDR ranges, separated by commas, that webhooks may reach"
                         + " although they are loopback, link-local, private, any-local or multicast addresses"
