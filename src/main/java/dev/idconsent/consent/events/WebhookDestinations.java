@@ -44,11 +44,14 @@ public final class WebhookDestinations {
 
     /** A destination refused by the rule: the address the host resolved to and its class. */
     public record Refusal(String host, InetAddress address, String addressClass) {
-        /** e.g. {@code 10.1.2.3, a private address} or {@code 'intranet' resolves to 10.1.2.3, a private address}. */
+        /**
+         * e.g. {@code 10.1.2.3, a private address} or {@code 'intranet', which resolves to 10.1.2.3, a private
+         * address}.
+         */
         public String describe() {
             String ip = address.getHostAddress();
             String what = ip + ", " + article(addressClass) + " " + addressClass + " address";
-            return literal(host) != null ? what : "'" + host + "' resolves to " + what;
+            return literal(host) != null ? what : "'" + host + "', which resolves to " + what;
         }
 
         private static String article(String addressClass) {

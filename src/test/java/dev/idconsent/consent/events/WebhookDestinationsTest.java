@@ -66,14 +66,15 @@ class WebhookDestinationsTest {
             WebhookDestinations.Refusal localhost = none.check("LOCALHOST");
             assertThat(localhost).isNotNull();
             assertThat(localhost.addressClass()).isEqualTo("loopback");
-            assertThat(localhost.describe()).startsWith("'localhost' resolves to ").endsWith(", a loopback address");
+            assertThat(localhost.describe()).startsWith("'localhost', which resolves to ")
+                    .endsWith(", a loopback address");
             // other spellings of 127.0.0.1 that Java's resolver (and so the HTTP client) accepts
             assertThat(none.check("[::ffff:127.0.0.1]").addressClass()).isEqualTo("loopback");
-            assertThat(none.check("2130706433").describe()).isEqualTo("'2130706433' resolves to 127.0.0.1, a loopback"
-                    + " address");
+            assertThat(none.check("2130706433").describe()).isEqualTo("'2130706433', which resolves to 127.0.0.1, a"
+                    + " loopback address");
             assertThat(none.refusal("rebound.example.com", ip("8.8.8.8"), ip("10.0.0.7")).describe())
                     .as("any of the addresses counts: the client may use either")
-                    .isEqualTo("'rebound.example.com' resolves to 10.0.0.7, a private address");
+                    .isEqualTo("'rebound.example.com', which resolves to 10.0.0.7, a private address");
         }
 
         @Test
