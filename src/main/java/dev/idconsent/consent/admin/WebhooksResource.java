@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.events.Webhook;
+import dev.idconsent.consent.events.WebhookDestinations;
 import dev.idconsent.consent.events.WebhookProvider;
 import dev.idconsent.consent.events.WebhookSettings;
 import dev.idconsent.consent.events.WebhookSignature;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
@@ -93,6 +95,7 @@ public final class WebhooksResource {
             ConsentJson.onlyFields(json, "a webhook", CREATE_FIELDS);
             WebhookSettings defaults = settings();
             String url = url(json, true);
+            destination(url, defaults);
             String description = description(json, null);
             boolean enabled = or(bool(json, "enabled"), true);
             int base = or(seconds(json, "retryBaseSeconds"), defaults.retryBaseSeconds());
@@ -144,6 +147,7 @@ public final class WebhooksResource {
             String url = url(json, false);
             if (url != null && !url.equals(current.url())) {
                 auth.users().requireView(); // the changes go somewhere else now
+                destination(url, settings());
             }
             int base = or(seconds(json, "retryBaseSeconds"), current.retryBaseSeconds());
             int max = or(seconds(json, "retryMaxSeconds"), current.retryMaxSeconds());
@@ -286,6 +290,25 @@ public final class WebhooksResource {
             return "must not have a #fragment";
         }
         return null;
+    }
+
+    /**
+     * Refuses a receiver inside the server's own network (loopback, link-local such as the cloud's metadata service,
+     * private, any-local, multicast) unless the server's allow-list names it. A host that does not resolve now is
+     * accepted: the deliverer applies the same rule to whatever it resolves to at each delivery.
+     */
+    private static void destination(String url, WebhookSettings settings) {
+        WebhookDestinations.Refusal refusal;
+        try {
+            refusal = settings.allowedDestinations().check(URI.create(url).getHost());
+        } catch (UnknownHostException e) {
+            return;
+        }
+        if (refusal != null) {
+            throw new Invalid("url", "\"url\" points at " + refusal.describe() + ": the server sends no webhooks"
+                    + " into its own network unless the server option " + WebhookDestinations.OPTION
+                    + " names the host, the address or its range");
+        }
     }
 
     private static String description(JsonNode json, String fallback) {

@@ -6,18 +6,14 @@ import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
 import dev.idconsent.consent.rest.ConsentJson;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,7 +40,9 @@ import org.keycloak.util.JsonSerialization;
  * <p>Keycloak's timer runs {@link #tick} on one cluster node per interval. A tick only claims due endpoints (a
  * lease in the endpoint's row, taken with one conditional update, so two nodes or threads never deliver to one
  * endpoint at once) and hands them to this node's own threads: a slow receiver never holds up Keycloak's timer
- * thread, which runs Keycloak's own housekeeping too.
+ * thread, which runs Keycloak's own housekeeping too. Those threads only read batches and record outcomes; the
+ * exchange with a receiver ({@link WebhookExchange}) is bounded in time and bytes and holds no thread while it waits,
+ * so a receiver that never answers or never stops answering delays its own endpoint only.
  */
 final class WebhookDeliverer {
     private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class);
@@ -53,7 +51,7 @@ final class WebhookDeliverer {
     private final KeycloakSessionFactory factory;
     private final WebhookSettings settings;
     private final Clock clock;
-    private final HttpClient http;
+    private final WebhookExchange exchange;
     private final ExecutorService workers;
 
     WebhookDeliverer(KeycloakSessionFactory factory, WebhookSettings settings, Clock clock) {
@@ -66,8 +64,7 @@ final class WebhookDeliverer {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
-                .followRedirects(HttpClient.Redirect.NEVER).build(); // its own threads: ours block in send()
+        this.exchange = new WebhookExchange(settings);
     }
 
     /** The timer's task; its class name is the cluster-wide lock key of Keycloak's cluster-aware runner. */
@@ -108,7 +105,11 @@ final class WebhookDeliverer {
     private record Target(Webhook webhook, String secret, String realmName) {
     }
 
-    /** One delivery to a claimed endpoint: the next batch after its cursor, or nothing if there is none. */
+    /**
+     * One delivery to a claimed endpoint: the next batch after its cursor, or nothing if there is none. Runs on this
+     * node's threads only to read the batch; the exchange with the receiver holds no thread while it waits, and its
+     * outcome is recorded on these threads again.
+     */
     void deliver(String id) {
         try {
             Target target = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
@@ -130,53 +131,60 @@ final class WebhookDeliverer {
             String deliveryId = UUID.randomUUID().toString();
             String body = payload(deliveryId, w, target.realmName(), batch);
             Instant at = clock.instant();
-            Integer status = null;
-            String error;
+            HttpRequest request;
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(w.url()))
-                        .timeout(Duration.ofMillis(settings.requestTimeoutMillis()))
+                request = HttpRequest.newBuilder(URI.create(w.url()))
                         .header("Content-Type", "application/json")
                         .header("User-Agent", USER_AGENT)
                         .header("X-Idc-Delivery", deliveryId)
                         .header("X-Idc-Webhook", w.id())
                         .header(WebhookSignature.HEADER, WebhookSignature.header(target.secret(), at.getEpochSecond(),
                                 body))
-                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                status = response.statusCode();
-                error = status / 100 == 2 ? null : "HTTP " + status + snippet(response.body());
-            } catch (HttpTimeoutException e) {
-                error = "no answer within " + settings.requestTimeoutMillis() + " ms";
-            } catch (ConnectException e) {
-                error = "cannot connect: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            } catch (IOException | IllegalArgumentException e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error = "interrupted (server shutting down)";
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+            } catch (IllegalArgumentException e) {
+                record(target, batch, new WebhookExchange.Outcome(null, "IllegalArgumentException: "
+                        + e.getMessage()));
+                return;
             }
-            long from = w.cursor();
-            long to = batch.get(batch.size() - 1).position();
-            Instant done = clock.instant();
-            if (error == null) {
-                int code = status;
-                KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).delivered(id, from, to, batch.size(),
-                        code, done, done));
-                ConsentMetrics.delivery(target.realmName(), id, true, batch.size());
-            } else {
-                Integer code = status;
-                String message = error.length() > 1000 ? error.substring(0, 1000) : error;
-                Instant next = done.plusSeconds(Webhook.backoffSeconds(w.attempts() + 1, w.retryBaseSeconds(),
-                        w.retryMaxSeconds()));
-                KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).failed(id, from, code, message, done,
-                        next));
-                ConsentMetrics.delivery(target.realmName(), id, false, 0);
-                LOG.debugf("webhook %s of realm %s: delivery of %d changes failed (%s); next attempt at %s", id,
-                        target.realmName(), batch.size(), message, next);
-            }
+            exchange.post(request).thenAcceptAsync(outcome -> record(target, batch, outcome), workers)
+                    .exceptionally(e -> {
+                        // the lease runs out by itself and the endpoint is tried again; nothing was acknowledged
+                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                        if (cause instanceof RejectedExecutionException) {
+                            LOG.debugf("webhook %s: outcome not recorded, shutting down", id);
+                        } else {
+                            LOG.warnf(cause, "webhook %s: recording the outcome failed inside Keycloak", id);
+                        }
+                        return null;
+                    });
         } catch (RuntimeException e) {
             // the lease runs out by itself and the endpoint is tried again; nothing was acknowledged
             LOG.warnf(e, "webhook %s: delivery failed inside Keycloak", id);
+        }
+    }
+
+    /** Moves the cursor on an acknowledgement; otherwise records the failure and when to try again. */
+    private void record(Target target, List<JpaChangeFeed.Entry> batch, WebhookExchange.Outcome outcome) {
+        Webhook w = target.webhook();
+        String id = w.id();
+        long from = w.cursor();
+        long to = batch.get(batch.size() - 1).position();
+        Instant done = clock.instant();
+        Integer status = outcome.status();
+        if (outcome.error() == null) {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).delivered(id, from, to, batch.size(),
+                    status, done, done));
+            ConsentMetrics.delivery(target.realmName(), id, true, batch.size());
+        } else {
+            String error = outcome.error();
+            String message = error.length() > 1000 ? error.substring(0, 1000) : error;
+            Instant next = done.plusSeconds(Webhook.backoffSeconds(w.attempts() + 1, w.retryBaseSeconds(),
+                    w.retryMaxSeconds()));
+            KeycloakModelUtils.runJobInTransaction(factory, s -> store(s).failed(id, from, status, message, done,
+                    next));
+            ConsentMetrics.delivery(target.realmName(), id, false, 0);
+            LOG.debugf("webhook %s of realm %s: delivery of %d changes failed (%s); next attempt at %s", id,
+                    target.realmName(), batch.size(), message, next);
         }
     }
 
@@ -194,15 +202,8 @@ final class WebhookDeliverer {
         }
     }
 
-    private static String snippet(String body) {
-        if (body == null || body.isBlank()) {
-            return "";
-        }
-        String oneLine = body.strip().replaceAll("\\s+", " ");
-        return ": " + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine);
-    }
-
     void close() {
+        exchange.close();
         workers.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

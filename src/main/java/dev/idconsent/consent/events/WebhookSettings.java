@@ -12,13 +12,15 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  *                             runner counts whole seconds)
  * @param batchSize            at most this many changes per POST
  * @param connectTimeoutMillis to open the connection to a receiver
- * @param requestTimeoutMillis for the receiver's answer
+ * @param requestTimeoutMillis for the whole exchange: look-up, connect, request, and the answer to its last byte
  * @param retryBaseSeconds     default first wait after a failure for new endpoints
  * @param retryMaxSeconds      default longest wait between attempts for new endpoints
- * @param threads              endpoints delivered at the same time by one node
+ * @param threads              threads of one node that prepare deliveries and record their outcomes
+ * @param allowedDestinations  hosts, addresses and ranges inside a network that webhooks may reach all the same
  */
 public record WebhookSettings(long intervalMillis, int batchSize, int connectTimeoutMillis, int requestTimeoutMillis,
-                              int retryBaseSeconds, int retryMaxSeconds, int threads) {
+                              int retryBaseSeconds, int retryMaxSeconds, int threads,
+                              WebhookDestinations allowedDestinations) {
     static final String INTERVAL = "interval-millis";
     static final String BATCH = "batch-size";
     static final String CONNECT_TIMEOUT = "connect-timeout-millis";
@@ -26,8 +28,10 @@ public record WebhookSettings(long intervalMillis, int batchSize, int connectTim
     static final String RETRY_BASE = "retry-base-seconds";
     static final String RETRY_MAX = "retry-max-seconds";
     static final String THREADS = "threads";
+    static final String ALLOWED_DESTINATIONS = "allowed-destinations";
 
-    public static final WebhookSettings DEFAULTS = new WebhookSettings(5000, 100, 5000, 10000, 10, 3600, 2);
+    public static final WebhookSettings DEFAULTS = new WebhookSettings(5000, 100, 5000, 10000, 10, 3600, 2,
+            WebhookDestinations.NONE);
 
     public WebhookSettings {
         require(intervalMillis >= 1000, INTERVAL + " must be at least 1000, not " + intervalMillis);
@@ -37,6 +41,7 @@ public record WebhookSettings(long intervalMillis, int batchSize, int connectTim
         require(retryBaseSeconds >= 1, RETRY_BASE + " must be at least 1");
         require(retryMaxSeconds >= retryBaseSeconds, RETRY_MAX + " must be at least " + RETRY_BASE);
         require(threads >= 1 && threads <= 64, THREADS + " must be between 1 and 64");
+        require(allowedDestinations != null, ALLOWED_DESTINATIONS + " must not be null");
     }
 
     static WebhookSettings from(Config.Scope config) {
@@ -44,7 +49,8 @@ public record WebhookSettings(long intervalMillis, int batchSize, int connectTim
         return new WebhookSettings(config.getLong(INTERVAL, d.intervalMillis), config.getInt(BATCH, d.batchSize),
                 config.getInt(CONNECT_TIMEOUT, d.connectTimeoutMillis),
                 config.getInt(REQUEST_TIMEOUT, d.requestTimeoutMillis), config.getInt(RETRY_BASE, d.retryBaseSeconds),
-                config.getInt(RETRY_MAX, d.retryMaxSeconds), config.getInt(THREADS, d.threads));
+                config.getInt(RETRY_MAX, d.retryMaxSeconds), config.getInt(THREADS, d.threads),
+                WebhookDestinations.parse(config.get(ALLOWED_DESTINATIONS, "")));
     }
 
     static List<ProviderConfigProperty> metadata() {
@@ -57,13 +63,19 @@ public record WebhookSettings(long intervalMillis, int batchSize, int connectTim
                 .property().name(CONNECT_TIMEOUT).type("int").defaultValue(d.connectTimeoutMillis)
                 .helpText("Connect timeout per delivery, in milliseconds").add()
                 .property().name(REQUEST_TIMEOUT).type("int").defaultValue(d.requestTimeoutMillis)
-                .helpText("How long to wait for a receiver's answer, in milliseconds").add()
+                .helpText("How long a whole delivery may take, from the look-up of the receiver's host to the last"
+                        + " byte of its answer, in milliseconds").add()
                 .property().name(RETRY_BASE).type("int").defaultValue(d.retryBaseSeconds)
                 .helpText("Default first wait after a failed delivery, in seconds; doubles per failure").add()
                 .property().name(RETRY_MAX).type("int").defaultValue(d.retryMaxSeconds)
                 .helpText("Default longest wait between attempts, in seconds").add()
                 .property().name(THREADS).type("int").defaultValue(d.threads)
-                .helpText("Endpoints one node delivers to at the same time").add()
+                .helpText("Threads of one node that prepare deliveries and record their outcomes; a delivery waiting"
+                        + " for its receiver holds none").add()
+                .property().name(ALLOWED_DESTINATIONS).type(ProviderConfigProperty.STRING_TYPE).defaultValue("")
+                .helpText("Host names, IP addresses and CIDR ranges, separated by commas, that webhooks may reach"
+                        + " although they are loopback, link-local, private, any-local or multicast addresses"
+                        + " (refused by default)").add()
                 .build();
     }
 

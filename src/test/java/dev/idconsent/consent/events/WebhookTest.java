@@ -62,11 +62,14 @@ class WebhookTest {
         @Test
         @DisplayName("given an interval under a second or a maximum under the base, then the server refuses to start")
         void refused() {
-            assertThatThrownBy(() -> new WebhookSettings(500, 100, 5000, 10000, 10, 3600, 2))
+            assertThatThrownBy(() -> new WebhookSettings(500, 100, 5000, 10000, 10, 3600, 2,
+                    WebhookDestinations.NONE))
                     .hasMessageContaining("interval-millis");
-            assertThatThrownBy(() -> new WebhookSettings(5000, 100, 5000, 10000, 10, 5, 2))
+            assertThatThrownBy(() -> new WebhookSettings(5000, 100, 5000, 10000, 10, 5, 2,
+                    WebhookDestinations.NONE))
                     .hasMessageContaining("retry-max-seconds");
-            assertThatThrownBy(() -> new WebhookSettings(5000, 0, 5000, 10000, 10, 3600, 2))
+            assertThatThrownBy(() -> new WebhookSettings(5000, 0, 5000, 10000, 10, 3600, 2,
+                    WebhookDestinations.NONE))
                     .hasMessageContaining("batch-size");
         }
     }

@@ -71,7 +71,9 @@ public final class ClusterNode implements KeycloakServer {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start",
                 "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + port,
                 "--http-management-port=" + management, "--health-enabled=true", "--hostname=" + hostname,
-                "--cache=" + cache));
+                "--cache=" + cache,
+                // WebhooksClusterRT's receiver listens on loopback, which webhooks may not reach by default
+                "--spi-idc-webhooks--default--allowed-destinations=127.0.0.1"));
         if (cache.equals("ispn")) {
             command.addAll(List.of("--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
                     "--cache-embedded-network-bind-port=" + jgroups, "--spi-cache-embedded--default--node-name=" + name));

@@ -249,9 +249,161 @@ class WebhooksIT {
         }
     }
 
+    @Test
+    @DisplayName("given receivers that stream an endless body, dribble a body or never answer (five, more than the"
+            + " deliverer's threads) beside a healthy one while users change choices, then the healthy one gets every"
+            + " change within five intervals, the hostile ones fail with a clear lastError, each of their connections"
+            + " is closed, and the server's heap stays flat")
+    void hostileReceivers() throws Exception {
+        HostileReceiver.Behaviour[] kinds = {HostileReceiver.Behaviour.ENDLESS_BODY, HostileReceiver.Behaviour.DRIBBLE,
+                HostileReceiver.Behaviour.SILENT, HostileReceiver.Behaviour.SILENT, HostileReceiver.Behaviour.SILENT};
+        List<HostileReceiver> hostiles = new ArrayList<>();
+        try (WebhookReceiver healthy = new WebhookReceiver()) {
+            for (HostileReceiver.Behaviour kind : kinds) {
+                hostiles.add(new HostileReceiver(kind));
+            }
+            Map<String, Object> pressing = Map.of("retryBaseSeconds", 1, "retryMaxSeconds", 1); // retry every second
+            String healthyId = create(Map.of("url", healthy.url(), "retryBaseSeconds", 1, "retryMaxSeconds", 1))
+                    .get("id").asText();
+            List<String> hostileIds = new ArrayList<>();
+            for (int i = 0; i < kinds.length; i++) {
+                Map<String, Object> body = new HashMap<>(pressing);
+                body.put("url", hostiles.get(i).url());
+                body.put("description", "hostile: " + kinds[i]);
+                hostileIds.add(create(body).get("id").asText());
+            }
+
+            api.createUser("hostile-0");
+            String token = api.login("hostile-0").access();
+            List<Double> heap = new ArrayList<>();
+            heap.add(heapUsed());
+            Map<Long, Long> committedAt = new LinkedHashMap<>(); // history id -> when the API answered
+            boolean granted = false;
+            for (int i = 0; i < 12; i++) {
+                granted = !granted;
+                Api.Reply r = api.choose(token, List.of(Api.choice("analytics", granted)));
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                long now = System.currentTimeMillis();
+                r.json().get("changes").forEach(c -> committedAt.put(c.get("id").asLong(), now));
+                Thread.sleep(2500);
+                heap.add(heapUsed());
+            }
+            awaitStatus(healthyId, s -> s.get("backlog").asLong() == 0, "the healthy endpoint's backlog delivered");
+
+            // the healthy receiver: every change, once, in order, each within five intervals of its commit
+            Map<Long, Long> arrivedAt = new LinkedHashMap<>();
+            for (WebhookReceiver.Request r : healthy.accepted()) {
+                Api.JSON.readTree(r.body()).get("changes").forEach(c -> arrivedAt.put(c.get("id").asLong(),
+                        r.receivedAtMillis()));
+            }
+            assertThat(arrivedAt.keySet()).containsExactlyElementsOf(committedAt.keySet());
+            List<Long> latencies = committedAt.keySet().stream().map(id -> arrivedAt.get(id) - committedAt.get(id))
+                    .toList();
+            assertThat(latencies).as("ms from commit to arrival").allMatch(ms -> ms <= 5000);
+            assertThat(healthy.requests()).as("never a failure").allMatch(r -> r.answered() == 204);
+
+            // the hostile ones: failing, nothing acknowledged, a message that says what happened
+            Map<HostileReceiver.Behaviour, String> errors = Map.of(
+                    HostileReceiver.Behaviour.ENDLESS_BODY, "HTTP 200, but the answer's body is longer than 4096 bytes:"
+                            + " not read further, the connection was closed (answer with a short or empty body)",
+                    HostileReceiver.Behaviour.DRIBBLE, "HTTP 200, but the answer did not end within 10000 ms: the"
+                            + " connection was closed",
+                    HostileReceiver.Behaviour.SILENT, "no answer within 10000 ms");
+            List<String> figures = new ArrayList<>();
+            for (int i = 0; i < hostiles.size(); i++) {
+                HostileReceiver.Behaviour kind = kinds[i];
+                JsonNode st = awaitStatus(hostileIds.get(i), s -> s.get("attempts").asInt() >= 2, kind
+                        + " failing twice");
+                assertThat(st.get("lastError").asText()).as(kind.name()).isEqualTo(errors.get(kind));
+                assertThat(st.get("lastStatus").isNull()).as(kind.name()).isEqualTo(kind
+                        == HostileReceiver.Behaviour.SILENT);
+                assertThat(st.get("delivered").asLong()).isZero();
+                assertThat(st.get("backlog").asLong()).isEqualTo(committedAt.size());
+                HostileReceiver.Stats stats = hostiles.get(i).stats();
+                assertThat(stats.connections()).as(kind.name()).isGreaterThanOrEqualTo(2);
+                // the one in flight may still be open; every earlier one the server closed
+                assertThat(stats.closedBySender()).as(kind.name()).isGreaterThanOrEqualTo(stats.connections() - 1);
+                assertThat(stats.longestConnectionMillis()).as(kind.name()).isLessThan(12_000);
+                if (kind == HostileReceiver.Behaviour.ENDLESS_BODY) {
+                    // what it got out before the server closed: the 4 KiB read plus what the sockets buffer
+                    assertThat(stats.bytesSent() / stats.connections()).isLessThan(32L << 20);
+                }
+                figures.add(kind + " " + stats + " attempts=" + st.get("attempts").asInt());
+            }
+            double before = heap.get(0);
+            double most = heap.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            double max = heapMax();
+            System.out.printf("hostileReceivers figures: latency ms %s (max %d); heap MiB before %.0f, max %.0f,"
+                    + " after %.0f, samples %s of max %.0f; %s%n", latencies, latencies.stream()
+                    .mapToLong(Long::longValue).max().orElseThrow(), before / MIB, most / MIB,
+                    heap.get(heap.size() - 1) / MIB, heap.stream().map(h -> Math.round(h / MIB)).toList(), max / MIB,
+                    figures);
+            // buffering an endless body would exhaust the 512 MiB heap within seconds (and the server would exit)
+            assertThat(most).as("heap used, bytes").isLessThan(0.8 * max);
+        } finally {
+            for (HostileReceiver h : hostiles) {
+                h.close();
+            }
+        }
+    }
+
+    static final double MIB = 1024 * 1024;
+
+    /** Keycloak's heap in use now, from its /metrics (all heap pools). */
+    static double heapUsed() throws Exception {
+        return MetricsIT.samples(MetricsIT.scrape(), "jvm_memory_used_bytes").entrySet().stream()
+                .filter(e -> "heap".equals(e.getKey().get("area"))).mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    static double heapMax() throws Exception {
+        return MetricsIT.samples(MetricsIT.scrape(), "jvm_memory_max_bytes").entrySet().stream()
+                .filter(e -> "heap".equals(e.getKey().get("area")) && e.getValue() > 0)
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     @Nested
     @DisplayName("Admin API")
     class AdminApi {
+        @Test
+        @DisplayName("given a receiver inside the server's network (private, cloud metadata, IPv6 loopback), then 400"
+                + " invalid_webhook on url names the address class and the option, and nothing is stored; a loopback"
+                + " receiver the server's allow-list names is accepted")
+        void destinations() throws Exception {
+            int before = api.get(HOOKS, admin).json().size();
+            Map<String, String> refused = Map.of(
+                    "http://10.1.2.3/x", "10.1.2.3, a private address",
+                    "http://169.254.169.254/latest/meta-data/", "169.254.169.254, a link-local address",
+                    "http://[::1]:8080/hook", "0:0:0:0:0:0:0:1, a loopback address",
+                    "https://[fd00:ec2::254]/", "fd00:ec2:0:0:0:0:0:254, a private address",
+                    "http://0.0.0.0:8080/", "0.0.0.0, an any-local address");
+            for (Map.Entry<String, String> e : refused.entrySet()) {
+                Api.Reply r = api.post(HOOKS, admin, Map.of("url", e.getKey()));
+                assertThat(r.status()).as(r.toString()).isEqualTo(400);
+                assertThat(r.json().get("error").asText()).isEqualTo("invalid_webhook");
+                assertThat(r.json().get("field").asText()).isEqualTo("url");
+                assertThat(r.json().get("message").asText()).isEqualTo("\"url\" points at " + e.getValue()
+                        + ": the server sends no webhooks into its own network unless the server option"
+                        + " --spi-idc-webhooks--default--allowed-destinations names the host, the address or its"
+                        + " range");
+            }
+            assertThat(api.get(HOOKS, admin).json()).as("nothing stored").hasSize(before);
+
+            try (WebhookReceiver receiver = new WebhookReceiver()) {
+                JsonNode hook = create(Map.of("url", receiver.url(), "enabled", false));
+                String id = hook.get("id").asText();
+                assertThat(api.get(HOOKS, admin).json()).hasSize(before + 1);
+                // pointing it inward later is refused the same way, and the url stays
+                Api.Reply moved = api.put(HOOKS + "/" + id, admin, Map.of("url", "http://192.168.0.10/hook"));
+                assertThat(moved.status()).as(moved.toString()).isEqualTo(400);
+                assertThat(moved.json().get("field").asText()).isEqualTo("url");
+                assertThat(moved.json().get("message").asText()).contains("192.168.0.10, a private address");
+                assertThat(api.get(HOOKS + "/" + id, admin).json().get("url").asText()).isEqualTo(receiver.url());
+                // an unchanged url is not checked again (the allow-list may have changed since)
+                assertThat(api.put(HOOKS + "/" + id, admin, Map.of("url", receiver.url(), "description", "same"))
+                        .status()).isEqualTo(200);
+            }
+        }
+
         @Test
         @DisplayName("given invalid settings, then 400 invalid_webhook names the field and nothing is created")
         void validation() {
