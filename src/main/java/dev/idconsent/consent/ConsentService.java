@@ -50,6 +50,14 @@ public final class ConsentService {
         return view(subject.id(), current, List.of());
     }
 
+    /**
+     * The state as the tables say, without repairing anything and without locks: for pages that a GET shows (mail
+     * scanners prefetch links; a GET must not write).
+     */
+    public ConsentView peek(Subject subject) {
+        return view(subject.id(), store.current(subject.id()), List.of());
+    }
+
     public List<HistoryEntry> history(Subject subject, int first, int max) {
         return store.history(subject.id(), first, max);
     }

@@ -415,6 +415,19 @@ class ConsentServiceTest {
     @DisplayName("given the choices are read")
     class View {
         @Test
+        @DisplayName("for a page a GET shows (peek), then it reads the tables and repairs nothing")
+        void peekWritesNothing() {
+            record(set("analytics", true));
+            InMemory.User stale = new InMemory.User(ALICE.id(), "not-the-summary");
+
+            ConsentView view = service.peek(stale);
+
+            assertThat(effective(view)).containsEntry("analytics", true);
+            assertThat(stale.writes()).isEmpty();
+            assertThat(stale.readSummary()).isEqualTo("not-the-summary");
+        }
+
+        @Test
         @DisplayName("without any answer, then catalog defaults apply and retired purposes are hidden")
         void defaults() {
             ConsentView view = service.view(alice);

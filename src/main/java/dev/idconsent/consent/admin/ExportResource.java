@@ -26,7 +26,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Function;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -154,8 +153,7 @@ public final class ExportResource {
             String realmId = realm.getId();
             KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
             Function<R, List<R>> next = after -> KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    s -> rows.page(new JpaExport(s.getProvider(JpaConnectionProvider.class).getEntityManager(),
-                            realmId), filter, after));
+                    s -> rows.page(JpaExport.of(s, realmId), filter, after));
             String file = "consent-" + what + "-" + realm.getName() + "-"
                     + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "") + (csv ? ".csv" : ".json");
             // the first page is read now, so an unreachable database is a clear 503 before anything is sent

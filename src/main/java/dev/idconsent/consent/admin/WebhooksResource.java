@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
-import dev.idconsent.consent.events.Webhook;
-import dev.idconsent.consent.events.WebhookDestinations;
-import dev.idconsent.consent.events.WebhookProvider;
-import dev.idconsent.consent.events.WebhookSettings;
-import dev.idconsent.consent.events.WebhookSignature;
-import dev.idconsent.consent.events.WebhookStore;
+import dev.idconsent.consent.Webhook;
+import dev.idconsent.consent.webhooks.WebhookDestinations;
+import dev.idconsent.consent.webhooks.WebhookProvider;
+import dev.idconsent.consent.webhooks.WebhookSettings;
+import dev.idconsent.consent.webhooks.WebhookSignature;
+import dev.idconsent.consent.WebhookStore;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
 import dev.idconsent.consent.rest.ConsentJson;
@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -385,7 +384,7 @@ public final class WebhooksResource {
     }
 
     private WebhookStore store() {
-        return new JpaWebhookStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+        return JpaWebhookStore.of(session);
     }
 
     private WebhookSettings settings() {

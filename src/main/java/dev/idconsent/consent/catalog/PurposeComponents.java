@@ -1,5 +1,6 @@
 package dev.idconsent.consent.catalog;
 
+
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Mechanism;
@@ -19,23 +20,30 @@ import org.keycloak.services.ui.extend.UiPageProvider;
  * model in the request's transaction.
  */
 public final class PurposeComponents implements PurposeCatalog {
-    static final String KEY = "key";
-    static final String LABEL = "label";
-    static final String DESCRIPTION = "description";
-    static final String CATEGORY = "category";
-    static final String MECHANISM = "mechanism";
-    static final String CHANNELS = "channels";
-    static final String VERSION = "version";
-    static final String HONOR_GPC = "honorGpc";
-    static final String INCLUDE_IN_TOKEN = "includeInToken";
-    static final String GATING = "gating";
-    static final String ASK_AT_LOGIN = "askAtLogin";
-    static final String DOUBLE_OPT_IN = "doubleOptIn";
-    static final String RETIRED = "retired";
+    public static final String KEY = "key";
+    public static final String LABEL = "label";
+    public static final String DESCRIPTION = "description";
+    public static final String CATEGORY = "category";
+    public static final String MECHANISM = "mechanism";
+    public static final String CHANNELS = "channels";
+    public static final String VERSION = "version";
+    public static final String HONOR_GPC = "honorGpc";
+    public static final String INCLUDE_IN_TOKEN = "includeInToken";
+    public static final String GATING = "gating";
+    public static final String ASK_AT_LOGIN = "askAtLogin";
+    public static final String DOUBLE_OPT_IN = "doubleOptIn";
+    public static final String RETIRED = "retired";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
-    static final String CHANGE = "change";
+    public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
     public static final String TYPE = UiPageProvider.class.getName();
+    /** The provider id of purpose components (the console's page and the stand-in SPI). */
+    public static final String PROVIDER_ID = "idc-purpose";
+    /**
+     * Session attribute set while the catalog itself writes a component: the component factory then leaves the
+     * archive and role to the catalog service.
+     */
+    public static final String CATALOG_WRITE = "idc.catalog.write";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -62,11 +70,11 @@ public final class PurposeComponents implements PurposeCatalog {
         if (session == null) {
             throw new IllegalStateException("a read-only catalog view cannot save");
         }
-        session.setAttribute(PurposeComponentFactory.CATALOG_WRITE, Boolean.TRUE);
+        session.setAttribute(CATALOG_WRITE, Boolean.TRUE);
         try {
             write(purpose);
         } finally {
-            session.removeAttribute(PurposeComponentFactory.CATALOG_WRITE);
+            session.removeAttribute(CATALOG_WRITE);
         }
     }
 
@@ -76,7 +84,7 @@ public final class PurposeComponents implements PurposeCatalog {
             model = new ComponentModel();
             model.setName(purpose.key());
             model.setParentId(realm.getId());
-            model.setProviderId(PurposeComponentFactory.PROVIDER_ID);
+            model.setProviderId(PROVIDER_ID);
             model.setProviderType(TYPE);
             model.setConfig(toConfig(purpose));
             realm.addComponentModel(model);
@@ -88,7 +96,7 @@ public final class PurposeComponents implements PurposeCatalog {
 
     private java.util.stream.Stream<ComponentModel> components() {
         return realm.getComponentsStream(realm.getId(), TYPE)
-                .filter(c -> PurposeComponentFactory.PROVIDER_ID.equals(c.getProviderId()));
+                .filter(c -> PROVIDER_ID.equals(c.getProviderId()));
     }
 
     private static String keyOf(ComponentModel model) {
@@ -96,7 +104,7 @@ public final class PurposeComponents implements PurposeCatalog {
         return key == null ? model.getName() : key;
     }
 
-    static Purpose toPurpose(ComponentModel model) {
+    public static Purpose toPurpose(ComponentModel model) {
         String mechanism = model.get(MECHANISM);
         int version;
         try {
@@ -113,7 +121,7 @@ public final class PurposeComponents implements PurposeCatalog {
                 model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false));
     }
 
-    static MultivaluedHashMap<String, String> toConfig(Purpose p) {
+    public static MultivaluedHashMap<String, String> toConfig(Purpose p) {
         MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
         config.putSingle(KEY, p.key());
         config.putSingle(LABEL, p.label());

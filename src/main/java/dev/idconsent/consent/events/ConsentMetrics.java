@@ -64,7 +64,7 @@ public final class ConsentMetrics implements ConsentEvents {
         });
     }
 
-    static void delivery(String realmName, String webhookId, boolean success, int changes) {
+    public static void delivery(String realmName, String webhookId, boolean success, int changes) {
         DELIVERIES.withTags(Tags.of("realm", realmName, "webhook", webhookId, "outcome",
                 success ? "success" : "failure")).increment();
         if (success) {

@@ -58,4 +58,9 @@ public final class ConsentEntityProviderFactory implements JpaEntityProviderFact
     public String getId() {
         return PROVIDER_ID;
     }
+
+    /** The request's EntityManager, the one Keycloak's own JPA stores use: one transaction for both. */
+    static jakarta.persistence.EntityManager em(KeycloakSession session) {
+        return session.getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager();
+    }
 }

@@ -27,6 +27,11 @@ public final class JpaChoiceStore implements ChoiceStore {
     private final org.keycloak.models.KeycloakSessionFactory factory;
     private final Map<String, ChoiceEntity> loaded = new HashMap<>();
 
+    /** For reads in the session's transaction (audiences, grants): the store of the request's EntityManager. */
+    public static JpaChoiceStore of(org.keycloak.models.KeycloakSession session, String realmId) {
+        return new JpaChoiceStore(ConsentEntityProviderFactory.em(session), realmId);
+    }
+
     /** For reads (and cleanup); {@link #currentForUpdate} then falls back to a locking range read. */
     public JpaChoiceStore(EntityManager em, String realmId) {
         this(em, realmId, null);

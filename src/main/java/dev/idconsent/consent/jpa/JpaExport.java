@@ -32,6 +32,11 @@ public final class JpaExport {
     private final EntityManager em;
     private final String realmId;
 
+    /** The export reader of the session's EntityManager. */
+    public static JpaExport of(org.keycloak.models.KeycloakSession session, String realmId) {
+        return new JpaExport(ConsentEntityProviderFactory.em(session), realmId);
+    }
+
     public JpaExport(EntityManager em, String realmId) {
         this.em = em;
         this.realmId = realmId;

@@ -1,7 +1,7 @@
 package dev.idconsent.consent.jpa;
 
-import dev.idconsent.consent.events.Webhook;
-import dev.idconsent.consent.events.WebhookStore;
+import dev.idconsent.consent.Webhook;
+import dev.idconsent.consent.WebhookStore;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +10,11 @@ import java.util.Optional;
 /** Webhook endpoints in {@code IDC_WEBHOOK}; the state updates of the deliverer are conditional single statements. */
 public final class JpaWebhookStore implements WebhookStore {
     private final EntityManager em;
+
+    /** The webhook store of the session's EntityManager. */
+    public static JpaWebhookStore of(org.keycloak.models.KeycloakSession session) {
+        return new JpaWebhookStore(ConsentEntityProviderFactory.em(session));
+    }
 
     public JpaWebhookStore(EntityManager em) {
         this.em = em;

@@ -1,6 +1,6 @@
 package dev.idconsent.consent.rest;
 
-import dev.idconsent.consent.mail.SenderResource;
+import dev.idconsent.consent.rest.SenderResource;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;

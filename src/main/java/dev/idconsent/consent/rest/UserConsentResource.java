@@ -7,8 +7,8 @@ import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
-import dev.idconsent.consent.mail.SenderResource;
-import dev.idconsent.consent.mail.UnsubscribeResource;
+import dev.idconsent.consent.rest.SenderResource;
+import dev.idconsent.consent.rest.UnsubscribeResource;
 import dev.idconsent.consent.model.ConsentModels;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
@@ -54,8 +54,8 @@ public final class UserConsentResource {
 
     /** The link of a double-opt-in email. */
     @Path("confirm")
-    public dev.idconsent.consent.mail.ConfirmResource confirm() {
-        return new dev.idconsent.consent.mail.ConfirmResource(session, session.getContext().getRealm(), linkLifetime);
+    public dev.idconsent.consent.rest.ConfirmResource confirm() {
+        return new dev.idconsent.consent.rest.ConfirmResource(session, session.getContext().getRealm(), linkLifetime);
     }
 
     /** For the apps that send mail (realm role idc-sender). */

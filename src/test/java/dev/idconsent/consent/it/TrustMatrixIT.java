@@ -317,6 +317,10 @@ class TrustMatrixIT {
             assertThat(r.status()).as(purpose + ": " + r).isEqualTo(400);
             assertThat(r.json().get("message").asText()).contains("no email channel");
         }
+        Api.Reply fraction = api.post("/realms/demo/consent/senders/links", mailer, Map.of("user", id, "purpose",
+                "newsletter", "expiresInSeconds", 1.5));
+        assertThat(fraction.status()).as(fraction.toString()).isEqualTo(400);
+        assertThat(fraction.json().get("message").asText()).contains("whole number");
         assertThat(history(id)).isZero();
     }
 

@@ -1,4 +1,4 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent.webhooks;
 
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderFactory;

@@ -1,4 +1,7 @@
-package dev.idconsent.consent.mail;
+package dev.idconsent.consent.rest;
+
+import dev.idconsent.consent.mail.UnsubscribeLinks;
+import dev.idconsent.consent.mail.UnsubscribeToken;
 
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.ChangeContext;
@@ -149,7 +152,8 @@ public final class UnsubscribeResource {
     }
 
     private Response page(String state, Target target, String undoToken, Response.Status status) {
-        ConsentView view = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm,
+        // read only: the GET page must not write (no summary repair, no lock)
+        ConsentView view = ConsentModels.consent(session, realm).peek(ConsentModels.subject(session, realm,
                 target.user));
         boolean on = view.purposes().stream().filter(p -> p.purpose().key().equals(target.purpose.key()))
                 .flatMap(p -> p.channels().stream())

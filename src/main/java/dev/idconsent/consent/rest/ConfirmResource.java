@@ -1,4 +1,7 @@
-package dev.idconsent.consent.mail;
+package dev.idconsent.consent.rest;
+
+import dev.idconsent.consent.mail.UnsubscribeLinks;
+import dev.idconsent.consent.mail.UnsubscribeToken;
 
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.ChangeContext;

@@ -1,4 +1,9 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent.webhooks;
+
+import dev.idconsent.consent.Webhook;
+import dev.idconsent.consent.WebhookStore;
+
+import dev.idconsent.consent.events.ConsentMetrics;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

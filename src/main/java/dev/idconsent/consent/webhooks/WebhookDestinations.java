@@ -1,4 +1,4 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent.webhooks;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent;
 
 import java.time.Instant;
 import java.util.List;

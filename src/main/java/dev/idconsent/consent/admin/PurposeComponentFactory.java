@@ -1,4 +1,6 @@
-package dev.idconsent.consent.catalog;
+package dev.idconsent.consent.admin;
+
+import dev.idconsent.consent.catalog.PurposeComponents;
 
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.CatalogService;
@@ -7,6 +9,7 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.model.AdminOverview;
 import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.model.RealmImportReconciler;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +34,14 @@ import org.keycloak.services.ui.extend.UiPageProviderFactory;
  * {@link CatalogService}), its text archived and its consent role kept in line.
  */
 public final class PurposeComponentFactory implements UiPageProviderFactory<UiPageProvider> {
-    public static final String PROVIDER_ID = "idc-purpose";
+    public static final String PROVIDER_ID = PurposeComponents.PROVIDER_ID;
     /** Set while {@link CatalogService} writes through {@link PurposeComponents}: it has applied the rules. */
-    static final String CATALOG_WRITE = "idc.catalog.write";
+    private static final String CATALOG_WRITE = PurposeComponents.CATALOG_WRITE;
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(PurposeComponents.KEY).label("Key")
-            .helpText("Stable identifier used in tokens, links and the API: lowercase letters, digits, - and _."
-                    + " It never changes.")
+            .helpText("Stable identifier used in tokens, links and the API: lowercase letters and digits, words joined"
+                    + " by single dashes (e.g. partner-sharing), at most 64 characters. It never changes.")
             .type(ProviderConfigProperty.STRING_TYPE).required(true).add()
             .property().name(PurposeComponents.LABEL).label("Label").type(ProviderConfigProperty.STRING_TYPE)
             .required(true).add()

@@ -1,4 +1,6 @@
-package dev.idconsent.consent.mail;
+package dev.idconsent.consent.rest;
+
+import dev.idconsent.consent.mail.UnsubscribeLinks;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +21,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -72,7 +73,8 @@ public final class SenderResource {
             String channel = linkChannel(purpose, ConsentJson.string(json, "channel", false));
             Duration validFor = lifetime;
             if (json.has("expiresInSeconds")) {
-                if (!json.get("expiresInSeconds").canConvertToLong() || json.get("expiresInSeconds").asLong() < 1) {
+                if (!json.get("expiresInSeconds").isIntegralNumber() || !json.get("expiresInSeconds").canConvertToLong()
+                        || json.get("expiresInSeconds").asLong() < 1) {
                     throw new ConsentException(ErrorCode.INVALID_VALUE, "\"expiresInSeconds\" must be a whole"
                             + " number of seconds, at least 1");
                 }
@@ -107,8 +109,7 @@ public final class SenderResource {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"includeUnverified\" must be true or false");
             }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
-            List<JpaChoiceStore.Recipient> page = new JpaChoiceStore(session.getProvider(JpaConnectionProvider.class)
-                    .getEntityManager(), realm.getId()).audience(purpose, channel, verifiedOnly, cursor, size);
+            List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose, channel, verifiedOnly, cursor, size);
             boolean links = purpose.channels().contains(Purpose.EMAIL);
             UnsubscribeLinks unsubscribe = new UnsubscribeLinks(session, realm, lifetime);
             ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -1,4 +1,4 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

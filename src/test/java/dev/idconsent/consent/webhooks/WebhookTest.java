@@ -1,4 +1,6 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent.webhooks;
+
+import dev.idconsent.consent.Webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
