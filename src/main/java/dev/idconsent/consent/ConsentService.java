@@ -25,10 +25,6 @@ public final class ConsentService {
     private final Clock clock;
     private final ConsentEvents events;
 
-    public ConsentService(PurposeCatalog catalog, ChoiceStore store, PurposeTexts texts, Clock clock) {
-        this(catalog, store, texts, clock, ConsentEvents.NONE);
-    }
-
     public ConsentService(PurposeCatalog catalog, ChoiceStore store, PurposeTexts texts, Clock clock,
                           ConsentEvents events) {
         this.catalog = catalog;
@@ -352,12 +348,7 @@ public final class ConsentService {
     /**
      * Confirms a pending double opt-in (from the link in the confirmation email): records a second row, now
      * granted. Confirming twice is fine; confirming what is not pending is refused.
-     */
-    public ConsentView confirm(Subject subject, String purposeKey, ChangeContext context) {
-        return confirm(subject, purposeKey, null, context);
-    }
-
-    /**
+     *
      * @param pendingRow the history row of the yes the confirmation email was sent for: a link from an earlier
      *                   request (withdrawn and asked again since) does not confirm a later one
      */

@@ -41,6 +41,7 @@ class AccountMessagesTest {
             content.add(m.group(1));
         }
         assertThat(used).isNotEmpty();
+        assertThat(content).as("menu labels in content.json").isNotEmpty();
         assertThat(messages("en").stringPropertyNames()).containsAll(used).containsAll(content);
     }
 

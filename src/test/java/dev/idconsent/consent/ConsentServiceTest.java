@@ -39,7 +39,7 @@ class ConsentServiceTest {
     final InMemory.Store store = new InMemory.Store();
     final InMemory.Texts texts = new InMemory.Texts();
     final InMemory.User alice = new InMemory.User(ALICE.id());
-    final ConsentService service = new ConsentService(catalog, store, texts, InMemory.CLOCK);
+    final ConsentService service = new ConsentService(catalog, store, texts, InMemory.CLOCK, ConsentEvents.NONE);
 
     static ChangeRequest set(String purpose, Boolean granted) {
         return new ChangeRequest(purpose, null, granted, null);
@@ -628,7 +628,7 @@ class ConsentServiceTest {
                     .containsExactly(tuple("email", false, ChoiceState.PENDING), tuple("sms", true, GRANTED));
             assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("digest", true); // sms
 
-            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
+            service.confirm(alice, "digest", null, new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
 
             assertThat(state(service.view(alice), "digest").channels()).allMatch(ConsentView.ChannelState::granted);
             assertThat(rows()).filteredOn(r -> "email".equals(r.channel()))
@@ -640,7 +640,7 @@ class ConsentServiceTest {
         void repeatedYes() {
             catalog.save(digest);
             record(set("digest", "email", true));
-            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
+            service.confirm(alice, "digest", null, new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
 
             record(set("digest", "email", true));
 
@@ -655,7 +655,7 @@ class ConsentServiceTest {
             record(set("digest", "email", true));
             record(set("digest", "email", false));
 
-            assertThat(refusal(() -> service.confirm(alice, "digest",
+            assertThat(refusal(() -> service.confirm(alice, "digest", null,
                     new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null))).code()).isEqualTo(ErrorCode.CONFLICT);
         }
 
@@ -792,7 +792,7 @@ class ConsentServiceTest {
             Purpose digest = InMemory.doubleOptIn(optIn("digest", "email"));
             catalog.save(digest);
             record(set("digest", "email", true));
-            service.confirm(alice, "digest", new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
+            service.confirm(alice, "digest", null, new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
             long row = click("digest", "email");
 
             service.restore(alice, "digest", "email", row, undo);

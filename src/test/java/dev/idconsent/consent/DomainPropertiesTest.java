@@ -245,7 +245,7 @@ final class DomainPropertiesTest {
 
         World(List<Purpose> purposes) {
             catalog = new InMemory.Catalog(purposes.toArray(Purpose[]::new));
-            service = new ConsentService(catalog, store, texts, InMemory.CLOCK);
+            service = new ConsentService(catalog, store, texts, InMemory.CLOCK, ConsentEvents.NONE);
         }
 
         /** Plays the past through the service, so every stored state is one the service itself wrote. */
@@ -254,7 +254,7 @@ final class DomainPropertiesTest {
             past.calls().forEach(call -> world.service.record(world.alice, call, byAlice()));
             for (Purpose p : past.catalog()) {
                 if (past.confirmed().contains(p.key()) && world.state(Summary.key(p.key(), Purpose.EMAIL)) == PENDING) {
-                    world.service.confirm(world.alice, p.key(), new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
+                    world.service.confirm(world.alice, p.key(), null, new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null, null));
                 }
             }
             past.now().forEach(world.catalog::save);

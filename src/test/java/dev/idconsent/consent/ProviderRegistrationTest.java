@@ -85,7 +85,9 @@ class ProviderRegistrationTest {
     @DisplayName("given a service file, then every listed class exists, is a public concrete class with a public "
             + "no-arg constructor, and implements the service")
     void listedClassesExist(Path serviceFile) {
-        Optional<Class<?>> service = tryLoad(serviceFile.getFileName().toString());
+        Class<?> service = tryLoad(serviceFile.getFileName().toString()).orElse(null);
+        assertThat(service).as("the service %s must be a class on the classpath", serviceFile.getFileName())
+                .isNotNull();
         for (String name : providers(serviceFile)) {
             Class<?> provider = tryLoad(name).orElse(null);
             assertThat(provider).as("%s lists %s, which must exist", serviceFile.getFileName(), name).isNotNull();
@@ -94,8 +96,7 @@ class ProviderRegistrationTest {
                     .as("%s is concrete", name).isFalse();
             assertThatCode(provider::getConstructor).as("%s has a public no-arg constructor", name)
                     .doesNotThrowAnyException();
-            service.ifPresent(s -> assertThat(s).as("%s implements %s", name, s.getName())
-                    .isAssignableFrom(provider));
+            assertThat(service).as("%s implements %s", name, service.getName()).isAssignableFrom(provider);
         }
     }
 

@@ -32,7 +32,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         return new JpaChoiceStore(ConsentEntityProviderFactory.em(session), realmId);
     }
 
-    /** For reads (and cleanup); {@link #currentForUpdate} then falls back to a locking range read. */
+    /** For reads (and cleanup) only: {@link #currentForUpdate} needs the session factory. */
     public JpaChoiceStore(EntityManager em, String realmId) {
         this(em, realmId, null);
     }
@@ -52,12 +52,11 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     @Override
     public List<Choice> currentForUpdate(String subjectId) {
+        if (factory == null) {
+            throw new IllegalStateException("a store for writes needs the session factory (see ConsentModels)");
+        }
         // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
-        if (factory == null) {
-            return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class)
-                    .setParameter("userId", subjectId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList());
-        }
         // Under REPEATABLE READ (MariaDB, MySQL) this transaction's snapshot predates the lock, so a plain read
         // could miss what the previous writer of this user just committed; and a locking read of the user's
         // rows takes gap locks on the unique index that deadlock with other users' first inserts (found by
