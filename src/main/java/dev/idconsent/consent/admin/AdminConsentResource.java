@@ -98,9 +98,11 @@ public final class AdminConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response purposes() {
         auth.realm().requireViewRealm();
-        var out = JsonNodeFactory.instance.arrayNode();
-        new PurposeComponents(realm).all().forEach(p -> out.add(ConsentJson.purpose(p)));
-        return ConsentJson.ok(out).build();
+        return handle(() -> {
+            var out = JsonNodeFactory.instance.arrayNode();
+            new PurposeComponents(realm).all().forEach(p -> out.add(ConsentJson.purpose(p)));
+            return ConsentJson.ok(out).build();
+        });
     }
 
     @GET
@@ -258,7 +260,7 @@ public final class AdminConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response settings() {
         auth.realm().requireViewRealm();
-        return ConsentJson.ok(settingsJson()).build();
+        return handle(() -> ConsentJson.ok(settingsJson()).build());
     }
 
     @PUT

@@ -50,6 +50,8 @@ public final class ConfirmResource {
                     .createForm(TEMPLATE);
         } catch (ConsentException e) {
             return error(e);
+        } catch (RuntimeException e) {
+            return error(ConsentJson.unavailable(session, e));
         }
     }
 
@@ -67,6 +69,8 @@ public final class ConfirmResource {
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
+        } catch (RuntimeException e) {
+            return error(ConsentJson.unavailable(session, e));
         }
     }
 

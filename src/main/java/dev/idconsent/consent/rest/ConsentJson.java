@@ -235,6 +235,20 @@ public final class ConsentJson {
         }
     }
 
+    /**
+     * For the link pages, which answer with a page rather than JSON: a lost database becomes the refusal
+     * {@code unavailable} (503, nothing changed, the transaction marked for rollback); anything else is rethrown.
+     */
+    public static ConsentException unavailable(KeycloakSession session, RuntimeException e) {
+        if (!databaseUnavailable(e)) {
+            throw e;
+        }
+        LOG.warnf("link page answered 503, the database cannot be reached: %s", rootMessage(e));
+        session.getTransactionManager().setRollbackOnly();
+        return new ConsentException(ErrorCode.UNAVAILABLE, "your choices cannot be reached right now and nothing"
+                + " was changed; please try again in a moment");
+    }
+
     /** A connection failure anywhere in the cause chain (not a bad statement or a constraint). */
     static boolean databaseUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -55,6 +55,8 @@ public final class UnsubscribeResource {
             return page("confirm", target, null, Response.Status.OK);
         } catch (ConsentException e) {
             return error(e);
+        } catch (RuntimeException e) {
+            return error(ConsentJson.unavailable(session, e));
         }
     }
 
@@ -85,12 +87,19 @@ public final class UnsubscribeResource {
                     MediaType.TEXT_PLAIN_TYPE).build();
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
-            if (browser) {
-                return error(e);
-            }
-            return Response.status(e.code().status()).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity(e.code().code() + ": " + e.getMessage() + "\n").build();
+            return refused(e, browser);
+        } catch (RuntimeException e) {
+            return refused(ConsentJson.unavailable(session, e), browser);
         }
+    }
+
+    /** A page for a browser, plain text for a mail provider's one-click POST. */
+    private Response refused(ConsentException e, boolean browser) {
+        if (browser) {
+            return error(e);
+        }
+        return Response.status(e.code().status()).type(MediaType.TEXT_PLAIN_TYPE)
+                .entity(e.code().code() + ": " + e.getMessage() + "\n").build();
     }
 
     /**
@@ -115,6 +124,8 @@ public final class UnsubscribeResource {
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
+        } catch (RuntimeException e) {
+            return error(ConsentJson.unavailable(session, e));
         }
     }
 

@@ -58,6 +58,11 @@ class OutageRT {
             ids.add(api.createUser("outage-" + i));
             tokens.add(api.login("outage-" + i).access());
         }
+        // the text version a yes names (the app read it before; no read in the loop, so the outage hits writes)
+        int version = api.get("/admin/realms/demo/consent/purposes/newsletter", api.adminToken()).json()
+                .get("version").asInt();
+        String link = api.post("/realms/demo/consent/senders/links", api.serviceToken("mailer", "mailer-secret"),
+                java.util.Map.of("user", ids.get(0), "purpose", "product-updates")).json().get("url").asText();
         List<Long> acked = Collections.synchronizedList(new ArrayList<>());
         Map<String, Boolean> lastAcked = new ConcurrentHashMap<>();
         Map<String, Boolean> unknown = new ConcurrentHashMap<>();
@@ -79,7 +84,8 @@ class OutageRT {
                     boolean granted = !current;
                     Api.Reply reply;
                     try {
-                        reply = api.choose(tokens.get(u), List.of(Api.choice("newsletter", granted)));
+                        reply = api.choose(tokens.get(u), List.of(java.util.Map.of("purpose", "newsletter",
+                                "granted", granted, "version", version)));
                     } catch (RuntimeException e) {
                         unclear.add("no answer: " + e);
                         unknown.put(id, granted);
@@ -121,7 +127,14 @@ class OutageRT {
         }
         down.set(true);
         postgres.stop();
-        Thread.sleep(10_000);
+        Thread.sleep(3_000);
+        // the link pages too: a clear 503 that says nothing changed, not Keycloak's 500
+        Api.Reply oneClick = api.send("POST", link, null, "List-Unsubscribe=One-Click",
+                "Content-Type", "application/x-www-form-urlencoded");
+        Api.Reply page = api.get(link, null, "Accept", "text/html");
+        System.out.printf("OUTAGE link pages: one-click %d %s; page %d%n", oneClick.status(),
+                oneClick.body().strip(), page.status());
+        Thread.sleep(7_000);
         postgres.start();
         down.set(false);
         recovered.set(true);
@@ -142,6 +155,12 @@ class OutageRT {
         unclear.stream().limit(10).forEach(u -> System.out.println("OUTAGE unclear: " + u));
 
         assertThat(outcomes).as("the outage was seen").containsKey("down 503");
+        assertThat(oneClick.status()).as(oneClick.toString()).isEqualTo(503);
+        assertThat(oneClick.body()).startsWith("unavailable:").contains("nothing was changed");
+        assertThat(page.status()).isEqualTo(503);
+        assertThat(page.body()).contains("nothing was changed");
+        assertThat(api.send("POST", link, null, "List-Unsubscribe=One-Click", "Content-Type",
+                "application/x-www-form-urlencoded").status()).as("the link works again").isEqualTo(200);
         assertThat(unclear).as("answers during the outage that were not a clear 5xx JSON error").isEmpty();
         assertThat(afterRecovery.get()).as("writes after PostgreSQL came back, without restarting Keycloak")
                 .isGreaterThanOrEqualTo(100);
