@@ -1,12 +1,11 @@
 package dev.idconsent.consent.admin;
 
-import dev.idconsent.consent.catalog.PurposeComponents;
-
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.AdminOverview;
 import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.model.RealmImportReconciler;

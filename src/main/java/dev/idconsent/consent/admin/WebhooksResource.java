@@ -108,7 +108,7 @@ public final class WebhooksResource {
             } else if (start.equals("beginning")) {
                 cursor = 0;
             } else {
-                throw new Invalid("start", "\"start\" must be \"end\" (changes from now on, the default) or"
+                throw invalid("start", "\"start\" must be \"end\" (changes from now on, the default) or"
                         + " \"beginning\" (the realm's whole history)");
             }
             Instant now = Instant.now();
@@ -239,26 +239,21 @@ public final class WebhooksResource {
     // ---- input --------------------------------------------------------------------------------------------
 
     /** A refused webhook field: {@code {"error": "invalid_webhook", "message": "...", "field": "<name>"}}. */
-    private static final class Invalid extends RuntimeException {
-        final String field;
-
-        Invalid(String field, String message) {
-            super(message);
-            this.field = field;
-        }
+    private static ConsentException invalid(String field, String message) {
+        return new ConsentException(ErrorCode.INVALID_WEBHOOK, message, field);
     }
 
     private static String url(JsonNode json, boolean required) {
         String value = text(json, "url");
         if (value == null) {
             if (required) {
-                throw new Invalid("url", "\"url\" is required: the http(s) address that receives the changes");
+                throw invalid("url", "\"url\" is required: the http(s) address that receives the changes");
             }
             return null;
         }
         String problem = urlProblem(value);
         if (problem != null) {
-            throw new Invalid("url", "\"url\" " + problem);
+            throw invalid("url", "\"url\" " + problem);
         }
         return value;
     }
@@ -304,7 +299,7 @@ public final class WebhooksResource {
             return;
         }
         if (refusal != null) {
-            throw new Invalid("url", "\"url\" points at " + refusal.describe() + ": the server sends no webhooks"
+            throw invalid("url", "\"url\" points at " + refusal.describe() + ": the server sends no webhooks"
                     + " into its own network unless the server option " + WebhookDestinations.OPTION
                     + " names the host, the address or its range");
         }
@@ -316,7 +311,7 @@ public final class WebhooksResource {
         }
         String value = text(json, "description");
         if (value != null && value.length() > 255) {
-            throw new Invalid("description", "\"description\" is longer than 255 characters");
+            throw invalid("description", "\"description\" is longer than 255 characters");
         }
         return value;
     }
@@ -324,7 +319,7 @@ public final class WebhooksResource {
     private static String secret(JsonNode json) {
         String value = text(json, "secret");
         if (value != null && (value.length() < 16 || value.length() > 255)) {
-            throw new Invalid("secret", "\"secret\" must be 16 to 255 characters long (leave it out and one is"
+            throw invalid("secret", "\"secret\" must be 16 to 255 characters long (leave it out and one is"
                     + " generated)");
         }
         return value;
@@ -337,7 +332,7 @@ public final class WebhooksResource {
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
                 || value.intValue() > MAX_RETRY_SECONDS) {
-            throw new Invalid(field, "\"" + field + "\" must be a whole number of seconds from 1 to "
+            throw invalid(field, "\"" + field + "\" must be a whole number of seconds from 1 to "
                     + MAX_RETRY_SECONDS + ", not " + value);
         }
         return value.intValue();
@@ -345,7 +340,7 @@ public final class WebhooksResource {
 
     private static void retry(int base, int max) {
         if (max < base) {
-            throw new Invalid("retryMaxSeconds", "\"retryMaxSeconds\" (" + max
+            throw invalid("retryMaxSeconds", "\"retryMaxSeconds\" (" + max
                     + ") must not be less than \"retryBaseSeconds\" (" + base + ")");
         }
     }
@@ -356,7 +351,7 @@ public final class WebhooksResource {
             return null;
         }
         if (!value.isTextual()) {
-            throw new Invalid(field, "\"" + field + "\" must be a string, not " + value);
+            throw invalid(field, "\"" + field + "\" must be a string, not " + value);
         }
         return value.textValue();
     }
@@ -367,7 +362,7 @@ public final class WebhooksResource {
             return null;
         }
         if (!value.isBoolean()) {
-            throw new Invalid(field, "\"" + field + "\" must be true or false, not " + value);
+            throw invalid(field, "\"" + field + "\" must be true or false, not " + value);
         }
         return value.booleanValue();
     }
@@ -403,18 +398,6 @@ public final class WebhooksResource {
     }
 
     private Response handle(Supplier<Response> action) {
-        return ConsentJson.guarded(session, () -> {
-            try {
-                return action.get();
-            } catch (Invalid e) {
-                session.getTransactionManager().setRollbackOnly();
-                ObjectNode body = JsonNodeFactory.instance.objectNode();
-                body.put("error", ErrorCode.INVALID_WEBHOOK.code());
-                body.put("message", e.getMessage());
-                body.put("field", e.field);
-                return Response.status(ErrorCode.INVALID_WEBHOOK.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(body).build();
-            }
-        });
+        return ConsentJson.guarded(session, action);
     }
 }

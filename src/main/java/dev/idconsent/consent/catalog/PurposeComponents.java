@@ -1,6 +1,5 @@
 package dev.idconsent.consent.catalog;
 
-
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Mechanism;

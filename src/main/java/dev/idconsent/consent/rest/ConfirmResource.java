@@ -1,15 +1,11 @@
 package dev.idconsent.consent.rest;
 
-import dev.idconsent.consent.mail.UnsubscribeLinks;
-import dev.idconsent.consent.mail.UnsubscribeToken;
-
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentException;
-import dev.idconsent.consent.ErrorCode;
-import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Via;
-import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.mail.UnsubscribeLinks;
+import dev.idconsent.consent.mail.UnsubscribeToken;
 import dev.idconsent.consent.model.ConsentModels;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,9 +39,9 @@ public final class ConfirmResource {
     @Path("")
     public Response page(@QueryParam("token") String token) {
         try {
-            Target target = target(token);
+            LinkTarget target = target(token);
             return form(Response.Status.OK).setAttribute("idcState", "ask")
-                    .setAttribute("idcPurpose", target.purpose.label())
+                    .setAttribute("idcPurpose", target.purpose().label())
                     .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUri().toString())
                     .createForm(TEMPLATE);
         } catch (ConsentException e) {
@@ -59,13 +55,13 @@ public final class ConfirmResource {
     @Path("")
     public Response confirm(@QueryParam("token") String token) {
         try {
-            Target target = target(token);
-            UserModel user = target.user;
+            LinkTarget target = target(token);
+            UserModel user = target.user();
             ConsentModels.consent(session, realm).confirm(ConsentModels.subject(session, realm, user),
-                    target.purpose.key(), target.pendingRow, new ChangeContext(new Actor(user.getId(), user.getUsername(),
+                    target.purpose().key(), target.claims().getHistoryId(), new ChangeContext(new Actor(user.getId(), user.getUsername(),
                             Actor.Kind.USER), Via.EMAIL, null, "confirm-link", null, null));
             return form(Response.Status.OK).setAttribute("idcState", "confirmed")
-                    .setAttribute("idcPurpose", target.purpose.label()).createForm(TEMPLATE);
+                    .setAttribute("idcPurpose", target.purpose().label()).createForm(TEMPLATE);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
@@ -74,19 +70,8 @@ public final class ConfirmResource {
         }
     }
 
-    private record Target(UserModel user, Purpose purpose, Long pendingRow) {
-    }
-
-    private Target target(String token) {
-        UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime)
-                .verify(token, UnsubscribeToken.CONFIRM_TYPE);
-        UserModel user = session.users().getUserById(realm, claims.getSubject());
-        Purpose purpose = new PurposeComponents(realm).find(claims.getPurpose()).filter(p -> !p.retired())
-                .orElse(null);
-        if (user == null || purpose == null) {
-            throw new ConsentException(ErrorCode.INVALID_LINK, "the account or the subscription no longer exists");
-        }
-        return new Target(user, purpose, claims.getHistoryId());
+    private LinkTarget target(String token) {
+        return LinkTarget.resolve(session, realm, lifetime, token, UnsubscribeToken.CONFIRM_TYPE);
     }
 
     private Response error(ConsentException e) {

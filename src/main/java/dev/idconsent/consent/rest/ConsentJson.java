@@ -279,13 +279,21 @@ public final class ConsentJson {
     /** The error body every refusal carries; the transaction is marked for rollback first. */
     public static Response error(KeycloakSession session, ConsentException e) {
         session.getTransactionManager().setRollbackOnly();
-        return error(e.code(), e.getMessage());
+        return error(e.code(), e.getMessage(), e.field());
     }
 
     public static Response error(ErrorCode code, String message) {
+        return error(code, message, null);
+    }
+
+    /** @param field the request field the refusal names ({@code "field"} in the body), or {@code null} */
+    private static Response error(ErrorCode code, String message, String field) {
         ObjectNode body = JSON.objectNode();
         body.put("error", code.code());
         body.put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
         return Response.status(code.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }
 

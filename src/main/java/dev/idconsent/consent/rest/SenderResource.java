@@ -1,15 +1,14 @@
 package dev.idconsent.consent.rest;
 
-import dev.idconsent.consent.mail.UnsubscribeLinks;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.jpa.JpaChoiceStore;
+import dev.idconsent.consent.mail.UnsubscribeLinks;
 import dev.idconsent.consent.rest.ConsentJson;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,16 +1,13 @@
 package dev.idconsent.consent.rest;
 
-import dev.idconsent.consent.mail.UnsubscribeLinks;
-import dev.idconsent.consent.mail.UnsubscribeToken;
-
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ChangeRequest;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ConsentView;
-import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Via;
-import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.mail.UnsubscribeLinks;
+import dev.idconsent.consent.mail.UnsubscribeToken;
 import dev.idconsent.consent.model.ConsentModels;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -51,7 +48,7 @@ public final class UnsubscribeResource {
     @Path("")
     public Response confirm(@QueryParam("token") String token) {
         try {
-            Target target = target(token);
+            LinkTarget target = target(token, UnsubscribeToken.TYPE);
             return page("confirm", target, null, Response.Status.OK);
         } catch (ConsentException e) {
             return error(e);
@@ -66,24 +63,23 @@ public final class UnsubscribeResource {
                                 @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) String accept) {
         boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML);
         try {
-            UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime).verify(token);
-            Target target = target(claims);
+            LinkTarget target = target(token, UnsubscribeToken.TYPE);
             String form = body == null ? "" : URLDecoder.decode(body, StandardCharsets.UTF_8);
             if (!form.contains(ONE_CLICK)) {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_REQUEST,
                         "a one-click unsubscribe is a POST with the body " + ONE_CLICK);
             }
             ConsentView after = ConsentModels.consent(session, realm).record(subject(target),
-                    List.of(new ChangeRequest(target.purpose.key(), target.channel, false, null)),
-                    context(target, claims, "unsubscribe-link"));
+                    List.of(new ChangeRequest(target.purpose().key(), target.channel(), false, null)),
+                    context(target, "unsubscribe-link"));
             if (browser) {
                 // undo only what this click changed: a purpose that was already off stays off
                 String undo = after.changes().isEmpty() ? null : new UnsubscribeLinks(session, realm, lifetime)
-                        .mintUndo(claims, after.changes().get(0).id());
+                        .mintUndo(target.claims(), after.changes().get(0).id());
                 return page("done", target, undo, Response.Status.OK);
             }
-            return Response.ok("Unsubscribed from " + target.purpose.label()
-                    + (target.channel == null ? "" : " (" + target.channel + ")") + ". Effective now.\n",
+            return Response.ok("Unsubscribed from " + target.purpose().label()
+                    + (target.channel() == null ? "" : " (" + target.channel() + ")") + ". Effective now.\n",
                     MediaType.TEXT_PLAIN_TYPE).build();
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
@@ -111,15 +107,13 @@ public final class UnsubscribeResource {
     @Path("undo")
     public Response undo(@QueryParam("token") String token) {
         try {
-            UnsubscribeToken claims = new UnsubscribeLinks(session, realm, lifetime)
-                    .verify(token, UnsubscribeToken.UNDO_TYPE);
-            Target target = target(claims);
-            if (claims.getHistoryId() == null) {
+            LinkTarget target = target(token, UnsubscribeToken.UNDO_TYPE);
+            if (target.claims().getHistoryId() == null) {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
                         "the undo request does not name the change it undoes");
             }
-            ConsentModels.consent(session, realm).restore(subject(target), target.purpose.key(), target.channel,
-                    claims.getHistoryId(), context(target, claims, "undo-link"));
+            ConsentModels.consent(session, realm).restore(subject(target), target.purpose().key(), target.channel(),
+                    target.claims().getHistoryId(), context(target, "undo-link"));
             return page("undone", target, null, Response.Status.OK);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
@@ -129,51 +123,36 @@ public final class UnsubscribeResource {
         }
     }
 
-    private dev.idconsent.consent.Subject subject(Target target) {
-        return ConsentModels.subject(session, realm, target.user);
+    private dev.idconsent.consent.Subject subject(LinkTarget target) {
+        return ConsentModels.subject(session, realm, target.user());
     }
 
     /**
      * The person is the actor only because the link was sent to them: the row says {@code via=email}, which kind
      * of link, and the sender that minted it (as its client).
      */
-    private static ChangeContext context(Target target, UnsubscribeToken claims, String capability) {
-        UserModel user = target.user;
+    private static ChangeContext context(LinkTarget target, String capability) {
+        UserModel user = target.user();
         return new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL,
-                claims.getSender(), capability, null, null);
+                target.claims().getSender(), capability, null, null);
     }
 
-    private record Target(UserModel user, Purpose purpose, String channel) {
+    private LinkTarget target(String token, String type) {
+        return LinkTarget.resolve(session, realm, lifetime, token, type);
     }
 
-    private Target target(String token) {
-        return target(new UnsubscribeLinks(session, realm, lifetime).verify(token));
-    }
-
-    private Target target(UnsubscribeToken claims) {
-        UserModel user = session.users().getUserById(realm, claims.getSubject());
-        if (user == null) {
-            throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
-                    "the account this link was made for no longer exists");
-        }
-        Purpose purpose = new PurposeComponents(realm).find(claims.getPurpose()).filter(p -> !p.retired())
-                .orElseThrow(() -> new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
-                        "what this link unsubscribes from no longer exists"));
-        return new Target(user, purpose, claims.getChannel());
-    }
-
-    private Response page(String state, Target target, String undoToken, Response.Status status) {
+    private Response page(String state, LinkTarget target, String undoToken, Response.Status status) {
         // read only: the GET page must not write (no summary repair, no lock)
         ConsentView view = ConsentModels.consent(session, realm).peek(ConsentModels.subject(session, realm,
-                target.user));
-        boolean on = view.purposes().stream().filter(p -> p.purpose().key().equals(target.purpose.key()))
+                target.user()));
+        boolean on = view.purposes().stream().filter(p -> p.purpose().key().equals(target.purpose().key()))
                 .flatMap(p -> p.channels().stream())
-                .filter(c -> target.channel == null || target.channel.equals(c.channel()))
+                .filter(c -> target.channel() == null || target.channel().equals(c.channel()))
                 .anyMatch(ConsentView.ChannelState::granted);
         return form().setStatus(status)
                 .setAttribute("idcState", state)
-                .setAttribute("idcPurpose", target.purpose.label())
-                .setAttribute("idcChannel", target.channel == null ? "" : target.channel)
+                .setAttribute("idcPurpose", target.purpose().label())
+                .setAttribute("idcChannel", target.channel() == null ? "" : target.channel())
                 .setAttribute("idcSubscribed", on)
                 .setAttribute("idcCanUndo", undoToken != null)
                 .setAttribute("idcUndoUrl", undoToken == null ? "" : session.getContext().getUri()

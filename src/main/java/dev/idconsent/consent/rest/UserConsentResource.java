@@ -2,7 +2,6 @@ package dev.idconsent.consent.rest;
 
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.ChangeContext;
-import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
@@ -124,7 +123,6 @@ public final class UserConsentResource {
                 .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm + ".json\"")
                 .build());
     }
-
 
     private dev.idconsent.consent.Subject subject(AuthResult auth) {
         return ConsentModels.subject(session, session.getContext().getRealm(), auth.user());

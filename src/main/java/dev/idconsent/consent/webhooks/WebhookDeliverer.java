@@ -2,14 +2,12 @@ package dev.idconsent.consent.webhooks;
 
 import dev.idconsent.consent.Webhook;
 import dev.idconsent.consent.WebhookStore;
-
 import dev.idconsent.consent.events.ConsentMetrics;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
 import dev.idconsent.consent.rest.ConsentJson;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;

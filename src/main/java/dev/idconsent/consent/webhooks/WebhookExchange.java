@@ -1,7 +1,6 @@
 package dev.idconsent.consent.webhooks;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -2,6 +2,10 @@ package dev.idconsent.consent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idconsent.consent.admin.AdminConsentResource;
+import dev.idconsent.consent.admin.AdminConsentResourceProviderFactory;
+import dev.idconsent.consent.rest.UserConsentResource;
+import dev.idconsent.consent.rest.UserConsentResourceProviderFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -10,10 +14,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
-import dev.idconsent.consent.admin.AdminConsentResource;
-import dev.idconsent.consent.admin.AdminConsentResourceProviderFactory;
-import dev.idconsent.consent.rest.UserConsentResource;
-import dev.idconsent.consent.rest.UserConsentResourceProviderFactory;
 import jakarta.ws.rs.HttpMethod;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;

@@ -1,10 +1,9 @@
 package dev.idconsent.consent.webhooks;
 
-import dev.idconsent.consent.Webhook;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idconsent.consent.Webhook;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
