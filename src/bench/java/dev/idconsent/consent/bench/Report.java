@@ -37,7 +37,7 @@ final class Report {
         environment.add("machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap for the load generator");
         environment.add("Java " + System.getProperty("java.version") + ", Keycloak "
-                + System.getProperty("it.keycloak.version", "26.7.3") + " start-dev, database " + dbKind
+                + System.getProperty("it.keycloak.version") + " start-dev, database " + dbKind
                 + ", Gatling 3.14.9 in the same machine");
         environment.add("load average at start (1/5/15 min, the machine is shared): " + loadAverage());
         environment.add(String.format(Locale.ROOT, "settings: %d seeded users, warm-up %d s, %d rounds of %d s per"

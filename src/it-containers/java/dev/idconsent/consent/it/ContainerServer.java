@@ -24,8 +24,11 @@ import java.util.Optional;
  * {@code keycloak-container.log} under {@code it.log.dir}, so log-reading tests work as with the distribution.
  */
 public final class ContainerServer implements KeycloakServer {
-    /** The Keycloak version this plugin is built against; {@code -Dit.keycloak.image} overrides it. */
-    static final String IMAGE = "quay.io/keycloak/keycloak:26.7.3";
+    /**
+     * The Keycloak version this plugin is built against (the pom's {@code keycloak.version}, passed by failsafe);
+     * {@code -Dit.keycloak.image} overrides the image.
+     */
+    static final String IMAGE = "quay.io/keycloak/keycloak:" + System.getProperty("it.keycloak.version");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final KeycloakContainer container;
