@@ -1,0 +1,268 @@
+package dev.idconsent.consent.admin;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idconsent.consent.CatalogService;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Mechanism;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.catalog.ConsentRoles;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.rest.ConsentJson;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Set;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code /admin/realms/{realm}/consent/purposes…}: the catalog — list, create, read, change (material or
+ * correction), retire and reinstate purposes, their archived texts, and the client scopes a gating purpose guards.
+ * View-realm to read, manage-realm to change.
+ */
+final class PurposesResource extends AdminResource {
+    private static final Set<String> PURPOSE_FIELDS = Set.of("key", "label", "description", "category", "mechanism",
+            "channels", "honorGpc", "includeInToken", "gating", "askAtLogin", "doubleOptIn", "change", "version", "retired", "role");
+
+    PurposesResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        super(session, realm, auth, adminEvent);
+    }
+
+    @GET
+    @Path("")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response purposes() {
+        auth.realm().requireViewRealm();
+        return handle(() -> {
+            var out = JsonNodeFactory.instance.arrayNode();
+            new PurposeComponents(realm).all().forEach(p -> out.add(ConsentJson.purpose(p)));
+            return ConsentJson.ok(out).build();
+        });
+    }
+
+    @GET
+    @Path("{key}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response purpose(@PathParam("key") String key) {
+        auth.realm().requireViewRealm();
+        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().require(key))).build());
+    }
+
+    @POST
+    @Path("")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            Purpose draft = merge(json, null);
+            requireDerivedRole(json, draft.key());
+            Purpose created = catalog().create(draft, adminActor());
+            ObjectNode out = ConsentJson.purpose(created);
+            return audited(OperationType.CREATE, PURPOSE_RESOURCE, out, Response.status(Response.Status.CREATED)
+                    .type(MediaType.APPLICATION_JSON_TYPE).entity(out).build(), "consent", "purposes", created.key());
+        });
+    }
+
+    /**
+     * Fields left out keep their value. A new label, description or mechanism needs
+     * {@code "change": "material"} (new version; users see it as new) or {@code "correction"}.
+     */
+    @PUT
+    @Path("{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("key") String key, String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            CatalogService catalog = catalog();
+            Purpose current = catalog.require(key);
+            if (json.has("version") && !json.get("version").equals(JsonNodeFactory.instance.numberNode(current.version()))) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "\"version\" is set by the server; use \"change\": \"material\" to start a new version");
+            }
+            requireDerivedRole(json, key);
+            if (json.has("retired") && !Boolean.valueOf(current.retired()).equals(ConsentJson.bool(json, "retired"))) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "use POST …/purposes/" + key + "/retire or …/reinstate to change \"retired\"");
+            }
+            Purpose updated = catalog.update(key, merge(json, current),
+                    CatalogService.ChangeKind.fromValue(ConsentJson.string(json, "change", false)), adminActor());
+            ObjectNode out = ConsentJson.purpose(updated);
+            return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key);
+        });
+    }
+
+    @POST
+    @Path("{key}/retire")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response retire(@PathParam("key") String key) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode out = ConsentJson.purpose(catalog().retire(key, true));
+            return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key, "retire");
+        });
+    }
+
+    @POST
+    @Path("{key}/reinstate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reinstate(@PathParam("key") String key) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode out = ConsentJson.purpose(catalog().retire(key, false));
+            return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key, "reinstate");
+        });
+    }
+
+    /** Every text the purpose ever had, oldest first: what users were shown under each version. */
+    @GET
+    @Path("{key}/texts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response texts(@PathParam("key") String key) {
+        auth.realm().requireViewRealm();
+        return handle(() -> {
+            catalog().require(key);
+            var out = JsonNodeFactory.instance.arrayNode();
+            ConsentModels.texts(session, realm).of(key).forEach(t -> out.add(ConsentJson.text(t)));
+            return ConsentJson.ok(out).build();
+        });
+    }
+
+    /** The client scopes that are granted only with this (gating) purpose's consent. */
+    @GET
+    @Path("{key}/scopes")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response scopes(@PathParam("key") String key) {
+        auth.realm().requireViewRealm();
+        return handle(() -> ConsentJson.ok(scopesOf(gating(key))).build());
+    }
+
+    /**
+     * {@code {"scopes": ["partner-data", ...]}}: exactly these client scopes are gated by the purpose (its role
+     * becomes their role scope mapping; scopes left out lose it). Same as the scope's "Scope" tab in the console.
+     */
+    @PUT
+    @Path("{key}/scopes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response linkScopes(@PathParam("key") String key, String body) {
+        auth.realm().requireManageRealm();
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the request", Set.of("scopes"));
+            List<String> names = ConsentJson.strings(json, "scopes");
+            if (names == null) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"scopes\" must be an array of client scope names");
+            }
+            Purpose purpose = gating(key);
+            List<ClientScopeModel> wanted = new java.util.ArrayList<>();
+            for (String name : names) {
+                wanted.add(realm.getClientScopesStream().filter(s -> s.getName().equals(name)).findFirst()
+                        .orElseThrow(() -> new ConsentException(ErrorCode.INVALID_VALUE,
+                                "there is no client scope '" + name + "' in this realm")));
+            }
+            ConsentRoles roles = ConsentModels.roles(session, realm);
+            roles.sync(purpose); // the role exists even if the purpose came in some other way
+            RoleModel role = roles.role(purpose);
+            realm.getClientScopesStream().toList().forEach(scope -> {
+                boolean linked = scope.hasDirectScope(role);
+                if (wanted.contains(scope) != linked) {
+                    auth.clients().requireManage(scope); // as Keycloak's own scope-mapping endpoint does
+                    if (linked) {
+                        scope.deleteScopeMapping(role);
+                    } else {
+                        scope.addScopeMapping(role);
+                    }
+                }
+            });
+            ObjectNode out = scopesOf(purpose);
+            return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
+                    "purposes", key, "scopes");
+        });
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private Purpose gating(String key) {
+        Purpose purpose = catalog().require(key);
+        if (!purpose.gating()) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "purpose '" + key
+                    + "' does not gate access; set \"gating\": true first (opt-in purposes only)");
+        }
+        return purpose;
+    }
+
+    private ObjectNode scopesOf(Purpose purpose) {
+        RoleModel role = ConsentModels.roles(session, realm).role(purpose);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("role", ConsentRoles.roleName(purpose.key()));
+        var scopes = out.putArray("scopes");
+        realm.getClientScopesStream().filter(s -> role != null && s.hasDirectScope(role))
+                .map(ClientScopeModel::getName).sorted().forEach(scopes::add);
+        return out;
+    }
+
+    private static void requireDerivedRole(ObjectNode json, String key) {
+        String role = ConsentJson.string(json, "role", false);
+        if (role != null && !role.equals(ConsentRoles.roleName(key))) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"role\" is named by the plugin ("
+                    + ConsentRoles.roleName(key) + "); leave it out");
+        }
+    }
+
+    private CatalogService catalog() {
+        return ConsentModels.catalog(session, realm);
+    }
+
+    /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */
+    private static Purpose merge(ObjectNode json, Purpose base) {
+        String mechanism = ConsentJson.string(json, "mechanism", base == null);
+        List<String> channels = ConsentJson.strings(json, "channels");
+        Boolean gpc = ConsentJson.bool(json, "honorGpc");
+        Boolean inToken = ConsentJson.bool(json, "includeInToken");
+        Boolean gating = ConsentJson.bool(json, "gating");
+        Boolean askAtLogin = ConsentJson.bool(json, "askAtLogin");
+        Boolean doubleOptIn = ConsentJson.bool(json, "doubleOptIn");
+        return new Purpose(
+                base == null ? ConsentJson.string(json, "key", true) : ConsentJson.string(json, "key", false),
+                or(ConsentJson.string(json, "label", base == null), base == null ? null : base.label()),
+                or(ConsentJson.string(json, "description", false), base == null ? "" : base.description()),
+                or(ConsentJson.string(json, "category", false), base == null ? null : base.category()),
+                mechanism == null ? base.mechanism() : Mechanism.fromValue(mechanism),
+                or(channels, base == null ? List.of() : base.channels()),
+                base == null ? 1 : base.version(),
+                or(gpc, base != null && base.honorGpc()),
+                or(inToken, base == null || base.includeInToken()),
+                or(gating, base != null && base.gating()),
+                or(askAtLogin, base != null && base.askAtLogin()),
+                or(doubleOptIn, base != null && base.doubleOptIn()),
+                base != null && base.retired());
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.idconsent.consent.admin;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ConsentView;
+import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.rest.ConsentJson;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorResponseException;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code /admin/realms/{realm}/consent/users/{userId}…}: a user's choices, history and receipt (view-users), and
+ * changes on their behalf with a reason (manage-users; recorded as the admin's act).
+ */
+final class UsersResource extends AdminResource {
+    UsersResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        super(session, realm, auth, adminEvent);
+    }
+
+    @GET
+    @Path("{userId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response user(@PathParam("userId") String userId) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> {
+            ConsentView view = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm, user));
+            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+        });
+    }
+
+    @GET
+    @Path("{userId}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response history(@PathParam("userId") String userId, @QueryParam("first") Integer first,
+                            @QueryParam("max") Integer max) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> ConsentJson.ok(ConsentJson.historyPage(ConsentModels.consent(session, realm)
+                .history(ConsentModels.subject(session, realm, user), ConsentJson.first(first), ConsentJson.max(max)))).build());
+    }
+
+    /** The user's receipt (as {@code GET /me/receipt}): current choices and every change with the text shown. */
+    @GET
+    @Path("{userId}/receipt")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receipt(@PathParam("userId") String userId) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.consent(session, realm).receipt(
+                ConsentModels.subject(session, realm, user)), realm.getName(), user.getUsername(),
+                java.time.Instant.now())).build());
+    }
+
+    /** {@code {"reason": "...", "choices": [...]}}: a change on the user's behalf; the reason is recorded. */
+    @POST
+    @Path("{userId}/choices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response change(@PathParam("userId") String userId, String body,
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        UserModel user = findUser(userId);
+        auth.users().requireManage(user);
+        return handle(() -> {
+            ObjectNode json = ConsentJson.object(body);
+            ConsentJson.onlyFields(json, "the request", Set.of("choices", "reason"));
+            String reason = ConsentJson.string(json, "reason", false);
+            if (reason == null || reason.isBlank()) {
+                throw new ConsentException(ErrorCode.REASON_REQUIRED,
+                        "a change on a user's behalf needs a \"reason\" (it is recorded in their history)");
+            }
+            if (reason.length() > 1000) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
+            }
+            ConsentView view = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
+                    ConsentJson.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
+                            auth.adminAuth().getClient().getClientId(), "manage-users", reason,
+                            ConsentJson.unquoteTag(ifMatch)));
+            ObjectNode changed = JsonNodeFactory.instance.objectNode();
+            changed.put("reason", reason);
+            changed.set("changes", ConsentJson.view(view).path("changes"));
+            return audited(OperationType.UPDATE, CHOICES_RESOURCE, changed,
+                    ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build(), "consent", "users", userId,
+                    "choices");
+        });
+    }
+
+    private UserModel findUser(String userId) {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            // users().requireView needs a user; an unknown id is answered the same way to anyone who may view users
+            auth.users().requireView();
+            throw new ErrorResponseException(ConsentJson.error(ErrorCode.NOT_FOUND,
+                    "there is no user '" + userId + "' in this realm"));
+        }
+        return user;
+    }
+}
