@@ -58,72 +58,6 @@ public final class ConsentService {
         return store.history(subject.id(), first, max);
     }
 
-    /** A history row with the text the person was shown for it (label and description of that version then). */
-    public record ReceiptRow(HistoryEntry entry, PurposeTexts.Text text) {
-    }
-
-    /** A person's receipt: what they chose now, and every change with who, when, by which channel and which text. */
-    public record Receipt(ConsentView view, List<ReceiptRow> history) {
-    }
-
-    public Receipt receipt(Subject subject) {
-        List<HistoryEntry> all = new ArrayList<>();
-        for (int first = 0; ; first += 1000) {
-            List<HistoryEntry> page = store.history(subject.id(), first, 1000);
-            all.addAll(page);
-            if (page.size() < 1000) {
-                break;
-            }
-        }
-        Map<String, List<PurposeTexts.Text>> archive = new HashMap<>();
-        List<ReceiptRow> rows = new ArrayList<>();
-        for (HistoryEntry e : all) {
-            // the text in force for that version at that moment: a later correction of the same version is not it
-            PurposeTexts.Text shown = archive.computeIfAbsent(e.purpose(), texts::of).stream()
-                    .filter(t -> t.version() == e.purposeVersion() && !t.at().isAfter(e.at()))
-                    .reduce((earlier, later) -> later).orElse(null);
-            rows.add(new ReceiptRow(e, shown));
-        }
-        return new Receipt(view(subject), rows);
-    }
-
-    /** One line of the counts report: an active purpose on one channel ({@code null}: the purpose as a whole). */
-    public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long noAnswer,
-                        long on) {
-    }
-
-    /**
-     * How many of {@code people} said yes, no, are waiting for confirmation, or never answered, per active purpose
-     * and channel, and for how many it is effectively on (the same rules as tokens, so the default of an opt-out
-     * purpose counts everyone who did not say no).
-     */
-    public List<Count> counts(long people) {
-        Map<String, Map<ChoiceState, Long>> answered = new HashMap<>();
-        for (ChoiceStore.Count c : store.counts()) {
-            answered.computeIfAbsent(Summary.key(c.purpose(), c.channel()), k -> new java.util.EnumMap<>(ChoiceState.class))
-                    .merge(c.state(), c.people(), Long::sum);
-        }
-        List<Count> out = new ArrayList<>();
-        for (Purpose purpose : catalog.all()) {
-            if (purpose.retired()) {
-                continue;
-            }
-            for (String channel : purpose.choiceChannels()) {
-                Map<ChoiceState, Long> byState = answered.getOrDefault(Summary.key(purpose.key(), channel), Map.of());
-                long granted = byState.getOrDefault(ChoiceState.GRANTED, 0L);
-                long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
-                long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
-                long noAnswer = Math.max(0, people - granted - denied - pending);
-                long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
-                        + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
-                        + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
-                        + (Effective.granted(purpose, (ChoiceState) null) ? noAnswer : 0);
-                out.add(new Count(purpose, channel, granted, denied, pending, noAnswer, on));
-            }
-        }
-        return out;
-    }
-
     /**
      * Applies all changes or none.
      *
@@ -134,11 +68,11 @@ public final class ConsentService {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "no changes given");
         }
         requireReason(subject, context);
-        List<Target> targets = new ArrayList<>();
+        List<ChangeRules.Target> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ChangeRequest change : changes) {
-            for (Target target : resolve(change, context.via())) {
-                if (!seen.add(Summary.key(target.purpose.key(), target.channel))) {
+            for (ChangeRules.Target target : ChangeRules.resolve(catalog, change, context.via())) {
+                if (!seen.add(Summary.key(target.purpose().key(), target.channel()))) {
                     throw new ConsentException(ErrorCode.DUPLICATE_CHANGE, "purpose '" + change.purpose()
                             + "' is changed more than once in this request");
                 }
@@ -191,63 +125,63 @@ public final class ConsentService {
      */
     public List<Purpose> honorGpc(Subject subject, ChangeContext context) {
         java.util.Set<String> done = store.purposesChangedVia(subject.id(), Via.GPC);
-        List<Target> targets = denyEveryChannel(p -> p.honorGpc() && !done.contains(p.key()));
+        List<ChangeRules.Target> targets = denyEveryChannel(p -> p.honorGpc() && !done.contains(p.key()));
         if (targets.isEmpty()) {
             return List.of();
         }
         apply(subject, store.currentForUpdate(subject.id()), targets, context);
-        return targets.stream().map(Target::purpose).distinct().toList();
+        return targets.stream().map(ChangeRules.Target::purpose).distinct().toList();
     }
 
     /** A "no" for every channel of each active optional purpose that {@code which} selects. */
-    private List<Target> denyEveryChannel(java.util.function.Predicate<Purpose> which) {
-        List<Target> targets = new ArrayList<>();
+    private List<ChangeRules.Target> denyEveryChannel(java.util.function.Predicate<Purpose> which) {
+        List<ChangeRules.Target> targets = new ArrayList<>();
         for (Purpose purpose : catalog.all()) {
             if (!purpose.retired() && purpose.mechanism().optional() && which.test(purpose)) {
                 for (String channel : purpose.choiceChannels()) {
-                    targets.add(new Target(purpose, channel, ChoiceState.DENIED, purpose.version()));
+                    targets.add(new ChangeRules.Target(purpose, channel, ChoiceState.DENIED, purpose.version()));
                 }
             }
         }
         return targets;
     }
 
-    private ConsentView apply(Subject subject, List<Choice> current, List<Target> targets, ChangeContext context) {
+    private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets, ChangeContext context) {
         Map<String, Choice> byKey = new HashMap<>();
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the store keeps
         List<HistoryEntry> recorded = new ArrayList<>();
         Set<String> archived = new HashSet<>();
-        for (Target target : targets) {
-            String key = Summary.key(target.purpose.key(), target.channel);
+        for (ChangeRules.Target target : targets) {
+            String key = Summary.key(target.purpose().key(), target.channel());
             Choice previous = byKey.get(key);
-            if (target.purpose.mechanism() == Mechanism.REQUIRED) {
+            if (target.purpose().mechanism() == Mechanism.REQUIRED) {
                 continue; // "on" for a required purpose is already true; nothing to prove
             }
-            if (target.state == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
-                    && previous.purposeVersion() == target.version) {
+            if (target.state() == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
+                    && previous.purposeVersion() == target.version()) {
                 continue; // a repeated yes keeps a confirmed double opt-in
             }
-            if (previous != null && previous.state() == target.state
-                    && previous.purposeVersion() == target.version && context.via() != Via.GPC) {
+            if (previous != null && previous.state() == target.state()
+                    && previous.purposeVersion() == target.version() && context.via() != Via.GPC) {
                 continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)
             }
-            if (target.state == ChoiceState.CLEARED && previous == null) {
+            if (target.state() == ChoiceState.CLEARED && previous == null) {
                 continue; // no answer to take back
             }
-            if (archived.add(target.purpose.key()) && !texts.has(target.purpose.key(), target.purpose.version())) {
+            if (archived.add(target.purpose().key()) && !texts.has(target.purpose().key(), target.purpose().version())) {
                 // the proof must name a text we still have, also for purposes that came in by realm import
-                texts.append(new PurposeTexts.Text(target.purpose.key(), target.purpose.version(),
-                        target.purpose.label(), target.purpose.description(), PurposeTexts.Kind.IMPORTED, null, now));
+                texts.append(new PurposeTexts.Text(target.purpose().key(), target.purpose().version(),
+                        target.purpose().label(), target.purpose().description(), PurposeTexts.Kind.IMPORTED, null, now));
             }
-            HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose.key(), target.channel,
-                    target.version, previous == null ? null : previous.state(), target.state,
+            HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
+                    target.version(), previous == null ? null : previous.state(), target.state(),
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), now));
-            if (target.state == ChoiceState.CLEARED) {
-                store.remove(subject.id(), target.purpose.key(), target.channel);
+            if (target.state() == ChoiceState.CLEARED) {
+                store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);
             } else {
-                Choice choice = new Choice(target.purpose.key(), target.channel, target.state, target.version,
+                Choice choice = new Choice(target.purpose().key(), target.channel(), target.state(), target.version(),
                         context.via(), context.actor(), context.clientId(), now, row.id());
                 store.put(subject.id(), choice);
                 byKey.put(key, choice);
@@ -259,90 +193,11 @@ public final class ConsentService {
             String summary = Summary.encode(after);
             subject.writeSummary(summary, after);
             Map<String, ChoiceState> answers = Summary.decode(summary);
-            targets.stream().map(Target::purpose).filter(Purpose::gating).distinct()
+            targets.stream().map(ChangeRules.Target::purpose).filter(Purpose::gating).distinct()
                     .forEach(p -> subject.permit(p, Effective.granted(p, answers)));
             events.recorded(subject.id(), List.copyOf(recorded), context);
         }
         return view(subject.id(), after, recorded);
-    }
-
-    private List<Target> resolve(ChangeRequest change, Via via) {
-        if (change.purpose() == null || change.purpose().isBlank()) {
-            throw new ConsentException(ErrorCode.INVALID_VALUE, "every change needs a purpose");
-        }
-        Purpose purpose = catalog.find(change.purpose())
-                .orElseThrow(() -> new ConsentException(ErrorCode.UNKNOWN_PURPOSE,
-                        "there is no purpose '" + change.purpose() + "' in this realm"));
-        if (purpose.retired()) {
-            throw new ConsentException(ErrorCode.PURPOSE_RETIRED,
-                    "purpose '" + purpose.key() + "' has been retired and can no longer be changed");
-        }
-        if (change.granted() == null) {
-            throw new ConsentException(ErrorCode.INVALID_VALUE,
-                    "purpose '" + purpose.key() + "' needs \"granted\": true or false");
-        }
-        if (change.version() != null && change.version() != purpose.version()) {
-            throw new ConsentException(ErrorCode.STALE_VERSION, "purpose '" + purpose.key() + "' is at version "
-                    + purpose.version() + ", the change was made on version " + change.version()
-                    + "; show the current text and ask again");
-        }
-        if (purpose.mechanism() == Mechanism.REQUIRED && !change.granted()) {
-            throw new ConsentException(ErrorCode.REQUIRED_PURPOSE, "purpose '" + purpose.key()
-                    + "' is required and cannot be switched off");
-        }
-        ChoiceState state = ChoiceState.of(change.granted());
-        if (state == ChoiceState.GRANTED && purpose.mechanism().optional()) {
-            mayGrant(purpose, change, via);
-        }
-        if (change.channel() == null) {
-            return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, pendingIfDouble(purpose, c,
-                    state), purpose.version())).toList();
-        }
-        if (!purpose.channels().contains(change.channel())) {
-            throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
-                    ? "purpose '" + purpose.key() + "' has no channels; leave out \"channel\""
-                    : "purpose '" + purpose.key() + "' has no channel '" + change.channel() + "' (it has "
-                            + String.join(", ", purpose.channels()) + ")");
-        }
-        return List.of(new Target(purpose, change.channel(), pendingIfDouble(purpose, change.channel(), state),
-                purpose.version()));
-    }
-
-    /**
-     * Only the person gives consent (the trust model in DESIGN.md). A yes comes from the person on a Keycloak page
-     * (consent step, account console), from an app the person granted the write capability — naming the text
-     * version it showed, and never for a purpose that unlocks access (a gating purpose: that yes is given on a
-     * Keycloak page the person sees) — or from an administrator acting openly with a reason. Links and browser
-     * signals only ever take away.
-     */
-    private static void mayGrant(Purpose purpose, ChangeRequest change, Via via) {
-        switch (via) {
-            case EMAIL, GPC -> throw new ConsentException(ErrorCode.FORBIDDEN, "an email link or a browser signal can"
-                    + " only withdraw; '" + purpose.key() + "' cannot be switched on this way");
-            case API, ACCOUNT -> {
-                if (change.version() == null) {
-                    throw new ConsentException(ErrorCode.VERSION_REQUIRED, "a yes to '" + purpose.key() + "' must name"
-                            + " the text version the person was shown (\"version\": " + purpose.version() + " is current)");
-                }
-                if (via == Via.API && purpose.gating()) {
-                    throw new ConsentException(ErrorCode.INTERACTION_REQUIRED, "a yes to '" + purpose.key()
-                            + "' unlocks access, so only the person can give it, on a Keycloak page: send them to the"
-                            + " authorization endpoint with kc_action=" + KC_ACTION_PREFIX + purpose.key()
-                            + " (or to the account console)");
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    /** The consent step's {@code kc_action} for one purpose, as apps send it (the login module registers it). */
-    public static final String KC_ACTION_PREFIX = "idc-consent-step:";
-
-    /** A yes by email to a double-opt-in purpose waits for {@link #confirm}. */
-    private static ChoiceState pendingIfDouble(Purpose purpose, String channel, ChoiceState state) {
-        return state == ChoiceState.GRANTED && purpose.doubleOptIn() && Purpose.EMAIL.equals(channel)
-                ? ChoiceState.PENDING : state;
     }
 
     /**
@@ -371,7 +226,7 @@ public final class ConsentService {
             throw new ConsentException(ErrorCode.STALE_VERSION, "the text of '" + purpose.label() + "' has changed"
                     + " since you asked to subscribe; please read it and choose again in your account");
         }
-        return apply(subject, current, List.of(new Target(purpose, Purpose.EMAIL, ChoiceState.GRANTED,
+        return apply(subject, current, List.of(new ChangeRules.Target(purpose, Purpose.EMAIL, ChoiceState.GRANTED,
                 purpose.version())), context);
     }
 
@@ -394,10 +249,10 @@ public final class ConsentService {
         if (now == null || now.historyId() != clickRow) {
             throw new ConsentException(ErrorCode.CONFLICT, "the choice has changed since; manage it in your account");
         }
-        Target back = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
+        ChangeRules.Target back = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
                 .filter(before -> before.state() != ChoiceState.CLEARED)
-                .map(before -> new Target(purpose, channel, before.state(), before.purposeVersion()))
-                .orElse(new Target(purpose, channel, ChoiceState.CLEARED, now.purposeVersion()));
+                .map(before -> new ChangeRules.Target(purpose, channel, before.state(), before.purposeVersion()))
+                .orElse(new ChangeRules.Target(purpose, channel, ChoiceState.CLEARED, now.purposeVersion()));
         return apply(subject, current, List.of(back), context);
     }
 
@@ -456,7 +311,4 @@ public final class ConsentService {
         }
     }
 
-    /** @param version the text version the answer is about: the current one, or an earlier one when restoring */
-    private record Target(Purpose purpose, String channel, ChoiceState state, int version) {
-    }
 }

@@ -40,6 +40,7 @@ class ConsentServiceTest {
     final InMemory.Texts texts = new InMemory.Texts();
     final InMemory.User alice = new InMemory.User(ALICE.id());
     final ConsentService service = new ConsentService(catalog, store, texts, InMemory.CLOCK, ConsentEvents.NONE);
+    final ConsentReports reports = new ConsentReports(service, catalog, store, texts);
 
     static ChangeRequest set(String purpose, Boolean granted) {
         return new ChangeRequest(purpose, null, granted, null);
@@ -581,7 +582,7 @@ class ConsentServiceTest {
         record(set("newsletter", "email", false), set("analytics", true));
         service.record(bob, List.of(set("newsletter", false)), byAdmin("by phone"));
 
-        List<String> lines = service.counts(5).stream().map(c -> c.purpose().key() + "/" + c.channel() + " yes="
+        List<String> lines = reports.counts(5).stream().map(c -> c.purpose().key() + "/" + c.channel() + " yes="
                 + c.granted() + " no=" + c.denied() + " pending=" + c.pending() + " none=" + c.noAnswer() + " on="
                 + c.on()).toList();
 
@@ -600,7 +601,7 @@ class ConsentServiceTest {
         texts.append(new PurposeTexts.Text("analytics", 2, "Analytics (corrected)", "Fixed a typo.",
                 PurposeTexts.Kind.CORRECTION, "admin-id", InMemory.NOW.plusSeconds(60)));
 
-        ConsentService.Receipt receipt = service.receipt(alice);
+        ConsentReports.Receipt receipt = reports.receipt(alice);
 
         assertThat(receipt.history()).singleElement().satisfies(row -> {
             assertThat(row.entry().purpose()).isEqualTo("analytics");

@@ -2,43 +2,25 @@ package dev.idconsent.consent.admin;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.idconsent.consent.Actor;
-import dev.idconsent.consent.CatalogService;
-import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentException;
-import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
-import dev.idconsent.consent.Mechanism;
-import dev.idconsent.consent.Purpose;
-import dev.idconsent.consent.Via;
-import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.mail.ConfirmationMails;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.ConsentJson;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
-import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.services.ErrorResponseException;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -141,7 +123,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireView();
         return handle(() -> {
             long people = session.users().getUsersCount(realm, false);
-            ObjectNode out = ConsentJson.counts(people, ConsentModels.consent(session, realm).counts(people));
+            ObjectNode out = ConsentJson.counts(people, ConsentModels.reports(session, realm).counts(people));
             return ConsentJson.ok(out).build();
         });
     }

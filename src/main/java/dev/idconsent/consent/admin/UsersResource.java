@@ -68,7 +68,7 @@ final class UsersResource extends AdminResource {
     public Response receipt(@PathParam("userId") String userId) {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
-        return handle(() -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.consent(session, realm).receipt(
+        return handle(() -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.reports(session, realm).receipt(
                 ConsentModels.subject(session, realm, user)), realm.getName(), user.getUsername(),
                 java.time.Instant.now())).build());
     }

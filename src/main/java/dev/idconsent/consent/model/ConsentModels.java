@@ -2,6 +2,7 @@ package dev.idconsent.consent.model;
 
 import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentEvents;
+import dev.idconsent.consent.ConsentReports;
 import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeCatalog;
@@ -32,6 +33,14 @@ public final class ConsentModels {
                 new JpaPurposeTexts(em, realm.getId()), Clock.systemUTC(),
                 ConsentEvents.all(new KeycloakUserEvents(session, realm), new ConfirmationMails(session, realm),
                         new ConsentMetrics(session, realm)));
+    }
+
+    /** Receipts and counts: reads of the record for people and auditors. */
+    public static ConsentReports reports(KeycloakSession session, RealmModel realm) {
+        EntityManager em = em(session);
+        PurposeComponents catalog = new PurposeComponents(realm);
+        JpaChoiceStore store = new JpaChoiceStore(em, realm.getId(), session.getKeycloakSessionFactory());
+        return new ConsentReports(consent(session, realm), catalog, store, new JpaPurposeTexts(em, realm.getId()));
     }
 
     /** The user as the consent service sees them: summary attribute and consent roles. */

@@ -120,7 +120,7 @@ public final class ConsentJson {
     }
 
     /** {@code GET …/receipt}: the person's current choices and every change with the text shown for it. */
-    public static ObjectNode receipt(dev.idconsent.consent.ConsentService.Receipt receipt, String realm,
+    public static ObjectNode receipt(dev.idconsent.consent.ConsentReports.Receipt receipt, String realm,
                                      String username, java.time.Instant at) {
         ObjectNode out = JSON.objectNode();
         out.put("realm", realm);
@@ -140,7 +140,7 @@ public final class ConsentJson {
     }
 
     /** {@code GET …/reports/counts} */
-    public static ObjectNode counts(long people, List<dev.idconsent.consent.ConsentService.Count> counts) {
+    public static ObjectNode counts(long people, List<dev.idconsent.consent.ConsentReports.Count> counts) {
         ObjectNode out = JSON.objectNode();
         out.put("people", people);
         var lines = out.putArray("counts");

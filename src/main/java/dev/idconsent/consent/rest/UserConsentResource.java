@@ -118,7 +118,8 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response receipt() {
         String realm = session.getContext().getRealm().getName();
-        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.receipt(service.receipt(subject(auth)), realm,
+        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.reports(session,
+                        session.getContext().getRealm()).receipt(subject(auth)), realm,
                         auth.user().getUsername(), java.time.Instant.now()))
                 .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm + ".json\"")
                 .build());

@@ -1,0 +1,90 @@
+package dev.idconsent.consent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the record says, read for people and auditors: a person's receipt (every change with the exact text shown)
+ * and the realm's counts per purpose and channel. Reads only; the writer is {@link ConsentService}.
+ */
+public final class ConsentReports {
+    private final ConsentService service;
+    private final PurposeCatalog catalog;
+    private final ChoiceStore store;
+    private final PurposeTexts texts;
+
+    public ConsentReports(ConsentService service, PurposeCatalog catalog, ChoiceStore store, PurposeTexts texts) {
+        this.service = service;
+        this.catalog = catalog;
+        this.store = store;
+        this.texts = texts;
+    }
+
+    /** A history row with the text the person was shown for it (label and description of that version then). */
+    public record ReceiptRow(HistoryEntry entry, PurposeTexts.Text text) {
+    }
+
+    /** A person's receipt: what they chose now, and every change with who, when, by which channel and which text. */
+    public record Receipt(ConsentView view, List<ReceiptRow> history) {
+    }
+
+    public Receipt receipt(Subject subject) {
+        List<HistoryEntry> all = new ArrayList<>();
+        for (int first = 0; ; first += 1000) {
+            List<HistoryEntry> page = store.history(subject.id(), first, 1000);
+            all.addAll(page);
+            if (page.size() < 1000) {
+                break;
+            }
+        }
+        Map<String, List<PurposeTexts.Text>> archive = new HashMap<>();
+        List<ReceiptRow> rows = new ArrayList<>();
+        for (HistoryEntry e : all) {
+            // the text in force for that version at that moment: a later correction of the same version is not it
+            PurposeTexts.Text shown = archive.computeIfAbsent(e.purpose(), texts::of).stream()
+                    .filter(t -> t.version() == e.purposeVersion() && !t.at().isAfter(e.at()))
+                    .reduce((earlier, later) -> later).orElse(null);
+            rows.add(new ReceiptRow(e, shown));
+        }
+        return new Receipt(service.view(subject), rows);
+    }
+
+    /** One line of the counts report: an active purpose on one channel ({@code null}: the purpose as a whole). */
+    public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long noAnswer,
+                        long on) {
+    }
+
+    /**
+     * How many of {@code people} said yes, no, are waiting for confirmation, or never answered, per active purpose
+     * and channel, and for how many it is effectively on (the same rules as tokens, so the default of an opt-out
+     * purpose counts everyone who did not say no).
+     */
+    public List<Count> counts(long people) {
+        Map<String, Map<ChoiceState, Long>> answered = new HashMap<>();
+        for (ChoiceStore.Count c : store.counts()) {
+            answered.computeIfAbsent(Summary.key(c.purpose(), c.channel()), k -> new java.util.EnumMap<>(ChoiceState.class))
+                    .merge(c.state(), c.people(), Long::sum);
+        }
+        List<Count> out = new ArrayList<>();
+        for (Purpose purpose : catalog.all()) {
+            if (purpose.retired()) {
+                continue;
+            }
+            for (String channel : purpose.choiceChannels()) {
+                Map<ChoiceState, Long> byState = answered.getOrDefault(Summary.key(purpose.key(), channel), Map.of());
+                long granted = byState.getOrDefault(ChoiceState.GRANTED, 0L);
+                long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
+                long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
+                long noAnswer = Math.max(0, people - granted - denied - pending);
+                long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
+                        + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
+                        + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
+                        + (Effective.granted(purpose, (ChoiceState) null) ? noAnswer : 0);
+                out.add(new Count(purpose, channel, granted, denied, pending, noAnswer, on));
+            }
+        }
+        return out;
+    }
+}
