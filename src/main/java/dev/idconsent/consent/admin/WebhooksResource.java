@@ -1,12 +1,10 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Webhook;
-import dev.idconsent.consent.webhooks.WebhookDestinations;
 import dev.idconsent.consent.webhooks.WebhookProvider;
 import dev.idconsent.consent.webhooks.WebhookSettings;
 import dev.idconsent.consent.webhooks.WebhookSignature;
@@ -24,11 +22,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.keycloak.events.admin.OperationType;
@@ -93,22 +87,22 @@ public final class WebhooksResource {
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "a webhook", CREATE_FIELDS);
             WebhookSettings defaults = settings();
-            String url = url(json, true);
-            destination(url, defaults);
-            String description = description(json, null);
-            boolean enabled = or(bool(json, "enabled"), true);
-            int base = or(seconds(json, "retryBaseSeconds"), defaults.retryBaseSeconds());
-            int max = or(seconds(json, "retryMaxSeconds"), Math.max(defaults.retryMaxSeconds(), base));
-            retry(base, max);
-            String given = secret(json);
-            String start = text(json, "start");
+            String url = WebhookFields.url(json, true);
+            WebhookFields.destination(url, defaults);
+            String description = WebhookFields.description(json, null);
+            boolean enabled = or(WebhookFields.bool(json, "enabled"), true);
+            int base = or(WebhookFields.seconds(json, "retryBaseSeconds"), defaults.retryBaseSeconds());
+            int max = or(WebhookFields.seconds(json, "retryMaxSeconds"), Math.max(defaults.retryMaxSeconds(), base));
+            WebhookFields.retry(base, max);
+            String given = WebhookFields.secret(json);
+            String start = WebhookFields.text(json, "start");
             long cursor;
             if (start == null || start.equals("end")) {
                 cursor = new JpaChangeFeed(session.getKeycloakSessionFactory(), realm.getId()).end();
             } else if (start.equals("beginning")) {
                 cursor = 0;
             } else {
-                throw invalid("start", "\"start\" must be \"end\" (changes from now on, the default) or"
+                throw WebhookFields.invalid("start", "\"start\" must be \"end\" (changes from now on, the default) or"
                         + " \"beginning\" (the realm's whole history)");
             }
             Instant now = Instant.now();
@@ -143,17 +137,17 @@ public final class WebhooksResource {
             Webhook current = find(id);
             ObjectNode json = ConsentJson.object(body);
             ConsentJson.onlyFields(json, "a webhook", UPDATE_FIELDS);
-            String url = url(json, false);
+            String url = WebhookFields.url(json, false);
             if (url != null && !url.equals(current.url())) {
                 auth.users().requireView(); // the changes go somewhere else now
-                destination(url, settings());
+                WebhookFields.destination(url, settings());
             }
-            int base = or(seconds(json, "retryBaseSeconds"), current.retryBaseSeconds());
-            int max = or(seconds(json, "retryMaxSeconds"), current.retryMaxSeconds());
-            retry(base, max);
-            String secret = secret(json);
-            Webhook updated = current.withSettings(or(url, current.url()), description(json, current.description()),
-                    or(bool(json, "enabled"), current.enabled()), base, max);
+            int base = or(WebhookFields.seconds(json, "retryBaseSeconds"), current.retryBaseSeconds());
+            int max = or(WebhookFields.seconds(json, "retryMaxSeconds"), current.retryMaxSeconds());
+            WebhookFields.retry(base, max);
+            String secret = WebhookFields.secret(json);
+            Webhook updated = current.withSettings(or(url, current.url()), WebhookFields.description(json, current.description()),
+                    or(WebhookFields.bool(json, "enabled"), current.enabled()), base, max);
             store().update(updated);
             if (secret != null) {
                 store().setSecret(id, secret);
@@ -234,137 +228,6 @@ public final class WebhooksResource {
 
     private static String string(Instant at) {
         return at == null ? null : at.toString();
-    }
-
-    // ---- input --------------------------------------------------------------------------------------------
-
-    /** A refused webhook field: {@code {"error": "invalid_webhook", "message": "...", "field": "<name>"}}. */
-    private static ConsentException invalid(String field, String message) {
-        return new ConsentException(ErrorCode.INVALID_WEBHOOK, message, field);
-    }
-
-    private static String url(JsonNode json, boolean required) {
-        String value = text(json, "url");
-        if (value == null) {
-            if (required) {
-                throw invalid("url", "\"url\" is required: the http(s) address that receives the changes");
-            }
-            return null;
-        }
-        String problem = urlProblem(value);
-        if (problem != null) {
-            throw invalid("url", "\"url\" " + problem);
-        }
-        return value;
-    }
-
-    /** Why this is not a usable receiver address, or {@code null} if it is. */
-    static String urlProblem(String value) {
-        if (value.length() > 2000) {
-            return "is longer than 2000 characters";
-        }
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            return "is not a valid URL: " + e.getReason();
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
-            return "must be an absolute http:// or https:// URL, not '" + value + "'";
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            return "must name a host";
-        }
-        if (uri.getRawUserInfo() != null) {
-            return "must not carry credentials (they would be shown to every admin); use the signature to"
-                    + " authenticate deliveries";
-        }
-        if (uri.getRawFragment() != null) {
-            return "must not have a #fragment";
-        }
-        return null;
-    }
-
-    /**
-     * Refuses a receiver inside the server's own network (loopback, link-local such as the cloud's metadata service,
-     * private, any-local, multicast) unless the server's allow-list names it. A host that does not resolve now is
-     * accepted: the deliverer applies the same rule to whatever it resolves to at each delivery.
-     */
-    private static void destination(String url, WebhookSettings settings) {
-        WebhookDestinations.Refusal refusal;
-        try {
-            refusal = settings.allowedDestinations().check(URI.create(url).getHost());
-        } catch (UnknownHostException e) {
-            return;
-        }
-        if (refusal != null) {
-            throw invalid("url", "\"url\" points at " + refusal.describe() + ": the server sends no webhooks"
-                    + " into its own network unless the server option " + WebhookDestinations.OPTION
-                    + " names the host, the address or its range");
-        }
-    }
-
-    private static String description(JsonNode json, String fallback) {
-        if (!json.has("description")) {
-            return fallback;
-        }
-        String value = text(json, "description");
-        if (value != null && value.length() > 255) {
-            throw invalid("description", "\"description\" is longer than 255 characters");
-        }
-        return value;
-    }
-
-    private static String secret(JsonNode json) {
-        String value = text(json, "secret");
-        if (value != null && (value.length() < 16 || value.length() > 255)) {
-            throw invalid("secret", "\"secret\" must be 16 to 255 characters long (leave it out and one is"
-                    + " generated)");
-        }
-        return value;
-    }
-
-    private static Integer seconds(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
-                || value.intValue() > MAX_RETRY_SECONDS) {
-            throw invalid(field, "\"" + field + "\" must be a whole number of seconds from 1 to "
-                    + MAX_RETRY_SECONDS + ", not " + value);
-        }
-        return value.intValue();
-    }
-
-    private static void retry(int base, int max) {
-        if (max < base) {
-            throw invalid("retryMaxSeconds", "\"retryMaxSeconds\" (" + max
-                    + ") must not be less than \"retryBaseSeconds\" (" + base + ")");
-        }
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw invalid(field, "\"" + field + "\" must be a string, not " + value);
-        }
-        return value.textValue();
-    }
-
-    private static Boolean bool(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw invalid(field, "\"" + field + "\" must be true or false, not " + value);
-        }
-        return value.booleanValue();
     }
 
     private static <T> T or(T value, T fallback) {

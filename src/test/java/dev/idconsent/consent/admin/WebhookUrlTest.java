@@ -13,7 +13,7 @@ class WebhookUrlTest {
             "HTTPS://Example.com", "https://example.com:8443/a?b=c"})
     @DisplayName("given an absolute http(s) address, then it is accepted")
     void accepted(String url) {
-        assertThat(WebhooksResource.urlProblem(url)).isNull();
+        assertThat(WebhookFields.urlProblem(url)).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -22,6 +22,6 @@ class WebhookUrlTest {
             "file:///etc/passwd", "mailto:a@example.com"})
     @DisplayName("given anything else, then it is refused with a reason")
     void refused(String url) {
-        assertThat(WebhooksResource.urlProblem(url)).isNotBlank();
+        assertThat(WebhookFields.urlProblem(url)).isNotBlank();
     }
 }
