@@ -8,6 +8,7 @@ import dev.idconsent.consent.mail.ConfirmationMails;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.ConsentJson;
+import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -58,9 +59,9 @@ public final class AdminConsentResource extends AdminResource {
     public Response updateSettings(String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "the settings", Set.of("confirmationEmails"));
-            Boolean confirmations = ConsentJson.bool(json, "confirmationEmails");
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "the settings", Set.of("confirmationEmails"));
+            Boolean confirmations = JsonInput.bool(json, "confirmationEmails");
             if (confirmations != null) {
                 realm.setAttribute(ConfirmationMails.SETTING, confirmations.toString());
             }
@@ -150,10 +151,10 @@ public final class AdminConsentResource extends AdminResource {
             }
             long cursor = after == null ? 0 : after;
             var entries = new dev.idconsent.consent.jpa.JpaChangeFeed(session.getKeycloakSessionFactory(),
-                    realm.getId()).after(cursor, ConsentJson.max(max));
+                    realm.getId()).after(cursor, JsonInput.max(max));
             ObjectNode out = ConsentJson.feed(entries, cursor);
             readAudit().read(ReadAudit.FEED, new String[] {"consent", "feed"}, java.util.Map.of("after",
-                    Long.toString(cursor), "max", Integer.toString(ConsentJson.max(max)), "rows",
+                    Long.toString(cursor), "max", Integer.toString(JsonInput.max(max)), "rows",
                     Integer.toString(entries.size())));
             return ConsentJson.ok(out).build();
         });

@@ -2,7 +2,7 @@ package dev.idconsent.consent.admin;
 
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.model.ConsentModels;
-import dev.idconsent.consent.rest.ConsentJson;
+import dev.idconsent.consent.rest.Answers;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
 import org.keycloak.events.admin.OperationType;
@@ -60,7 +60,7 @@ abstract class AdminResource {
     }
 
     Response handle(Supplier<Response> action) {
-        return ConsentJson.guarded(session, action);
+        return Answers.guarded(session, action);
     }
 
     Actor adminActor() {

@@ -10,6 +10,7 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.jpa.JpaExport;
+import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -142,7 +143,7 @@ public final class ExportResource {
                                 String to, Rows<R> rows) {
         auth.realm().requireViewRealm();
         auth.users().requireView();
-        return ConsentJson.guarded(session, () -> {
+        return Answers.guarded(session, () -> {
             boolean csv = switch (format == null ? "json" : format) {
                 case "csv" -> true;
                 case "json" -> false;

@@ -11,6 +11,7 @@ import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.ConsentJson;
+import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -70,8 +71,8 @@ final class PurposesResource extends AdminResource {
     public Response create(String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "a purpose", PURPOSE_FIELDS);
             Purpose draft = merge(json, null);
             requireDerivedRole(json, draft.key());
             Purpose created = catalog().create(draft, adminActor());
@@ -92,8 +93,8 @@ final class PurposesResource extends AdminResource {
     public Response update(@PathParam("key") String key, String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "a purpose", PURPOSE_FIELDS);
             CatalogService catalog = catalog();
             Purpose current = catalog.require(key);
             if (json.has("version") && !json.get("version").equals(JsonNodeFactory.instance.numberNode(current.version()))) {
@@ -101,12 +102,12 @@ final class PurposesResource extends AdminResource {
                         "\"version\" is set by the server; use \"change\": \"material\" to start a new version");
             }
             requireDerivedRole(json, key);
-            if (json.has("retired") && !Boolean.valueOf(current.retired()).equals(ConsentJson.bool(json, "retired"))) {
+            if (json.has("retired") && !Boolean.valueOf(current.retired()).equals(JsonInput.bool(json, "retired"))) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST,
                         "use POST …/purposes/" + key + "/retire or …/reinstate to change \"retired\"");
             }
             Purpose updated = catalog.update(key, merge(json, current),
-                    CatalogService.ChangeKind.fromValue(ConsentJson.string(json, "change", false)), adminActor());
+                    CatalogService.ChangeKind.fromValue(JsonInput.string(json, "change", false)), adminActor());
             ObjectNode out = ConsentJson.purpose(updated);
             return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key);
@@ -171,9 +172,9 @@ final class PurposesResource extends AdminResource {
     public Response linkScopes(@PathParam("key") String key, String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "the request", Set.of("scopes"));
-            List<String> names = ConsentJson.strings(json, "scopes");
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "the request", Set.of("scopes"));
+            List<String> names = JsonInput.strings(json, "scopes");
             if (names == null) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"scopes\" must be an array of client scope names");
             }
@@ -226,7 +227,7 @@ final class PurposesResource extends AdminResource {
     }
 
     private static void requireDerivedRole(ObjectNode json, String key) {
-        String role = ConsentJson.string(json, "role", false);
+        String role = JsonInput.string(json, "role", false);
         if (role != null && !role.equals(ConsentRoles.roleName(key))) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"role\" is named by the plugin ("
                     + ConsentRoles.roleName(key) + "); leave it out");
@@ -239,18 +240,18 @@ final class PurposesResource extends AdminResource {
 
     /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */
     private static Purpose merge(ObjectNode json, Purpose base) {
-        String mechanism = ConsentJson.string(json, "mechanism", base == null);
-        List<String> channels = ConsentJson.strings(json, "channels");
-        Boolean gpc = ConsentJson.bool(json, "honorGpc");
-        Boolean inToken = ConsentJson.bool(json, "includeInToken");
-        Boolean gating = ConsentJson.bool(json, "gating");
-        Boolean askAtLogin = ConsentJson.bool(json, "askAtLogin");
-        Boolean doubleOptIn = ConsentJson.bool(json, "doubleOptIn");
+        String mechanism = JsonInput.string(json, "mechanism", base == null);
+        List<String> channels = JsonInput.strings(json, "channels");
+        Boolean gpc = JsonInput.bool(json, "honorGpc");
+        Boolean inToken = JsonInput.bool(json, "includeInToken");
+        Boolean gating = JsonInput.bool(json, "gating");
+        Boolean askAtLogin = JsonInput.bool(json, "askAtLogin");
+        Boolean doubleOptIn = JsonInput.bool(json, "doubleOptIn");
         return new Purpose(
-                base == null ? ConsentJson.string(json, "key", true) : ConsentJson.string(json, "key", false),
-                or(ConsentJson.string(json, "label", base == null), base == null ? null : base.label()),
-                or(ConsentJson.string(json, "description", false), base == null ? "" : base.description()),
-                or(ConsentJson.string(json, "category", false), base == null ? null : base.category()),
+                base == null ? JsonInput.string(json, "key", true) : JsonInput.string(json, "key", false),
+                or(JsonInput.string(json, "label", base == null), base == null ? null : base.label()),
+                or(JsonInput.string(json, "description", false), base == null ? "" : base.description()),
+                or(JsonInput.string(json, "category", false), base == null ? null : base.category()),
                 mechanism == null ? base.mechanism() : Mechanism.fromValue(mechanism),
                 or(channels, base == null ? List.of() : base.channels()),
                 base == null ? 1 : base.version(),

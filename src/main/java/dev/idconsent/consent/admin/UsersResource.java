@@ -8,7 +8,9 @@ import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.model.ConsentModels;
+import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
+import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -58,7 +60,7 @@ final class UsersResource extends AdminResource {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
         return handle(() -> ConsentJson.ok(ConsentJson.historyPage(ConsentModels.consent(session, realm)
-                .history(ConsentModels.subject(session, realm, user), ConsentJson.first(first), ConsentJson.max(max)))).build());
+                .history(ConsentModels.subject(session, realm, user), JsonInput.first(first), JsonInput.max(max)))).build());
     }
 
     /** The user's receipt (as {@code GET /me/receipt}): current choices and every change with the text shown. */
@@ -83,9 +85,9 @@ final class UsersResource extends AdminResource {
         UserModel user = findUser(userId);
         auth.users().requireManage(user);
         return handle(() -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "the request", Set.of("choices", "reason"));
-            String reason = ConsentJson.string(json, "reason", false);
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "the request", Set.of("choices", "reason"));
+            String reason = JsonInput.string(json, "reason", false);
             if (reason == null || reason.isBlank()) {
                 throw new ConsentException(ErrorCode.REASON_REQUIRED,
                         "a change on a user's behalf needs a \"reason\" (it is recorded in their history)");
@@ -94,9 +96,9 @@ final class UsersResource extends AdminResource {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
             }
             ConsentView view = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
-                    ConsentJson.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
+                    JsonInput.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
                             auth.adminAuth().getClient().getClientId(), "manage-users", reason,
-                            ConsentJson.unquoteTag(ifMatch)));
+                            JsonInput.unquoteTag(ifMatch)));
             ObjectNode changed = JsonNodeFactory.instance.objectNode();
             changed.put("reason", reason);
             changed.set("changes", ConsentJson.view(view).path("changes"));
@@ -111,7 +113,7 @@ final class UsersResource extends AdminResource {
         if (user == null) {
             // users().requireView needs a user; an unknown id is answered the same way to anyone who may view users
             auth.users().requireView();
-            throw new ErrorResponseException(ConsentJson.error(ErrorCode.NOT_FOUND,
+            throw new ErrorResponseException(Answers.error(ErrorCode.NOT_FOUND,
                     "there is no user '" + userId + "' in this realm"));
         }
         return user;

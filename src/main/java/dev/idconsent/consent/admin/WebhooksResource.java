@@ -11,7 +11,9 @@ import dev.idconsent.consent.webhooks.WebhookSignature;
 import dev.idconsent.consent.WebhookStore;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
+import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
+import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -84,8 +86,8 @@ public final class WebhooksResource {
         auth.realm().requireManageRealm();
         auth.users().requireView();
         return handle(() -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "a webhook", CREATE_FIELDS);
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "a webhook", CREATE_FIELDS);
             WebhookSettings defaults = settings();
             String url = WebhookFields.url(json, true);
             WebhookFields.destination(url, defaults);
@@ -135,8 +137,8 @@ public final class WebhooksResource {
         auth.realm().requireManageRealm();
         return handle(() -> {
             Webhook current = find(id);
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "a webhook", UPDATE_FIELDS);
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "a webhook", UPDATE_FIELDS);
             String url = WebhookFields.url(json, false);
             if (url != null && !url.equals(current.url())) {
                 auth.users().requireView(); // the changes go somewhere else now
@@ -261,6 +263,6 @@ public final class WebhooksResource {
     }
 
     private Response handle(Supplier<Response> action) {
-        return ConsentJson.guarded(session, action);
+        return Answers.guarded(session, action);
     }
 }

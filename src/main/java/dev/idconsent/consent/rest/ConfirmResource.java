@@ -47,7 +47,7 @@ public final class ConfirmResource {
         } catch (ConsentException e) {
             return error(e);
         } catch (RuntimeException e) {
-            return error(ConsentJson.unavailable(session, e));
+            return error(Answers.unavailable(session, e));
         }
     }
 
@@ -66,7 +66,7 @@ public final class ConfirmResource {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
         } catch (RuntimeException e) {
-            return error(ConsentJson.unavailable(session, e));
+            return error(Answers.unavailable(session, e));
         }
     }
 

@@ -58,18 +58,18 @@ public final class SenderResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response link(String body) {
         return asSender(auth -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "the request", Set.of("user", "purpose", "channel", "expiresInSeconds"));
-            UserModel user = session.users().getUserById(realm, ConsentJson.string(json, "user", true));
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "the request", Set.of("user", "purpose", "channel", "expiresInSeconds"));
+            UserModel user = session.users().getUserById(realm, JsonInput.string(json, "user", true));
             if (user == null) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "there is no such user in this realm");
             }
-            Purpose purpose = purpose(ConsentJson.string(json, "purpose", true));
+            Purpose purpose = purpose(JsonInput.string(json, "purpose", true));
             if (!purpose.channels().contains(Purpose.EMAIL)) {
                 throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has no email"
                         + " channel, so there is nothing an unsubscribe link in an email could switch off");
             }
-            String channel = linkChannel(purpose, ConsentJson.string(json, "channel", false));
+            String channel = linkChannel(purpose, JsonInput.string(json, "channel", false));
             Duration validFor = lifetime;
             if (json.has("expiresInSeconds")) {
                 if (!json.get("expiresInSeconds").isIntegralNumber() || !json.get("expiresInSeconds").canConvertToLong()
@@ -103,7 +103,7 @@ public final class SenderResource {
             }
             Purpose purpose = purpose(key);
             String channel = channel(purpose, channelParam);
-            int size = ConsentJson.max(max);
+            int size = JsonInput.max(max);
             if (includeUnverified != null && !includeUnverified.equals("true") && !includeUnverified.equals("false")) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"includeUnverified\" must be true or false");
             }
@@ -163,15 +163,15 @@ public final class SenderResource {
     }
 
     private Response asSender(java.util.function.Function<AuthResult, Response> action) {
-        return ConsentJson.guarded(session, () -> {
+        return Answers.guarded(session, () -> {
             AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
             if (auth == null || auth.user() == null) {
-                return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
+                return Answers.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
             }
             // the token's own roles, not the user's: role scope mappings and fullScopeAllowed=false apply
             AccessToken.Access roles = auth.token().getRealmAccess();
             if (roles == null || !roles.isUserInRole(ROLE)) {
-                return ConsentJson.error(ErrorCode.FORBIDDEN, "the sender API needs a token that carries the realm"
+                return Answers.error(ErrorCode.FORBIDDEN, "the sender API needs a token that carries the realm"
                         + " role " + ROLE + " (client '" + auth.client().getClientId() + "' must have it in its"
                         + " role scope)");
             }

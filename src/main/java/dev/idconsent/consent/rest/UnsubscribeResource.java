@@ -53,7 +53,7 @@ public final class UnsubscribeResource {
         } catch (ConsentException e) {
             return error(e);
         } catch (RuntimeException e) {
-            return error(ConsentJson.unavailable(session, e));
+            return error(Answers.unavailable(session, e));
         }
     }
 
@@ -85,7 +85,7 @@ public final class UnsubscribeResource {
             session.getTransactionManager().setRollbackOnly();
             return refused(e, browser);
         } catch (RuntimeException e) {
-            return refused(ConsentJson.unavailable(session, e), browser);
+            return refused(Answers.unavailable(session, e), browser);
         }
     }
 
@@ -119,7 +119,7 @@ public final class UnsubscribeResource {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
         } catch (RuntimeException e) {
-            return error(ConsentJson.unavailable(session, e));
+            return error(Answers.unavailable(session, e));
         }
     }
 

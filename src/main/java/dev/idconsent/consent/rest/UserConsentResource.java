@@ -88,9 +88,9 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response change(String body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser(ConsentScopes.WRITE, (auth, service) -> {
-            ObjectNode json = ConsentJson.object(body);
-            ConsentJson.onlyFields(json, "the request", Set.of("choices"));
-            return written(auth, service.record(subject(auth), ConsentJson.changes(json), context(auth, ifMatch)));
+            ObjectNode json = JsonInput.object(body);
+            JsonInput.onlyFields(json, "the request", Set.of("choices"));
+            return written(auth, service.record(subject(auth), JsonInput.changes(json), context(auth, ifMatch)));
         });
     }
 
@@ -108,7 +108,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response history(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.historyPage(
-                service.history(subject(auth), ConsentJson.first(first), ConsentJson.max(max))))
+                service.history(subject(auth), JsonInput.first(first), JsonInput.max(max))))
                 .build());
     }
 
@@ -149,15 +149,15 @@ public final class UserConsentResource {
         // Keycloak's account console is the "Communication & privacy" page: its changes are made "here", in the account
         String clientId = auth.client().getClientId();
         Via via = Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(clientId) ? Via.ACCOUNT : Via.API;
-        return new ChangeContext(actor, via, clientId, ConsentScopes.WRITE, null, ConsentJson.unquoteTag(ifMatch));
+        return new ChangeContext(actor, via, clientId, ConsentScopes.WRITE, null, JsonInput.unquoteTag(ifMatch));
     }
 
     private Response asUser(String scope, java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {
         boolean[] cors = {false};
-        Response response = ConsentJson.guarded(session, () -> {
+        Response response = Answers.guarded(session, () -> {
             AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
             if (auth == null || auth.user() == null) {
-                return ConsentJson.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
+                return Answers.error(ErrorCode.NOT_AUTHENTICATED, "a valid bearer token of this realm is required");
             }
             // throws 403 for an origin the token's client does not allow, before anything is read or written
             Cors.builder().checkAllowedOrigins(auth.token()).allowedMethods(METHODS).exposedHeaders("ETag", HttpHeaders.WWW_AUTHENTICATE).auth()
@@ -165,7 +165,7 @@ public final class UserConsentResource {
             cors[0] = true;
             if (!ConsentScopes.granted(auth.token(), scope)) {
                 // RFC 6750: the app must ask the person for this scope (Keycloak's consent screen shows it)
-                Response refused = ConsentJson.error(ErrorCode.INSUFFICIENT_SCOPE, "this needs the client scope '"
+                Response refused = Answers.error(ErrorCode.INSUFFICIENT_SCOPE, "this needs the client scope '"
                         + scope + "', which the person has not granted to client '" + auth.client().getClientId()
                         + "': request it (scope=" + scope + ") and let the person approve it");
                 return Response.fromResponse(refused).header(HttpHeaders.WWW_AUTHENTICATE,
