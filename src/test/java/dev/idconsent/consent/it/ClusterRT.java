@@ -31,24 +31,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterRT {
     static final int ITERATIONS = Integer.getInteger("it.cluster.iterations", 200);
     static final int WRITES = Integer.getInteger("it.crash.writes", 1000);
+    static TwoNodes cluster;
     static Database db;
     static ClusterNode a;
     static ClusterNode b;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        db = Database.forRun("postgres", null);
-        db.recreate(null);
-        a = new ClusterNode("node-a", db).importRealm().start();
-        b = new ClusterNode("node-b", db).hostname(a.baseUrl()).start();
+        cluster = TwoNodes.start(null, "node");
+        db = cluster.db;
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() {
-        for (ClusterNode node : new ClusterNode[] {b, a}) {
-            if (node != null) {
-                node.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -29,34 +29,23 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Webhooks on a cluster: one delivery at a time per endpoint, every change exactly once")
 class WebhooksClusterRT {
     static final Duration SLOW_ANSWER = Duration.ofSeconds(7);
+    static TwoNodes cluster;
     static Database db;
     static ClusterNode a;
     static ClusterNode b;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        String previous = System.getProperty("it.db.name");
-        System.setProperty("it.db.name", "idc_hooks_cluster");
-        try {
-            db = Database.forRun("postgres", null);
-        } finally {
-            if (previous == null) {
-                System.clearProperty("it.db.name");
-            } else {
-                System.setProperty("it.db.name", previous);
-            }
-        }
-        db.recreate(null);
-        a = new ClusterNode("hook-a", db).importRealm().start();
-        b = new ClusterNode("hook-b", db).hostname(a.baseUrl()).start();
+        cluster = TwoNodes.start("idc_hooks_cluster", "hook");
+        db = cluster.db;
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() {
-        for (ClusterNode node : new ClusterNode[] {b, a}) {
-            if (node != null) {
-                node.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
