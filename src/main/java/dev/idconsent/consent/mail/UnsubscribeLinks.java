@@ -74,11 +74,11 @@ public final class UnsubscribeLinks {
         Duration linkLifetime();
     }
 
-    /** The undo token of the page shown after an unsubscribe click; valid for {@link #UNDO_WINDOW}. */
+    /** The undo link of the page shown after an unsubscribe click; valid for {@link #UNDO_WINDOW}. */
     public String mintUndo(UnsubscribeToken click, long historyId) {
         long exp = Time.currentTime() + UNDO_WINDOW.toSeconds();
-        return session.tokens().encode(new UnsubscribeToken(UnsubscribeToken.UNDO_TYPE, issuer(), click.getSubject(),
-                click.getPurpose(), click.getChannel(), exp).historyId(historyId).sender(click.getSender()));
+        return mint(new UnsubscribeToken(UnsubscribeToken.UNDO_TYPE, issuer(), click.getSubject(), click.getPurpose(),
+                click.getChannel(), exp).historyId(historyId).sender(click.getSender()), "unsubscribe/undo").url();
     }
 
     private long expiry(Duration validFor) {

@@ -141,7 +141,7 @@ public final class UnsubscribeResource {
         return LinkTarget.resolve(session, realm, lifetime, token, type);
     }
 
-    private Response page(String state, LinkTarget target, String undoToken, Response.Status status) {
+    private Response page(String state, LinkTarget target, String undoUrl, Response.Status status) {
         // read only: the GET page must not write (no summary repair, no lock)
         ConsentView view = ConsentModels.consent(session, realm).peek(ConsentModels.subject(session, realm,
                 target.user()));
@@ -154,10 +154,8 @@ public final class UnsubscribeResource {
                 .setAttribute("idcPurpose", target.purpose().label())
                 .setAttribute("idcChannel", target.channel() == null ? "" : target.channel())
                 .setAttribute("idcSubscribed", on)
-                .setAttribute("idcCanUndo", undoToken != null)
-                .setAttribute("idcUndoUrl", undoToken == null ? "" : session.getContext().getUri()
-                        .getBaseUriBuilder().path("realms").path(realm.getName()).path("consent").path("unsubscribe")
-                        .path("undo").queryParam("token", undoToken).build().toString())
+                .setAttribute("idcCanUndo", undoUrl != null)
+                .setAttribute("idcUndoUrl", undoUrl == null ? "" : undoUrl)
                 .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUriBuilder().build().toString())
                 .setAttribute("idcAccountUrl", accountUrl())
                 .createForm(TEMPLATE);
