@@ -6,7 +6,6 @@ import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.mail.ConfirmationMails;
 import dev.idconsent.consent.catalog.PurposeComponents;
-import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.ConsentJson;
 import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
@@ -85,7 +84,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.realm().requireViewRealm();
         auth.users().requireView();
         return handle(() -> {
-            var problems = ConsentModels.roles(session, realm).check(new PurposeComponents(realm).all());
+            var problems = plugin().roles(realm).check(new PurposeComponents(realm).all());
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("ok", problems.isEmpty());
             out.set("problems", ConsentJson.problems(problems));
@@ -101,7 +100,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.realm().requireManageRealm();
         auth.users().requireManage();
         return handle(() -> {
-            var repaired = ConsentModels.roles(session, realm).reconcile(new PurposeComponents(realm).all());
+            var repaired = plugin().roles(realm).reconcile(new PurposeComponents(realm).all());
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.set("repaired", ConsentJson.problems(repaired));
             return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
@@ -124,7 +123,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireView();
         return handle(() -> {
             long people = session.users().getUsersCount(realm, false);
-            ObjectNode out = ConsentJson.counts(people, ConsentModels.reports(session, realm).counts(people));
+            ObjectNode out = ConsentJson.counts(people, plugin().reports(realm).counts(people));
             return ConsentJson.ok(out).build();
         });
     }

@@ -1,7 +1,8 @@
 package dev.idconsent.consent.admin;
 
+import dev.idconsent.consent.model.Actors;
+import dev.idconsent.consent.model.ConsentProvider;
 import dev.idconsent.consent.Actor;
-import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.Answers;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
@@ -59,11 +60,16 @@ abstract class AdminResource {
         };
     }
 
+    /** The plugin's services in this request's session. */
+    ConsentProvider plugin() {
+        return session.getProvider(ConsentProvider.class);
+    }
+
     Response handle(Supplier<Response> action) {
         return Answers.guarded(session, action);
     }
 
     Actor adminActor() {
-        return ConsentModels.adminActor(auth.adminAuth().getUser());
+        return Actors.admin(auth.adminAuth().getUser());
     }
 }

@@ -1,5 +1,7 @@
 package dev.idconsent.consent.admin;
 
+import dev.idconsent.consent.model.Actors;
+import dev.idconsent.consent.model.ConsentProvider;
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentException;
@@ -7,7 +9,6 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.AdminOverview;
-import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.model.RealmImportReconciler;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -145,10 +146,10 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
         }
         Purpose purpose = PurposeComponents.toPurpose(after);
         UserModel admin = session.getContext().getUser();
-        Actor actor = admin == null ? null : ConsentModels.adminActor(admin);
-        ConsentModels.catalog(session, realm).archive(before == null ? null : PurposeComponents.toPurpose(before),
+        Actor actor = admin == null ? null : Actors.admin(admin);
+        session.getProvider(ConsentProvider.class).catalog(realm).archive(before == null ? null : PurposeComponents.toPurpose(before),
                 purpose, actor);
-        ConsentModels.roles(session, realm).sync(purpose);
+        session.getProvider(ConsentProvider.class).roles(realm).sync(purpose);
         AdminOverview.declare(session, realm);
     }
 

@@ -9,7 +9,6 @@ import dev.idconsent.consent.Mechanism;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
-import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.ConsentJson;
 import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
@@ -147,7 +146,7 @@ final class PurposesResource extends AdminResource {
         return handle(() -> {
             catalog().require(key);
             var out = JsonNodeFactory.instance.arrayNode();
-            ConsentModels.texts(session, realm).of(key).forEach(t -> out.add(ConsentJson.text(t)));
+            plugin().texts(realm).of(key).forEach(t -> out.add(ConsentJson.text(t)));
             return ConsentJson.ok(out).build();
         });
     }
@@ -185,7 +184,7 @@ final class PurposesResource extends AdminResource {
                         .orElseThrow(() -> new ConsentException(ErrorCode.INVALID_VALUE,
                                 "there is no client scope '" + name + "' in this realm")));
             }
-            ConsentRoles roles = ConsentModels.roles(session, realm);
+            ConsentRoles roles = plugin().roles(realm);
             roles.sync(purpose); // the role exists even if the purpose came in some other way
             RoleModel role = roles.role(purpose);
             realm.getClientScopesStream().toList().forEach(scope -> {
@@ -217,7 +216,7 @@ final class PurposesResource extends AdminResource {
     }
 
     private ObjectNode scopesOf(Purpose purpose) {
-        RoleModel role = ConsentModels.roles(session, realm).role(purpose);
+        RoleModel role = plugin().roles(realm).role(purpose);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("role", ConsentRoles.roleName(purpose.key()));
         var scopes = out.putArray("scopes");
@@ -235,7 +234,7 @@ final class PurposesResource extends AdminResource {
     }
 
     private CatalogService catalog() {
-        return ConsentModels.catalog(session, realm);
+        return plugin().catalog(realm);
     }
 
     /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */

@@ -7,7 +7,6 @@ import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
-import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
 import dev.idconsent.consent.rest.JsonInput;
@@ -47,7 +46,7 @@ final class UsersResource extends AdminResource {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
         return handle(() -> {
-            ConsentView view = ConsentModels.consent(session, realm).view(ConsentModels.subject(session, realm, user));
+            ConsentView view = plugin().consent(realm).view(plugin().subject(realm, user));
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         });
     }
@@ -59,8 +58,8 @@ final class UsersResource extends AdminResource {
                             @QueryParam("max") Integer max) {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
-        return handle(() -> ConsentJson.ok(ConsentJson.historyPage(ConsentModels.consent(session, realm)
-                .history(ConsentModels.subject(session, realm, user), JsonInput.first(first), JsonInput.max(max)))).build());
+        return handle(() -> ConsentJson.ok(ConsentJson.historyPage(plugin().consent(realm)
+                .history(plugin().subject(realm, user), JsonInput.first(first), JsonInput.max(max)))).build());
     }
 
     /** The user's receipt (as {@code GET /me/receipt}): current choices and every change with the text shown. */
@@ -70,8 +69,8 @@ final class UsersResource extends AdminResource {
     public Response receipt(@PathParam("userId") String userId) {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
-        return handle(() -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.reports(session, realm).receipt(
-                ConsentModels.subject(session, realm, user)), realm.getName(), user.getUsername(),
+        return handle(() -> ConsentJson.ok(ConsentJson.receipt(plugin().reports(realm).receipt(
+                plugin().subject(realm, user)), realm.getName(), user.getUsername(),
                 java.time.Instant.now())).build());
     }
 
@@ -95,7 +94,7 @@ final class UsersResource extends AdminResource {
             if (reason.length() > 1000) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
             }
-            ConsentView view = ConsentModels.consent(session, realm).record(ConsentModels.subject(session, realm, user),
+            ConsentView view = plugin().consent(realm).record(plugin().subject(realm, user),
                     JsonInput.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
                             auth.adminAuth().getClient().getClientId(), "manage-users", reason,
                             JsonInput.unquoteTag(ifMatch)));

@@ -32,6 +32,12 @@ public final class JpaChoiceStore implements ChoiceStore {
         return new JpaChoiceStore(ConsentEntityProviderFactory.em(session), realmId);
     }
 
+    /** The store the consent service writes through: {@link #currentForUpdate} opens short fresh reads. */
+    public static JpaChoiceStore forWrites(org.keycloak.models.KeycloakSession session, String realmId) {
+        return new JpaChoiceStore(ConsentEntityProviderFactory.em(session), realmId,
+                session.getKeycloakSessionFactory());
+    }
+
     /** For reads (and cleanup) only: {@link #currentForUpdate} needs the session factory. */
     public JpaChoiceStore(EntityManager em, String realmId) {
         this(em, realmId, null);

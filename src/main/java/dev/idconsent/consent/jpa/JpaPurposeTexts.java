@@ -11,6 +11,11 @@ public final class JpaPurposeTexts implements PurposeTexts {
     private final EntityManager em;
     private final String realmId;
 
+    /** The archive of the session's EntityManager. */
+    public static JpaPurposeTexts of(org.keycloak.models.KeycloakSession session, String realmId) {
+        return new JpaPurposeTexts(ConsentEntityProviderFactory.em(session), realmId);
+    }
+
     public JpaPurposeTexts(EntityManager em, String realmId) {
         this.em = em;
         this.realmId = realmId;

@@ -1,6 +1,7 @@
 package dev.idconsent.consent.login;
 
-import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.model.Actors;
+import dev.idconsent.consent.model.ConsentProvider;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ChangeRequest;
 import dev.idconsent.consent.ConsentException;
@@ -8,7 +9,6 @@ import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Via;
-import dev.idconsent.consent.model.ConsentModels;
 import dev.idconsent.consent.model.UserSubject;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ final class ConsentStep implements RequiredActionProvider {
     public void evaluateTriggers(RequiredActionContext context) {
         UserModel user = context.getUser();
         AuthenticationSessionModel auth = context.getAuthenticationSession();
-        UserSubject subject = ConsentModels.subject(context.getSession(), context.getRealm(), user);
-        ConsentService consent = ConsentModels.consent(context.getSession(), context.getRealm());
+        UserSubject subject = plugin(context).subject(context.getRealm(), user);
+        ConsentService consent = plugin(context).consent(context.getRealm());
         // set by Keycloak's registration form when it has just created this user
         boolean registration = "true".equals(auth.getAuthNote(AuthenticationManager.NEW_USER_REGISTERED));
 
@@ -81,8 +81,8 @@ final class ConsentStep implements RequiredActionProvider {
         boolean review = context.getAuthenticationSession().getAuthNote(NOTE_ASK) == null;
         Map<String, Boolean> current = new LinkedHashMap<>();
         if (review) {
-            for (ConsentView.PurposeState p : ConsentModels.consent(context.getSession(), context.getRealm())
-                    .view(ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()))
+            for (ConsentView.PurposeState p : plugin(context).consent(context.getRealm())
+                    .view(plugin(context).subject(context.getRealm(), context.getUser()))
                     .purposes()) {
                 current.put(p.purpose().key(), p.granted());
                 p.channels().forEach(c -> current.put(p.purpose().key() + "/" + c.channel(), c.granted()));
@@ -106,8 +106,8 @@ final class ConsentStep implements RequiredActionProvider {
             if (!changes.isEmpty()) {
                 Via via = "true".equals(context.getAuthenticationSession().getAuthNote(NOTE_REGISTRATION))
                         ? Via.REGISTRATION : Via.LOGIN;
-                ConsentModels.consent(context.getSession(), context.getRealm()).record(
-                        ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()), changes,
+                plugin(context).consent(context.getRealm()).record(
+                        plugin(context).subject(context.getRealm(), context.getUser()), changes,
                         changeContext(context, via));
             }
         } catch (ConsentException e) {
@@ -123,8 +123,8 @@ final class ConsentStep implements RequiredActionProvider {
 
     private jakarta.ws.rs.core.Response page(RequiredActionContext context, String error) {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
-        ConsentView view = ConsentModels.consent(context.getSession(), context.getRealm())
-                .view(ConsentModels.subject(context.getSession(), context.getRealm(), context.getUser()));
+        ConsentView view = plugin(context).consent(context.getRealm())
+                .view(plugin(context).subject(context.getRealm(), context.getUser()));
         String note = auth.getAuthNote(NOTE_ASK);
         Set<String> ask = note == null ? null : Set.of(note.split(","));
         // kc_action=idc-consent-step:<purpose> asks about that one purpose (e.g. the one gating a scope)
@@ -167,7 +167,7 @@ final class ConsentStep implements RequiredActionProvider {
 
     private static ChangeContext changeContext(RequiredActionContext context, Via via) {
         UserModel user = context.getUser();
-        return new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), via,
+        return new ChangeContext(Actors.self(user), via,
                 context.getAuthenticationSession().getClient().getClientId(),
                 via == Via.GPC ? "gpc-signal" : "consent-step", null, null);
     }
@@ -182,5 +182,9 @@ final class ConsentStep implements RequiredActionProvider {
 
     @Override
     public void close() {
+    }
+
+    private static ConsentProvider plugin(RequiredActionContext context) {
+        return context.getSession().getProvider(ConsentProvider.class);
     }
 }

@@ -16,7 +16,7 @@ public final class RealmImportReconciler implements ProviderEventListener {
         if (event instanceof RealmModel.RealmPostCreateEvent e) {
             KeycloakSession session = e.getKeycloakSession();
             RealmModel realm = e.getCreatedRealm();
-            ConsentModels.roles(session, realm).reconcile(new PurposeComponents(realm).all());
+            session.getProvider(ConsentProvider.class).roles(realm).reconcile(new PurposeComponents(realm).all());
             if (!new PurposeComponents(realm).all().isEmpty()) {
                 AdminOverview.declare(session, realm);
             }

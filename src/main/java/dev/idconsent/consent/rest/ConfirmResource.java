@@ -1,12 +1,12 @@
 package dev.idconsent.consent.rest;
 
-import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.model.Actors;
+import dev.idconsent.consent.model.ConsentProvider;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.mail.UnsubscribeLinks;
 import dev.idconsent.consent.mail.UnsubscribeToken;
-import dev.idconsent.consent.model.ConsentModels;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -57,9 +57,8 @@ public final class ConfirmResource {
         try {
             LinkTarget target = target(token);
             UserModel user = target.user();
-            ConsentModels.consent(session, realm).confirm(ConsentModels.subject(session, realm, user),
-                    target.purpose().key(), target.claims().getHistoryId(), new ChangeContext(new Actor(user.getId(), user.getUsername(),
-                            Actor.Kind.USER), Via.EMAIL, null, "confirm-link", null, null));
+            plugin().consent(realm).confirm(plugin().subject(realm, user),
+                    target.purpose().key(), target.claims().getHistoryId(), new ChangeContext(Actors.self(user), Via.EMAIL, null, "confirm-link", null, null));
             return form(Response.Status.OK).setAttribute("idcState", "confirmed")
                     .setAttribute("idcPurpose", target.purpose().label()).createForm(TEMPLATE);
         } catch (ConsentException e) {
@@ -82,5 +81,10 @@ public final class ConfirmResource {
     private LoginFormsProvider form(Response.Status status) {
         return session.getProvider(LoginFormsProvider.class).setStatus(status)
                 .setAttribute("idcAccountUrl", UnsubscribeLinks.accountUrl(session, realm));
+    }
+
+    /** The plugin's services in this request's session. */
+    private ConsentProvider plugin() {
+        return session.getProvider(ConsentProvider.class);
     }
 }

@@ -1,6 +1,7 @@
 package dev.idconsent.consent.rest;
 
-import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.model.Actors;
+import dev.idconsent.consent.model.ConsentProvider;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ChangeRequest;
 import dev.idconsent.consent.ConsentException;
@@ -8,7 +9,6 @@ import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.mail.UnsubscribeLinks;
 import dev.idconsent.consent.mail.UnsubscribeToken;
-import dev.idconsent.consent.model.ConsentModels;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -69,7 +69,7 @@ public final class UnsubscribeResource {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_REQUEST,
                         "a one-click unsubscribe is a POST with the body " + ONE_CLICK);
             }
-            ConsentView after = ConsentModels.consent(session, realm).record(subject(target),
+            ConsentView after = plugin().consent(realm).record(subject(target),
                     List.of(new ChangeRequest(target.purpose().key(), target.channel(), false, null)),
                     context(target, "unsubscribe-link"));
             if (browser) {
@@ -112,7 +112,7 @@ public final class UnsubscribeResource {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
                         "the undo request does not name the change it undoes");
             }
-            ConsentModels.consent(session, realm).restore(subject(target), target.purpose().key(), target.channel(),
+            plugin().consent(realm).restore(subject(target), target.purpose().key(), target.channel(),
                     target.claims().getHistoryId(), context(target, "undo-link"));
             return page("undone", target, null, Response.Status.OK);
         } catch (ConsentException e) {
@@ -124,7 +124,7 @@ public final class UnsubscribeResource {
     }
 
     private dev.idconsent.consent.Subject subject(LinkTarget target) {
-        return ConsentModels.subject(session, realm, target.user());
+        return plugin().subject(realm, target.user());
     }
 
     /**
@@ -133,7 +133,7 @@ public final class UnsubscribeResource {
      */
     private static ChangeContext context(LinkTarget target, String capability) {
         UserModel user = target.user();
-        return new ChangeContext(new Actor(user.getId(), user.getUsername(), Actor.Kind.USER), Via.EMAIL,
+        return new ChangeContext(Actors.self(user), Via.EMAIL,
                 target.claims().getSender(), capability, null, null);
     }
 
@@ -143,7 +143,7 @@ public final class UnsubscribeResource {
 
     private Response page(String state, LinkTarget target, String undoUrl, Response.Status status) {
         // read only: the GET page must not write (no summary repair, no lock)
-        ConsentView view = ConsentModels.consent(session, realm).peek(ConsentModels.subject(session, realm,
+        ConsentView view = plugin().consent(realm).peek(plugin().subject(realm,
                 target.user()));
         boolean on = view.purposes().stream().filter(p -> p.purpose().key().equals(target.purpose().key()))
                 .flatMap(p -> p.channels().stream())
@@ -173,5 +173,10 @@ public final class UnsubscribeResource {
 
     private String accountUrl() {
         return UnsubscribeLinks.accountUrl(session, realm);
+    }
+
+    /** The plugin's services in this request's session. */
+    private ConsentProvider plugin() {
+        return session.getProvider(ConsentProvider.class);
     }
 }

@@ -1,5 +1,7 @@
 package dev.idconsent.consent.rest;
 
+import dev.idconsent.consent.model.Actors;
+import dev.idconsent.consent.model.ConsentProvider;
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentService;
@@ -8,7 +10,6 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.rest.SenderResource;
 import dev.idconsent.consent.rest.UnsubscribeResource;
-import dev.idconsent.consent.model.ConsentModels;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -118,15 +119,15 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response receipt() {
         String realm = session.getContext().getRealm().getName();
-        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.receipt(ConsentModels.reports(session,
-                        session.getContext().getRealm()).receipt(subject(auth)), realm,
+        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.receipt(plugin()
+                        .reports(session.getContext().getRealm()).receipt(subject(auth)), realm,
                         auth.user().getUsername(), java.time.Instant.now()))
                 .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm + ".json\"")
                 .build());
     }
 
     private dev.idconsent.consent.Subject subject(AuthResult auth) {
-        return ConsentModels.subject(session, session.getContext().getRealm(), auth.user());
+        return plugin().subject(session.getContext().getRealm(), auth.user());
     }
 
     /**
@@ -144,8 +145,7 @@ public final class UserConsentResource {
     }
 
     private static ChangeContext context(AuthResult auth, String ifMatch) {
-        Actor actor = new Actor(auth.user().getId(), auth.user().getUsername(),
-                auth.user().getServiceAccountClientLink() != null ? Actor.Kind.SERVICE : Actor.Kind.USER);
+        Actor actor = Actors.self(auth.user());
         // Keycloak's account console is the "Communication & privacy" page: its changes are made "here", in the account
         String clientId = auth.client().getClientId();
         Via via = Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(clientId) ? Via.ACCOUNT : Via.API;
@@ -171,12 +171,17 @@ public final class UserConsentResource {
                 return Response.fromResponse(refused).header(HttpHeaders.WWW_AUTHENTICATE,
                         "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"").build();
             }
-            return action.apply(auth, ConsentModels.consent(session, session.getContext().getRealm()));
+            return action.apply(auth, plugin().consent(session.getContext().getRealm()));
         });
         if (!cors[0]) {
             // no token to check origins against (none, invalid, or the database was gone): the error is readable
             Cors.builder().allowAllOrigins().auth().add();
         }
         return response;
+    }
+
+    /** The plugin's services in this request's session. */
+    private ConsentProvider plugin() {
+        return session.getProvider(ConsentProvider.class);
     }
 }

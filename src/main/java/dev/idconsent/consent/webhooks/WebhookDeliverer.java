@@ -23,7 +23,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -216,6 +215,6 @@ final class WebhookDeliverer {
     }
 
     static WebhookStore store(KeycloakSession session) {
-        return new JpaWebhookStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+        return JpaWebhookStore.of(session);
     }
 }

@@ -1,0 +1,38 @@
+package dev.idconsent.consent.model;
+
+import dev.idconsent.consent.CatalogService;
+import dev.idconsent.consent.ConsentReports;
+import dev.idconsent.consent.ConsentService;
+import dev.idconsent.consent.PurposeTexts;
+import dev.idconsent.consent.catalog.ConsentRoles;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.Provider;
+
+/**
+ * The plugin's services for one Keycloak session, as every surface obtains them:
+ * {@code session.getProvider(ConsentProvider.class)} (Keycloak's own wiring, as its organization feature does).
+ * Everything it hands out works in the session's transaction, the same one as Keycloak's own user data.
+ */
+public interface ConsentProvider extends Provider {
+    /** The one writer of choices, for a realm. */
+    ConsentService consent(RealmModel realm);
+
+    /** Receipts and counts: reads of the record for people and auditors. */
+    ConsentReports reports(RealmModel realm);
+
+    /** Catalog writes, which also keep each gating purpose's role in line. */
+    CatalogService catalog(RealmModel realm);
+
+    /** The user as the consent service sees them: summary attribute and consent roles. */
+    UserSubject subject(RealmModel realm, UserModel user);
+
+    ConsentRoles roles(RealmModel realm);
+
+    /** Every text each purpose ever had. */
+    PurposeTexts texts(RealmModel realm);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.idconsent.consent.model;
+
+import dev.idconsent.consent.CatalogService;
+import dev.idconsent.consent.ConsentEvents;
+import dev.idconsent.consent.ConsentReports;
+import dev.idconsent.consent.ConsentService;
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.PurposeCatalog;
+import dev.idconsent.consent.PurposeTexts;
+import dev.idconsent.consent.catalog.ConsentRoles;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.events.ConsentMetrics;
+import dev.idconsent.consent.events.KeycloakUserEvents;
+import dev.idconsent.consent.jpa.JpaChoiceStore;
+import dev.idconsent.consent.jpa.JpaPurposeTexts;
+import dev.idconsent.consent.mail.ConfirmationMails;
+import java.time.Clock;
+import java.util.List;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/** Wires the domain services to a realm, in the session's transaction. */
+final class DefaultConsentProvider implements ConsentProvider {
+    private final KeycloakSession session;
+
+    DefaultConsentProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public ConsentService consent(RealmModel realm) {
+        return new ConsentService(new PurposeComponents(realm), writes(realm), texts(realm), Clock.systemUTC(),
+                ConsentEvents.all(new KeycloakUserEvents(session, realm), new ConfirmationMails(session, realm),
+                        new ConsentMetrics(session, realm)));
+    }
+
+    @Override
+    public ConsentReports reports(RealmModel realm) {
+        return new ConsentReports(consent(realm), new PurposeComponents(realm), writes(realm), texts(realm));
+    }
+
+    @Override
+    public UserSubject subject(RealmModel realm, UserModel user) {
+        return new UserSubject(user, roles(realm));
+    }
+
+    @Override
+    public CatalogService catalog(RealmModel realm) {
+        PurposeComponents components = new PurposeComponents(session, realm);
+        ConsentRoles roles = roles(realm);
+        PurposeCatalog catalog = new PurposeCatalog() {
+            @Override
+            public List<Purpose> all() {
+                return components.all();
+            }
+
+            @Override
+            public void save(Purpose purpose) {
+                components.save(purpose);
+                roles.sync(purpose);
+                AdminOverview.declare(session, realm);
+            }
+        };
+        return new CatalogService(catalog, texts(realm), Clock.systemUTC());
+    }
+
+    @Override
+    public ConsentRoles roles(RealmModel realm) {
+        return new ConsentRoles(session, realm, JpaChoiceStore.of(session, realm.getId()));
+    }
+
+    @Override
+    public PurposeTexts texts(RealmModel realm) {
+        return JpaPurposeTexts.of(session, realm.getId());
+    }
+
+    /** The store the consent service writes through (its locking reads need the session factory). */
+    private JpaChoiceStore writes(RealmModel realm) {
+        return JpaChoiceStore.forWrites(session, realm.getId());
+    }
+}
