@@ -59,7 +59,7 @@ public final class JpaChoiceStore implements ChoiceStore {
     @Override
     public List<Choice> currentForUpdate(String subjectId) {
         if (factory == null) {
-            throw new IllegalStateException("a store for writes needs the session factory (see ConsentModels)");
+            throw new IllegalStateException("a store for writes needs the session factory (use JpaChoiceStore.forWrites)");
         }
         // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
