@@ -1,6 +1,5 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.opencsv.CSVWriter;
@@ -41,7 +40,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 public final class ExportResource {
     static final int PAGE = 1000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Keycloak's own mapper: one Jackson configuration for every JSON the plugin writes. */
+    private static final ObjectMapper JSON = org.keycloak.util.JsonSerialization.mapper;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -189,7 +189,7 @@ public final class ExportResource {
 
     private static <R> void writeJson(OutputStream out, String what, JpaExport.Filter filter, Rows<R> rows,
                                       List<R> first, Function<R, List<R>> next) throws IOException {
-        try (JsonGenerator json = new JsonFactory(JSON).createGenerator(out)) {
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("export", what);
             json.writeObjectFieldStart("filter");
