@@ -230,11 +230,11 @@ public final class ExportResource {
             purpose = new PurposeComponents(realm).find(purposeKey).orElseThrow(() -> new ConsentException(
                     ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "' in this realm"));
         }
-        // channel="" (JpaExport.NO_CHANNEL) selects the answers of purposes without channels
+        // channel=- (JpaExport.NO_CHANNEL) selects the answers of purposes without channels
         boolean noChannel = JpaExport.NO_CHANNEL.equals(channel);
         if (noChannel && purpose != null && !purpose.channels().isEmpty()) {
             throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has the channels "
-                    + purpose.channels() + "; an empty \"channel\" is for purposes without channels");
+                    + purpose.channels() + "; \"channel\": \"-\" is for purposes without channels");
         }
         if (channel != null && !noChannel && purpose != null && !purpose.channels().contains(channel)) {
             throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has the channels "

@@ -21,7 +21,11 @@ public final class JpaExport {
     public record Filter(String purpose, String channel, Instant from, Instant to) {
     }
 
-    public static final String NO_CHANNEL = "";
+    /**
+     * The channel filter for purposes without channels: the same marker the tables use. (An empty query value
+     * cannot be told from a missing one: Keycloak's JAX-RS hands {@code channel=} over as no parameter.)
+     */
+    public static final String NO_CHANNEL = JpaChoiceStore.NO_CHANNEL;
 
     public record ChoiceRow(String id, String subjectId, String username, Choice choice) {
     }
