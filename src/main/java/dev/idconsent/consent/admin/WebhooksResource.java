@@ -11,7 +11,6 @@ import dev.idconsent.consent.webhooks.WebhookSignature;
 import dev.idconsent.consent.WebhookStore;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
-import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
 import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
@@ -26,9 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -40,7 +37,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * Reading needs view-realm; changing needs manage-realm, and creating an endpoint or pointing it elsewhere also
  * view-users, because the receiver gets every user's changes (as the change feed, which needs view-users).
  */
-public final class WebhooksResource {
+final class WebhooksResource extends AdminResource {
     static final String WEBHOOK_RESOURCE = "webhook";
     private static final Set<String> CREATE_FIELDS = Set.of("url", "description", "enabled", "secret", "start",
             "retryBaseSeconds", "retryMaxSeconds");
@@ -48,17 +45,9 @@ public final class WebhooksResource {
             "retryBaseSeconds", "retryMaxSeconds");
     static final int MAX_RETRY_SECONDS = 7 * 24 * 3600;
 
-    private final KeycloakSession session;
-    private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
-
     WebhooksResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                      AdminEventBuilder adminEvent) {
-        this.session = session;
-        this.realm = realm;
-        this.auth = auth;
-        this.adminEvent = adminEvent;
+        super(session, realm, auth, adminEvent);
     }
 
     @GET
@@ -252,17 +241,12 @@ public final class WebhooksResource {
         return provider == null ? WebhookSettings.DEFAULTS : provider.settings();
     }
 
+    /** An admin event about an endpoint: path {@code consent/webhooks/…}; never the secret. */
     private Response audited(OperationType operation, Object representation, Response response, String... path) {
         String[] full = new String[path.length + 2];
         full[0] = "consent";
         full[1] = "webhooks";
         System.arraycopy(path, 0, full, 2, path.length);
-        adminEvent.operation(operation).resource(ResourceType.CUSTOM).resourcePath(full)
-                .representation(representation).detail("idc_resource", WEBHOOK_RESOURCE).success();
-        return response;
-    }
-
-    private Response handle(Supplier<Response> action) {
-        return Answers.guarded(session, action);
+        return audited(operation, WEBHOOK_RESOURCE, representation, response, full);
     }
 }
