@@ -25,15 +25,27 @@ public final class PurposeSpi implements Spi {
         return "idc-purpose";
     }
 
+    /**
+     * Keycloak's server info lists the factories of every SPI by its provider class, disabled SPIs included: while
+     * the feature is on (and Keycloak's own {@code ui-page} SPI serves the type) this one names a class nobody
+     * provides, so the admin console does not list the catalog page twice.
+     */
     @Override
     public Class<? extends Provider> getProviderClass() {
-        return UiPageProvider.class;
+        return isEnabled() ? UiPageProvider.class : Inactive.class;
     }
 
     @Override
     @SuppressWarnings("rawtypes")
     public Class<? extends ProviderFactory> getProviderFactoryClass() {
-        return UiPageProviderFactory.class;
+        return isEnabled() ? UiPageProviderFactory.class : InactiveFactory.class;
+    }
+
+    /** What this SPI stands for while Keycloak's own serves the type: nothing. */
+    public interface Inactive extends Provider {
+    }
+
+    public interface InactiveFactory extends ProviderFactory<Inactive> {
     }
 
     @Override

@@ -31,6 +31,17 @@ class AdminConsoleIT {
         api = new Api(KeycloakExtension.server());
     }
 
+    @Test
+    @DisplayName("given declarative-ui is on, then the server info (what the console's sidebar is built from) lists"
+            + " the catalog page once")
+    void catalogPageListedOnce() {
+        JsonNode pages = api.get("/admin/serverinfo", api.adminToken()).json().path("componentTypes")
+                .path("org.keycloak.services.ui.extend.UiPageProvider");
+        List<String> ids = new ArrayList<>();
+        pages.forEach(p -> ids.add(p.get("id").asText()));
+        assertThat(ids).as(pages.toString()).containsOnlyOnce("idc-purpose");
+    }
+
     @AfterAll
     static void tearDown() {
         List.of("it-console-loyalty", "it-console-edit").forEach(key ->
