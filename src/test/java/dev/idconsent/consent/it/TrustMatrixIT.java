@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -184,6 +185,9 @@ class TrustMatrixIT {
     }
 
     @Test
+    // Keycloak's consent screen in Chromium: nothing here depends on the database
+    @EnabledIfSystemProperty(named = "it.db", matches = "h2",
+            disabledReason = "database-agnostic; runs on H2 only to keep .ci/run short")
     @DisplayName("given an app with consent required, then it gets nothing until the person approved the scopes on"
             + " Keycloak's consent screen (which names them); after that it may withdraw and say yes, but not unlock"
             + " access")
@@ -325,6 +329,9 @@ class TrustMatrixIT {
     }
 
     @Test
+    // the realm's keys and the link signature: nothing here depends on the database
+    @EnabledIfSystemProperty(named = "it.db", matches = "h2",
+            disabledReason = "database-agnostic; runs on H2 only to keep .ci/run short")
     @DisplayName("given the realm's HMAC key is rotated, then links verify while the key that signed them is active"
             + " or passive, and stop when it is disabled")
     void linksAndKeyRotation() throws Exception {
