@@ -96,7 +96,17 @@ class OutageRT {
                                 + reply.status(), k -> new AtomicInteger()).incrementAndGet();
                     }
                     if (reply.status() == 200) {
-                        acked.add(reply.json().get("changes").get(0).get("id").asLong());
+                        var changes = reply.json().path("changes");
+                        if (changes.isEmpty()) {
+                            // nothing to change: only possible when an earlier write of this same answer had an
+                            // unknown outcome (no reply, or a failed commit that did commit) and did take effect
+                            if (!unknown.containsKey(id)) {
+                                unclear.add("200 without a change, though the last answer was acknowledged: "
+                                        + reply.body());
+                            }
+                        } else {
+                            acked.add(changes.get(0).get("id").asLong());
+                        }
                         lastAcked.put(id, granted);
                         unknown.remove(id);
                         current = granted;
