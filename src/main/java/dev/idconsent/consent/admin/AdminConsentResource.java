@@ -1,7 +1,5 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.mail.ConfirmationMails;
@@ -17,7 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Set;
+import java.util.List;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.events.admin.OperationType;
@@ -58,22 +56,28 @@ public final class AdminConsentResource extends AdminResource {
     public Response updateSettings(String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "the settings", Set.of("confirmationEmails"));
-            Boolean confirmations = JsonInput.bool(json, "confirmationEmails");
+            Boolean confirmations = JsonInput.read(body, Settings.class, "the settings").confirmationEmails();
             if (confirmations != null) {
                 realm.setAttribute(ConfirmationMails.SETTING, confirmations.toString());
             }
-            ObjectNode out = settingsJson();
+            Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "settings");
         });
     }
 
-    private ObjectNode settingsJson() {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("confirmationEmails", ConfirmationMails.enabled(realm));
-        return out;
+    /** {@code {"confirmationEmails": true}}: the realm's consent settings; fields left out keep their value. */
+    record Settings(Boolean confirmationEmails) {
+    }
+
+    private Settings settingsJson() {
+        return new Settings(ConfirmationMails.enabled(realm));
+    }
+
+    record Integrity(boolean ok, List<ConsentJson.ProblemJson> problems) {
+    }
+
+    record Repaired(List<ConsentJson.ProblemJson> repaired) {
     }
 
     /** Where the consent roles differ from the consent records (also logged as warnings). */
@@ -85,10 +89,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireView();
         return handle(() -> {
             var problems = plugin().roles(realm).check(new PurposeComponents(realm).all());
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("ok", problems.isEmpty());
-            out.set("problems", ConsentJson.problems(problems));
-            return ConsentJson.ok(out).build();
+            return ConsentJson.ok(new Integrity(problems.isEmpty(), ConsentJson.problems(problems))).build();
         });
     }
 
@@ -101,8 +102,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireManage();
         return handle(() -> {
             var repaired = plugin().roles(realm).reconcile(new PurposeComponents(realm).all());
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.set("repaired", ConsentJson.problems(repaired));
+            Repaired out = new Repaired(ConsentJson.problems(repaired));
             return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "reconcile");
         });
@@ -123,8 +123,7 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireView();
         return handle(() -> {
             long people = session.users().getUsersCount(realm, false);
-            ObjectNode out = ConsentJson.counts(people, plugin().reports(realm).counts(people));
-            return ConsentJson.ok(out).build();
+            return ConsentJson.ok(ConsentJson.counts(people, plugin().reports(realm).counts(people))).build();
         });
     }
 
@@ -151,7 +150,7 @@ public final class AdminConsentResource extends AdminResource {
             long cursor = after == null ? 0 : after;
             var entries = new dev.idconsent.consent.jpa.JpaChangeFeed(session.getKeycloakSessionFactory(),
                     realm.getId()).after(cursor, JsonInput.max(max));
-            ObjectNode out = ConsentJson.feed(entries, cursor);
+            var out = ConsentJson.feed(entries, cursor);
             readAudit().read(ReadAudit.FEED, new String[] {"consent", "feed"}, java.util.Map.of("after",
                     Long.toString(cursor), "max", Integer.toString(JsonInput.max(max)), "rows",
                     Integer.toString(entries.size())));

@@ -1,6 +1,8 @@
 package dev.idconsent.consent.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
@@ -42,6 +44,17 @@ public final class ExportResource {
     static final int PAGE = 1000;
     /** Keycloak's own mapper: one Jackson configuration for every JSON the plugin writes. */
     private static final ObjectMapper JSON = org.keycloak.util.JsonSerialization.mapper;
+
+    /** A current choice in the export. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ChoiceRowJson(String subject, String username, String purpose, String channel, String state, int version,
+                         String via, ConsentJson.ActorJson actor, String clientId, String at, long historyId) {
+    }
+
+    /** A history row in the export: the API's history row and the person's username. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record HistoryRowJson(@JsonUnwrapped ConsentJson.HistoryJson row, String username) {
+    }
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -86,19 +99,9 @@ public final class ExportResource {
 
             public Object json(JpaExport.ChoiceRow r) {
                 var c = r.choice();
-                var out = JSON.createObjectNode();
-                out.put("subject", r.subjectId());
-                out.put("username", r.username());
-                out.put("purpose", c.purpose());
-                out.put("channel", c.channel());
-                out.put("state", c.state().value());
-                out.put("version", c.purposeVersion());
-                out.put("via", c.via().value());
-                out.set("actor", ConsentJson.actor(c.actor()));
-                out.put("clientId", c.clientId());
-                out.put("at", c.at().toString());
-                out.put("historyId", c.historyId());
-                return out;
+                return new ChoiceRowJson(r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
+                        c.purposeVersion(), c.via().value(), ConsentJson.actor(c.actor()), c.clientId(),
+                        c.at().toString(), c.historyId());
             }
 
             public List<JpaExport.ChoiceRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.ChoiceRow after) {
@@ -128,9 +131,7 @@ public final class ExportResource {
             }
 
             public Object json(JpaExport.HistoryRow r) {
-                var out = ConsentJson.history(r.entry());
-                out.put("username", r.username());
-                return out;
+                return new HistoryRowJson(ConsentJson.history(r.entry()), r.username());
             }
 
             public List<JpaExport.HistoryRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.HistoryRow after) {

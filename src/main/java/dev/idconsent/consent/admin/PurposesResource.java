@@ -1,7 +1,5 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
@@ -21,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Set;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -36,8 +33,19 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * View-realm to read, manage-realm to change.
  */
 final class PurposesResource extends AdminResource {
-    private static final Set<String> PURPOSE_FIELDS = Set.of("key", "label", "description", "category", "mechanism",
-            "channels", "honorGpc", "includeInToken", "gating", "askAtLogin", "doubleOptIn", "change", "version", "retired", "role");
+    /**
+     * A purpose as the admin sends it; on a change, fields left out keep their value. {@code version}, {@code retired}
+     * and {@code role} are the server's: accepted only unchanged, so a purpose read can be sent back as it is.
+     */
+    record PurposeBody(String key, String label, String description, String category, String mechanism,
+                       List<String> channels, Boolean honorGpc, Boolean includeInToken, Boolean gating,
+                       Boolean askAtLogin, Boolean doubleOptIn, String change, Integer version, Boolean retired,
+                       String role) {
+    }
+
+    /** {@code {"scopes": [...]}} */
+    record ScopesBody(List<String> scopes) {
+    }
 
     PurposesResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
         super(session, realm, auth, adminEvent);
@@ -49,9 +57,8 @@ final class PurposesResource extends AdminResource {
     public Response purposes() {
         auth.realm().requireViewRealm();
         return handle(() -> {
-            var out = JsonNodeFactory.instance.arrayNode();
-            new PurposeComponents(realm).all().forEach(p -> out.add(ConsentJson.purpose(p)));
-            return ConsentJson.ok(out).build();
+            return ConsentJson.ok(new PurposeComponents(realm).all().stream().map(ConsentJson::purpose).toList())
+                    .build();
         });
     }
 
@@ -70,12 +77,11 @@ final class PurposesResource extends AdminResource {
     public Response create(String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            PurposeBody json = JsonInput.read(body, PurposeBody.class, "a purpose");
             Purpose draft = merge(json, null);
             requireDerivedRole(json, draft.key());
             Purpose created = catalog().create(draft, adminActor());
-            ObjectNode out = ConsentJson.purpose(created);
+            var out = ConsentJson.purpose(created);
             return audited(OperationType.CREATE, PURPOSE_RESOURCE, out, Response.status(Response.Status.CREATED)
                     .type(MediaType.APPLICATION_JSON_TYPE).entity(out).build(), "consent", "purposes", created.key());
         });
@@ -92,22 +98,21 @@ final class PurposesResource extends AdminResource {
     public Response update(@PathParam("key") String key, String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "a purpose", PURPOSE_FIELDS);
+            PurposeBody json = JsonInput.read(body, PurposeBody.class, "a purpose");
             CatalogService catalog = catalog();
             Purpose current = catalog.require(key);
-            if (json.has("version") && !json.get("version").equals(JsonNodeFactory.instance.numberNode(current.version()))) {
+            if (json.version() != null && json.version() != current.version()) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST,
                         "\"version\" is set by the server; use \"change\": \"material\" to start a new version");
             }
             requireDerivedRole(json, key);
-            if (json.has("retired") && !Boolean.valueOf(current.retired()).equals(JsonInput.bool(json, "retired"))) {
+            if (json.retired() != null && json.retired() != current.retired()) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST,
                         "use POST …/purposes/" + key + "/retire or …/reinstate to change \"retired\"");
             }
             Purpose updated = catalog.update(key, merge(json, current),
-                    CatalogService.ChangeKind.fromValue(JsonInput.string(json, "change", false)), adminActor());
-            ObjectNode out = ConsentJson.purpose(updated);
+                    CatalogService.ChangeKind.fromValue(json.change()), adminActor());
+            var out = ConsentJson.purpose(updated);
             return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key);
         });
@@ -119,7 +124,7 @@ final class PurposesResource extends AdminResource {
     public Response retire(@PathParam("key") String key) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode out = ConsentJson.purpose(catalog().retire(key, true));
+            var out = ConsentJson.purpose(catalog().retire(key, true));
             return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key, "retire");
         });
@@ -131,7 +136,7 @@ final class PurposesResource extends AdminResource {
     public Response reinstate(@PathParam("key") String key) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode out = ConsentJson.purpose(catalog().retire(key, false));
+            var out = ConsentJson.purpose(catalog().retire(key, false));
             return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key, "reinstate");
         });
@@ -145,9 +150,7 @@ final class PurposesResource extends AdminResource {
         auth.realm().requireViewRealm();
         return handle(() -> {
             catalog().require(key);
-            var out = JsonNodeFactory.instance.arrayNode();
-            plugin().texts(realm).of(key).forEach(t -> out.add(ConsentJson.text(t)));
-            return ConsentJson.ok(out).build();
+            return ConsentJson.ok(plugin().texts(realm).of(key).stream().map(ConsentJson::text).toList()).build();
         });
     }
 
@@ -171,10 +174,8 @@ final class PurposesResource extends AdminResource {
     public Response linkScopes(@PathParam("key") String key, String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "the request", Set.of("scopes"));
-            List<String> names = JsonInput.strings(json, "scopes");
-            if (names == null) {
+            List<String> names = JsonInput.read(body, ScopesBody.class, "the request").scopes();
+            if (names == null || names.contains(null)) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"scopes\" must be an array of client scope names");
             }
             Purpose purpose = gating(key);
@@ -198,7 +199,7 @@ final class PurposesResource extends AdminResource {
                     }
                 }
             });
-            ObjectNode out = scopesOf(purpose);
+            Scopes out = scopesOf(purpose);
             return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key, "scopes");
         });
@@ -215,18 +216,18 @@ final class PurposesResource extends AdminResource {
         return purpose;
     }
 
-    private ObjectNode scopesOf(Purpose purpose) {
-        RoleModel role = plugin().roles(realm).role(purpose);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("role", ConsentRoles.roleName(purpose.key()));
-        var scopes = out.putArray("scopes");
-        realm.getClientScopesStream().filter(s -> role != null && s.hasDirectScope(role))
-                .map(ClientScopeModel::getName).sorted().forEach(scopes::add);
-        return out;
+    /** The gating role of a purpose and the client scopes it guards. */
+    record Scopes(String role, List<String> scopes) {
     }
 
-    private static void requireDerivedRole(ObjectNode json, String key) {
-        String role = JsonInput.string(json, "role", false);
+    private Scopes scopesOf(Purpose purpose) {
+        RoleModel role = plugin().roles(realm).role(purpose);
+        return new Scopes(ConsentRoles.roleName(purpose.key()), realm.getClientScopesStream()
+                .filter(s -> role != null && s.hasDirectScope(role)).map(ClientScopeModel::getName).sorted().toList());
+    }
+
+    private static void requireDerivedRole(PurposeBody json, String key) {
+        String role = json.role();
         if (role != null && !role.equals(ConsentRoles.roleName(key))) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"role\" is named by the plugin ("
                     + ConsentRoles.roleName(key) + "); leave it out");
@@ -238,27 +239,28 @@ final class PurposesResource extends AdminResource {
     }
 
     /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */
-    private static Purpose merge(ObjectNode json, Purpose base) {
-        String mechanism = JsonInput.string(json, "mechanism", base == null);
-        List<String> channels = JsonInput.strings(json, "channels");
-        Boolean gpc = JsonInput.bool(json, "honorGpc");
-        Boolean inToken = JsonInput.bool(json, "includeInToken");
-        Boolean gating = JsonInput.bool(json, "gating");
-        Boolean askAtLogin = JsonInput.bool(json, "askAtLogin");
-        Boolean doubleOptIn = JsonInput.bool(json, "doubleOptIn");
+    private static Purpose merge(PurposeBody json, Purpose base) {
+        if (base == null) {
+            JsonInput.required(json.key(), "key");
+            JsonInput.required(json.label(), "label");
+            JsonInput.required(json.mechanism(), "mechanism");
+        }
+        if (json.channels() != null && json.channels().contains(null)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"channels\" must contain only strings");
+        }
         return new Purpose(
-                base == null ? JsonInput.string(json, "key", true) : JsonInput.string(json, "key", false),
-                or(JsonInput.string(json, "label", base == null), base == null ? null : base.label()),
-                or(JsonInput.string(json, "description", false), base == null ? "" : base.description()),
-                or(JsonInput.string(json, "category", false), base == null ? null : base.category()),
-                mechanism == null ? base.mechanism() : Mechanism.fromValue(mechanism),
-                or(channels, base == null ? List.of() : base.channels()),
+                json.key(),
+                or(json.label(), base == null ? null : base.label()),
+                or(json.description(), base == null ? "" : base.description()),
+                or(json.category(), base == null ? null : base.category()),
+                json.mechanism() == null ? base.mechanism() : Mechanism.fromValue(json.mechanism()),
+                or(json.channels(), base == null ? List.of() : base.channels()),
                 base == null ? 1 : base.version(),
-                or(gpc, base != null && base.honorGpc()),
-                or(inToken, base == null || base.includeInToken()),
-                or(gating, base != null && base.gating()),
-                or(askAtLogin, base != null && base.askAtLogin()),
-                or(doubleOptIn, base != null && base.doubleOptIn()),
+                or(json.honorGpc(), base != null && base.honorGpc()),
+                or(json.includeInToken(), base == null || base.includeInToken()),
+                or(json.gating(), base != null && base.gating()),
+                or(json.askAtLogin(), base != null && base.askAtLogin()),
+                or(json.doubleOptIn(), base != null && base.doubleOptIn()),
                 base != null && base.retired());
     }
 

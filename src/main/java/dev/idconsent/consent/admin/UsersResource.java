@@ -1,7 +1,5 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ConsentView;
@@ -21,7 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -84,9 +81,8 @@ final class UsersResource extends AdminResource {
         UserModel user = findUser(userId);
         auth.users().requireManage(user);
         return handle(() -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "the request", Set.of("choices", "reason"));
-            String reason = JsonInput.string(json, "reason", false);
+            OnBehalf request = JsonInput.read(body, OnBehalf.class, "the request");
+            String reason = request.reason();
             if (reason == null || reason.isBlank()) {
                 throw new ConsentException(ErrorCode.REASON_REQUIRED,
                         "a change on a user's behalf needs a \"reason\" (it is recorded in their history)");
@@ -95,16 +91,22 @@ final class UsersResource extends AdminResource {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
             }
             ConsentView view = plugin().consent(realm).record(plugin().subject(realm, user),
-                    JsonInput.changes(json), new ChangeContext(adminActor(), Via.ADMIN,
+                    new JsonInput.Choices(request.choices()).changes(), new ChangeContext(adminActor(), Via.ADMIN,
                             auth.adminAuth().getClient().getClientId(), "manage-users", reason,
                             JsonInput.unquoteTag(ifMatch)));
-            ObjectNode changed = JsonNodeFactory.instance.objectNode();
-            changed.put("reason", reason);
-            changed.set("changes", ConsentJson.view(view).path("changes"));
+            var changed = new OnBehalfEvent(reason, ConsentJson.histories(view.changes()));
             return audited(OperationType.UPDATE, CHOICES_RESOURCE, changed,
                     ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build(), "consent", "users", userId,
                     "choices");
         });
+    }
+
+    /** {@code {"reason": "...", "choices": [...]}}: a change on the person's behalf. */
+    record OnBehalf(String reason, java.util.List<dev.idconsent.consent.ChangeRequest> choices) {
+    }
+
+    /** The admin event of a change on someone's behalf: the reason and the history rows written. */
+    record OnBehalfEvent(String reason, java.util.List<ConsentJson.HistoryJson> changes) {
     }
 
     private UserModel findUser(String userId) {

@@ -1,8 +1,8 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.rest.JsonInput;
 import dev.idconsent.consent.webhooks.WebhookDestinations;
 import dev.idconsent.consent.webhooks.WebhookSettings;
 import java.net.URI;
@@ -23,8 +23,22 @@ final class WebhookFields {
         return new ConsentException(ErrorCode.INVALID_WEBHOOK, message, field);
     }
 
-    static String url(JsonNode json, boolean required) {
-        String value = text(json, "url");
+    /** A webhook as the admin creates it ({@code start}: "end", the default, or "beginning"). */
+    record Create(String url, String description, Boolean enabled, String secret, String start,
+                  Integer retryBaseSeconds, Integer retryMaxSeconds) {
+    }
+
+    /** A change of a webhook: fields left out keep their value ({@code "description": null} removes it). */
+    record Change(String url, String description, Boolean enabled, String secret, Integer retryBaseSeconds,
+                  Integer retryMaxSeconds) {
+    }
+
+    /** The body as {@code type}; a value of the wrong type is refused as {@code invalid_webhook} naming the field. */
+    static <T> JsonInput.Given<T> read(String body, Class<T> type) {
+        return JsonInput.readGiven(body, type, "a webhook", WebhookFields::invalid);
+    }
+
+    static String url(String value, boolean required) {
         if (value == null) {
             if (required) {
                 throw invalid("url", "\"url\" is required: the http(s) address that receives the changes");
@@ -85,19 +99,18 @@ final class WebhookFields {
         }
     }
 
-    static String description(JsonNode json, String fallback) {
-        if (!json.has("description")) {
+    /** The description of {@code body}: left out keeps {@code fallback}, sent as null removes it. */
+    static String description(JsonInput.Given<?> body, String value, String fallback) {
+        if (!body.fields().contains("description")) {
             return fallback;
         }
-        String value = text(json, "description");
         if (value != null && value.length() > 255) {
             throw invalid("description", "\"description\" is longer than 255 characters");
         }
         return value;
     }
 
-    static String secret(JsonNode json) {
-        String value = text(json, "secret");
+    static String secret(String value) {
         if (value != null && (value.length() < 16 || value.length() > 255)) {
             throw invalid("secret", "\"secret\" must be 16 to 255 characters long (leave it out and one is"
                     + " generated)");
@@ -105,17 +118,15 @@ final class WebhookFields {
         return value;
     }
 
-    static Integer seconds(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
+    static Integer seconds(Integer value, String field) {
+        if (value == null) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
-                || value.intValue() > WebhooksResource.MAX_RETRY_SECONDS) {
+        if (value < 1 || value > WebhooksResource.MAX_RETRY_SECONDS) {
             throw invalid(field, "\"" + field + "\" must be a whole number of seconds from 1 to "
                     + WebhooksResource.MAX_RETRY_SECONDS + ", not " + value);
         }
-        return value.intValue();
+        return value;
     }
 
     static void retry(int base, int max) {
@@ -123,27 +134,5 @@ final class WebhookFields {
             throw invalid("retryMaxSeconds", "\"retryMaxSeconds\" (" + max
                     + ") must not be less than \"retryBaseSeconds\" (" + base + ")");
         }
-    }
-
-    static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw invalid(field, "\"" + field + "\" must be a string, not " + value);
-        }
-        return value.textValue();
-    }
-
-    static Boolean bool(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw invalid(field, "\"" + field + "\" must be true or false, not " + value);
-        }
-        return value.booleanValue();
     }
 }

@@ -1,7 +1,6 @@
 package dev.idconsent.consent.admin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Webhook;
@@ -12,7 +11,6 @@ import dev.idconsent.consent.WebhookStore;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
 import dev.idconsent.consent.rest.ConsentJson;
-import dev.idconsent.consent.rest.JsonInput;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.Set;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -39,10 +36,6 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 final class WebhooksResource extends AdminResource {
     static final String WEBHOOK_RESOURCE = "webhook";
-    private static final Set<String> CREATE_FIELDS = Set.of("url", "description", "enabled", "secret", "start",
-            "retryBaseSeconds", "retryMaxSeconds");
-    private static final Set<String> UPDATE_FIELDS = Set.of("url", "description", "enabled", "secret",
-            "retryBaseSeconds", "retryMaxSeconds");
     static final int MAX_RETRY_SECONDS = 7 * 24 * 3600;
 
     WebhooksResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
@@ -56,9 +49,7 @@ final class WebhooksResource extends AdminResource {
     public Response list() {
         auth.realm().requireViewRealm();
         return handle(() -> {
-            var out = JsonNodeFactory.instance.arrayNode();
-            store().list(realm.getId()).forEach(w -> out.add(json(w)));
-            return ConsentJson.ok(out).build();
+            return ConsentJson.ok(store().list(realm.getId()).stream().map(this::json).toList()).build();
         });
     }
 
@@ -75,18 +66,19 @@ final class WebhooksResource extends AdminResource {
         auth.realm().requireManageRealm();
         auth.users().requireView();
         return handle(() -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "a webhook", CREATE_FIELDS);
+            var read = WebhookFields.read(body, WebhookFields.Create.class);
+            WebhookFields.Create json = read.value();
             WebhookSettings defaults = settings();
-            String url = WebhookFields.url(json, true);
+            String url = WebhookFields.url(json.url(), true);
             WebhookFields.destination(url, defaults);
-            String description = WebhookFields.description(json, null);
-            boolean enabled = or(WebhookFields.bool(json, "enabled"), true);
-            int base = or(WebhookFields.seconds(json, "retryBaseSeconds"), defaults.retryBaseSeconds());
-            int max = or(WebhookFields.seconds(json, "retryMaxSeconds"), Math.max(defaults.retryMaxSeconds(), base));
+            String description = WebhookFields.description(read, json.description(), null);
+            boolean enabled = or(json.enabled(), true);
+            int base = or(WebhookFields.seconds(json.retryBaseSeconds(), "retryBaseSeconds"), defaults.retryBaseSeconds());
+            int max = or(WebhookFields.seconds(json.retryMaxSeconds(), "retryMaxSeconds"),
+                    Math.max(defaults.retryMaxSeconds(), base));
             WebhookFields.retry(base, max);
-            String given = WebhookFields.secret(json);
-            String start = WebhookFields.text(json, "start");
+            String given = WebhookFields.secret(json.secret());
+            String start = json.start();
             long cursor;
             if (start == null || start.equals("end")) {
                 cursor = new JpaChangeFeed(session.getKeycloakSessionFactory(), realm.getId()).end();
@@ -101,9 +93,8 @@ final class WebhooksResource extends AdminResource {
                     cursor, base, max, 0, now, null, null, null, null, null, 0, now);
             String secret = given != null ? given : WebhookSignature.newSecret();
             store().create(created, secret);
-            ObjectNode out = json(created);
-            ObjectNode answer = out.deepCopy();
-            answer.put("secret", secret);
+            WebhookJson out = json(created);
+            WebhookJson answer = out.withSecret(secret);
             return audited(OperationType.CREATE, out, Response.status(Response.Status.CREATED)
                     .type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build(), created.id());
         });
@@ -126,24 +117,25 @@ final class WebhooksResource extends AdminResource {
         auth.realm().requireManageRealm();
         return handle(() -> {
             Webhook current = find(id);
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "a webhook", UPDATE_FIELDS);
-            String url = WebhookFields.url(json, false);
+            var given = WebhookFields.read(body, WebhookFields.Change.class);
+            WebhookFields.Change json = given.value();
+            String url = WebhookFields.url(json.url(), false);
             if (url != null && !url.equals(current.url())) {
                 auth.users().requireView(); // the changes go somewhere else now
                 WebhookFields.destination(url, settings());
             }
-            int base = or(WebhookFields.seconds(json, "retryBaseSeconds"), current.retryBaseSeconds());
-            int max = or(WebhookFields.seconds(json, "retryMaxSeconds"), current.retryMaxSeconds());
+            int base = or(WebhookFields.seconds(json.retryBaseSeconds(), "retryBaseSeconds"), current.retryBaseSeconds());
+            int max = or(WebhookFields.seconds(json.retryMaxSeconds(), "retryMaxSeconds"), current.retryMaxSeconds());
             WebhookFields.retry(base, max);
-            String secret = WebhookFields.secret(json);
-            Webhook updated = current.withSettings(or(url, current.url()), WebhookFields.description(json, current.description()),
-                    or(WebhookFields.bool(json, "enabled"), current.enabled()), base, max);
+            String secret = WebhookFields.secret(json.secret());
+            Webhook updated = current.withSettings(or(url, current.url()),
+                    WebhookFields.description(given, json.description(), current.description()),
+                    or(json.enabled(), current.enabled()), base, max);
             store().update(updated);
             if (secret != null) {
                 store().setSecret(id, secret);
             }
-            ObjectNode out = json(find(id));
+            WebhookJson out = json(find(id));
             return audited(OperationType.UPDATE, out, ConsentJson.ok(out).build(), id);
         });
     }
@@ -153,7 +145,7 @@ final class WebhooksResource extends AdminResource {
     public Response delete(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            ObjectNode out = json(find(id));
+            WebhookJson out = json(find(id));
             store().delete(realm.getId(), id);
             return audited(OperationType.DELETE, out, Response.noContent().build(), id);
         });
@@ -177,44 +169,40 @@ final class WebhooksResource extends AdminResource {
         return handle(() -> {
             find(id);
             store().retryNow(id, Instant.now());
-            ObjectNode out = status(find(id));
+            StatusJson out = status(find(id));
             return audited(OperationType.ACTION, out, ConsentJson.ok(out).build(), id, "retry-now");
         });
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------------
 
-    private ObjectNode json(Webhook w) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("id", w.id());
-        out.put("url", w.url());
-        out.put("description", w.description());
-        out.put("enabled", w.enabled());
-        out.put("retryBaseSeconds", w.retryBaseSeconds());
-        out.put("retryMaxSeconds", w.retryMaxSeconds());
-        out.put("createdAt", w.createdAt().toString());
-        out.set("status", status(w));
-        return out;
+    /** An endpoint as the admin API shows it (never its secret, except once in the answer to its creation). */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record WebhookJson(String id, String url, String description, boolean enabled, int retryBaseSeconds,
+                       int retryMaxSeconds, String createdAt, StatusJson status,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+        WebhookJson withSecret(String secret) {
+            return new WebhookJson(id, url, description, enabled, retryBaseSeconds, retryMaxSeconds, createdAt,
+                    status, secret);
+        }
     }
 
-    private ObjectNode status(Webhook w) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("cursor", w.cursor());
-        out.put("backlog", store().backlog(realm.getId(), w.cursor()));
-        out.put("delivered", w.delivered());
-        out.put("attempts", w.attempts());
-        out.put("nextAttemptAt", w.enabled() ? w.nextAttemptAt().toString() : null);
-        out.put("lastAttemptAt", string(w.lastAttemptAt()));
-        if (w.lastStatus() == null) {
-            out.putNull("lastStatus");
-        } else {
-            out.put("lastStatus", w.lastStatus());
-        }
-        out.put("lastError", w.lastError());
-        out.put("lastErrorAt", string(w.lastErrorAt()));
-        out.put("lastSuccessAt", string(w.lastSuccessAt()));
-        out.put("failing", w.attempts() > 0);
-        return out;
+    /** Where delivery stands; {@code nextAttemptAt} is null while the endpoint is disabled. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record StatusJson(long cursor, long backlog, long delivered, int attempts, String nextAttemptAt,
+                      String lastAttemptAt, Integer lastStatus, String lastError, String lastErrorAt,
+                      String lastSuccessAt, boolean failing) {
+    }
+
+    private WebhookJson json(Webhook w) {
+        return new WebhookJson(w.id(), w.url(), w.description(), w.enabled(), w.retryBaseSeconds(),
+                w.retryMaxSeconds(), w.createdAt().toString(), status(w), null);
+    }
+
+    private StatusJson status(Webhook w) {
+        return new StatusJson(w.cursor(), store().backlog(realm.getId(), w.cursor()), w.delivered(), w.attempts(),
+                w.enabled() ? w.nextAttemptAt().toString() : null, string(w.lastAttemptAt()), w.lastStatus(),
+                w.lastError(), string(w.lastErrorAt()), string(w.lastSuccessAt()), w.attempts() > 0);
     }
 
     private static String string(Instant at) {

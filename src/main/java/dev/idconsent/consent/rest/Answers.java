@@ -1,7 +1,6 @@
 package dev.idconsent.consent.rest;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
 import jakarta.ws.rs.core.MediaType;
@@ -92,12 +91,12 @@ public final class Answers {
 
     /** @param field the request field the refusal names ({@code "field"} in the body), or {@code null} */
     private static Response error(ErrorCode code, String message, String field) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("error", code.code());
-        body.put("message", message);
-        if (field != null) {
-            body.put("field", field);
-        }
-        return Response.status(code.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(code.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorJson(code.code(), message, field)).build();
+    }
+
+    /** {@code {"error": "<code>", "message": "<a sentence>"[, "field": "<the request field>"]}} */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ErrorJson(String error, String message, String field) {
     }
 }

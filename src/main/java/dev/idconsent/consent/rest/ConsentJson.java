@@ -1,196 +1,183 @@
 package dev.idconsent.consent.rest;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.Choice;
+import dev.idconsent.consent.ConsentReports;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeTexts;
 import dev.idconsent.consent.catalog.ConsentRoles;
+import dev.idconsent.consent.jpa.JpaChangeFeed;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
 import java.util.List;
 
-/** The JSON shapes of the user and admin APIs, in one place so both speak the same language. */
+/**
+ * The JSON shapes of the user and admin APIs as records (docs/openapi.yaml describes each), in one place so both
+ * speak the same language. A field is written even when it is null, unless its record says otherwise: the shapes
+ * do not depend on the mapper that writes them.
+ */
 public final class ConsentJson {
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private ConsentJson() {
     }
 
-    // ---- output -------------------------------------------------------------------------------------------
-
-    public static ObjectNode view(ConsentView view) {
-        ObjectNode out = JSON.objectNode();
-        out.put("subject", view.subjectId());
-        var purposes = out.putArray("purposes");
-        for (ConsentView.PurposeState state : view.purposes()) {
-            ObjectNode p = purpose(state.purpose());
-            p.put("granted", state.granted());
-            var channels = p.putArray("states");
-            for (ConsentView.ChannelState c : state.channels()) {
-                ObjectNode s = channels.addObject();
-                s.put("channel", c.channel());
-                s.put("granted", c.granted());
-                s.put("explicit", c.choice() != null);
-                if (c.choice() != null) {
-                    choice(s, c.choice());
-                }
-            }
-            purposes.add(p);
-        }
-        if (!view.changes().isEmpty()) {
-            var changes = out.putArray("changes");
-            view.changes().forEach(h -> changes.add(history(h)));
-        }
-        return out;
+    /** A purpose of the catalog; {@code role} only for a gating purpose. */
+    @JsonInclude(Include.ALWAYS)
+    public record PurposeJson(String key, String label, String description, String category, String mechanism,
+                              List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                              boolean gating, boolean askAtLogin, boolean doubleOptIn,
+                              @JsonInclude(Include.NON_NULL) String role, boolean retired) {
     }
 
-    private static void choice(ObjectNode s, Choice choice) {
-        s.put("state", choice.state().value());
-        s.put("version", choice.purposeVersion());
-        s.put("changedAt", choice.at().toString());
-        s.put("via", choice.via().value());
-        s.set("actor", actor(choice.actor()));
-        s.put("clientId", choice.clientId());
+    @JsonInclude(Include.ALWAYS)
+    public record ActorJson(String id, String username, String kind) {
     }
 
-    public static ObjectNode purpose(Purpose p) {
-        ObjectNode out = JSON.objectNode();
-        out.put("key", p.key());
-        out.put("label", p.label());
-        out.put("description", p.description());
-        out.put("category", p.category());
-        out.put("mechanism", p.mechanism().value());
-        var channels = out.putArray("channels");
-        p.channels().forEach(channels::add);
-        out.put("version", p.version());
-        out.put("honorGpc", p.honorGpc());
-        out.put("includeInToken", p.includeInToken());
-        out.put("gating", p.gating());
-        out.put("askAtLogin", p.askAtLogin());
-        out.put("doubleOptIn", p.doubleOptIn());
-        if (p.gating()) {
-            out.put("role", ConsentRoles.roleName(p.key()));
-        }
-        out.put("retired", p.retired());
-        return out;
+    /** The explicit answer behind a state. */
+    @JsonInclude(Include.ALWAYS)
+    public record AnswerJson(String state, int version, String changedAt, String via, ActorJson actor,
+                             String clientId) {
     }
 
-    public static ObjectNode history(HistoryEntry h) {
-        ObjectNode out = JSON.objectNode();
-        out.put("id", h.id());
-        out.put("subject", h.subjectId());
-        out.put("purpose", h.purpose());
-        out.put("channel", h.channel());
-        out.put("version", h.purposeVersion());
-        out.put("previous", h.previous() == null ? null : h.previous().value());
-        out.put("state", h.state().value());
-        out.put("via", h.via().value());
-        out.set("actor", actor(h.actor()));
-        out.put("clientId", h.clientId());
-        out.put("capability", h.capability());
-        if (h.reason() != null) {
-            out.put("reason", h.reason());
-        }
-        out.put("at", h.at().toString());
-        return out;
+    /** One channel (or the purpose as a whole): on or off now, and the answer behind it if there is one. */
+    @JsonInclude(Include.ALWAYS)
+    public record StateJson(String channel, boolean granted, boolean explicit, @JsonUnwrapped AnswerJson answer) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record PurposeStateJson(@JsonUnwrapped PurposeJson purpose, boolean granted, List<StateJson> states) {
+    }
+
+    /** A person's choices; {@code changes}: the history rows a write just recorded (only after a write). */
+    @JsonInclude(Include.ALWAYS)
+    public record ViewJson(String subject, List<PurposeStateJson> purposes,
+                           @JsonInclude(Include.NON_EMPTY) List<HistoryJson> changes) {
+    }
+
+    /** The history rows a write recorded, for a token that may write but not read. */
+    @JsonInclude(Include.ALWAYS)
+    public record ChangesJson(List<HistoryJson> changes) {
+    }
+
+    /** A history row; {@code reason} only for a change on someone's behalf. */
+    @JsonInclude(Include.ALWAYS)
+    public record HistoryJson(long id, String subject, String purpose, String channel, int version, String previous,
+                              String state, String via, ActorJson actor, String clientId, String capability,
+                              @JsonInclude(Include.NON_NULL) String reason, String at) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record HistoryPageJson(List<HistoryJson> history) {
+    }
+
+    /** A text a purpose had: what people were shown under its version. */
+    @JsonInclude(Include.ALWAYS)
+    public record TextJson(int version, String label, String description, String kind, String actorId, String at) {
+    }
+
+    /** A history row of a receipt, with the text shown for it (when it is archived). */
+    @JsonInclude(Include.ALWAYS)
+    public record ReceiptRowJson(@JsonUnwrapped HistoryJson row, @JsonInclude(Include.NON_NULL) TextJson text) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record ReceiptJson(String realm, String subject, String username, String generatedAt,
+                              List<PurposeStateJson> purposes, List<ReceiptRowJson> history) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record CountJson(String purpose, String channel, String mechanism, long granted, long denied, long pending,
+                            long noAnswer, long on) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record CountsJson(long people, List<CountJson> counts) {
+    }
+
+    /** A row of the change feed: its position, then the history row. */
+    @JsonInclude(Include.ALWAYS)
+    public record FeedRowJson(long position, @JsonUnwrapped HistoryJson row) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record FeedJson(List<FeedRowJson> changes, long next) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record ProblemJson(String purpose, String role, String kind, String id, String name) {
+    }
+
+    // ---- mapping ------------------------------------------------------------------------------------------
+
+    public static ViewJson view(ConsentView view) {
+        List<PurposeStateJson> purposes = view.purposes().stream().map(state -> new PurposeStateJson(
+                purpose(state.purpose()), state.granted(), state.channels().stream().map(c -> new StateJson(
+                        c.channel(), c.granted(), c.choice() != null, answer(c.choice()))).toList())).toList();
+        return new ViewJson(view.subjectId(), purposes, histories(view.changes()));
+    }
+
+    private static AnswerJson answer(Choice choice) {
+        return choice == null ? null : new AnswerJson(choice.state().value(), choice.purposeVersion(),
+                choice.at().toString(), choice.via().value(), actor(choice.actor()), choice.clientId());
+    }
+
+    public static PurposeJson purpose(Purpose p) {
+        return new PurposeJson(p.key(), p.label(), p.description(), p.category(), p.mechanism().value(),
+                List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(), p.gating(), p.askAtLogin(),
+                p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null, p.retired());
+    }
+
+    public static HistoryJson history(HistoryEntry h) {
+        return new HistoryJson(h.id(), h.subjectId(), h.purpose(), h.channel(), h.purposeVersion(),
+                h.previous() == null ? null : h.previous().value(), h.state().value(), h.via().value(),
+                actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString());
+    }
+
+    public static List<HistoryJson> histories(List<HistoryEntry> rows) {
+        return rows.stream().map(ConsentJson::history).toList();
     }
 
     /** {@code GET …/receipt}: the person's current choices and every change with the text shown for it. */
-    public static ObjectNode receipt(dev.idconsent.consent.ConsentReports.Receipt receipt, String realm,
-                                     String username, java.time.Instant at) {
-        ObjectNode out = JSON.objectNode();
-        out.put("realm", realm);
-        out.put("subject", receipt.view().subjectId());
-        out.put("username", username);
-        out.put("generatedAt", at.toString());
-        out.set("purposes", view(receipt.view()).get("purposes"));
-        var history = out.putArray("history");
-        for (var row : receipt.history()) {
-            ObjectNode h = history(row.entry());
-            if (row.text() != null) {
-                h.set("text", text(row.text()));
-            }
-            history.add(h);
-        }
-        return out;
+    public static ReceiptJson receipt(ConsentReports.Receipt receipt, String realm, String username, Instant at) {
+        return new ReceiptJson(realm, receipt.view().subjectId(), username, at.toString(),
+                view(receipt.view()).purposes(), receipt.history().stream().map(row -> new ReceiptRowJson(
+                        history(row.entry()), row.text() == null ? null : text(row.text()))).toList());
     }
 
     /** {@code GET …/reports/counts} */
-    public static ObjectNode counts(long people, List<dev.idconsent.consent.ConsentReports.Count> counts) {
-        ObjectNode out = JSON.objectNode();
-        out.put("people", people);
-        var lines = out.putArray("counts");
-        for (var c : counts) {
-            ObjectNode line = lines.addObject();
-            line.put("purpose", c.purpose().key());
-            line.put("channel", c.channel());
-            line.put("mechanism", c.purpose().mechanism().value());
-            line.put("granted", c.granted());
-            line.put("denied", c.denied());
-            line.put("pending", c.pending());
-            line.put("noAnswer", c.noAnswer());
-            line.put("on", c.on());
-        }
-        return out;
+    public static CountsJson counts(long people, List<ConsentReports.Count> counts) {
+        return new CountsJson(people, counts.stream().map(c -> new CountJson(c.purpose().key(), c.channel(),
+                c.purpose().mechanism().value(), c.granted(), c.denied(), c.pending(), c.noAnswer(), c.on())).toList());
     }
 
     /** {@code GET …/feed}: the rows after the cursor, and the cursor for the next read. */
-    public static ObjectNode feed(List<dev.idconsent.consent.jpa.JpaChangeFeed.Entry> entries, long cursor) {
-        ObjectNode out = JSON.objectNode();
-        var changes = out.putArray("changes");
-        for (var e : entries) {
-            ObjectNode row = changes.addObject();
-            row.put("position", e.position());
-            row.setAll(history(e.row()));
-        }
-        out.put("next", entries.isEmpty() ? cursor : entries.get(entries.size() - 1).position());
-        return out;
+    public static FeedJson feed(List<JpaChangeFeed.Entry> entries, long cursor) {
+        return new FeedJson(entries.stream().map(e -> new FeedRowJson(e.position(), history(e.row()))).toList(),
+                entries.isEmpty() ? cursor : entries.get(entries.size() - 1).position());
     }
 
-    public static ObjectNode historyPage(List<HistoryEntry> rows) {
-        ObjectNode out = JSON.objectNode();
-        var items = out.putArray("history");
-        rows.forEach(h -> items.add(history(h)));
-        return out;
+    public static HistoryPageJson historyPage(List<HistoryEntry> rows) {
+        return new HistoryPageJson(histories(rows));
     }
 
-    public static ObjectNode text(PurposeTexts.Text t) {
-        ObjectNode out = JSON.objectNode();
-        out.put("version", t.version());
-        out.put("label", t.label());
-        out.put("description", t.description());
-        out.put("kind", t.kind().value());
-        out.put("actorId", t.actorId());
-        out.put("at", t.at().toString());
-        return out;
+    public static TextJson text(PurposeTexts.Text t) {
+        return new TextJson(t.version(), t.label(), t.description(), t.kind().value(), t.actorId(), t.at().toString());
     }
 
-    public static com.fasterxml.jackson.databind.node.ArrayNode problems(List<ConsentRoles.Problem> problems) {
-        var out = JSON.arrayNode();
-        for (ConsentRoles.Problem p : problems) {
-            ObjectNode item = out.addObject();
-            item.put("purpose", p.purpose());
-            item.put("role", p.role());
-            item.put("kind", p.kind());
-            item.put("id", p.id());
-            item.put("name", p.name());
-        }
-        return out;
+    public static List<ProblemJson> problems(List<ConsentRoles.Problem> problems) {
+        return problems.stream().map(p -> new ProblemJson(p.purpose(), p.role(), p.kind(), p.id(), p.name())).toList();
     }
 
-    public static ObjectNode actor(Actor actor) {
-        ObjectNode out = JSON.objectNode();
-        out.put("id", actor.id());
-        out.put("username", actor.username());
-        out.put("kind", actor.kind().value());
-        return out;
+    public static ActorJson actor(Actor actor) {
+        return new ActorJson(actor.id(), actor.username(), actor.kind().value());
     }
 
     public static Response.ResponseBuilder ok(Object entity) {
         return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE);
     }
-
 }

@@ -1,36 +1,119 @@
 package dev.idconsent.consent.rest;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.idconsent.consent.ChangeRequest;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * Reading request bodies and parameters strictly (unknown or repeated fields, trailing content and wrong types are
- * refused with a sentence that names them) — what the hostile-input suite holds the APIs to.
+ * Request bodies as Java records, read by Keycloak's Jackson made strict: unknown or repeated fields, trailing content
+ * and values of the wrong type (no {@code "true"} for true, no {@code 1.5} for a whole number, no {@code 1} for a
+ * string) are refused with a sentence that names the field — what the hostile-input suite holds the APIs to.
  */
 public final class JsonInput {
     /**
-     * Keycloak's mapper, but strict: a repeated field ({@code {"choices": [..], "choices": [..]}}) or anything after
-     * the object would otherwise be read as the last or the first value silently.
+     * A copy of Keycloak's mapper ({@link JsonSerialization#mapper}: its modules, its Jackson) that refuses instead of
+     * guessing: a repeated field would otherwise be read as its last value, content after the object ignored, and a
+     * scalar of another type converted.
      */
-    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JsonSerialization.mapper.reader()
-            .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper STRICT = strict(JsonSerialization.mapper.copy());
     /** Request bodies above this are refused before parsing. */
     public static final int MAX_BODY = 256 * 1024;
+    /** At most this many choices in one request. */
+    public static final int MAX_CHOICES = 1000;
+
+    /** The refusal of a field whose value has the wrong type: {@code field} is the top-level field it is in. */
+    @FunctionalInterface
+    public interface Refusal {
+        ConsentException of(String field, String message);
+    }
+
+    private static final Refusal INVALID_VALUE = (field, message) -> new ConsentException(ErrorCode.INVALID_VALUE,
+            message);
+
+    /** {@code {"choices": [{"purpose", "channel", "granted", "version"}, ...]}}: a person's changes. */
+    public record Choices(List<ChangeRequest> choices) {
+        /** The changes, at least one and at most {@link #MAX_CHOICES}, each naming its purpose. */
+        public List<ChangeRequest> changes() {
+            if (choices == null || choices.isEmpty()) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "\"choices\" must be a non-empty array of {purpose, granted[, channel][, version]}");
+            }
+            if (choices.size() > MAX_CHOICES) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST, "at most " + MAX_CHOICES
+                        + " choices per request");
+            }
+            for (ChangeRequest c : choices) {
+                if (c == null) {
+                    throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                            "every entry of \"choices\" must be an object");
+                }
+                required(c.purpose(), "purpose");
+            }
+            return choices;
+        }
+    }
 
     private JsonInput() {
     }
 
-    public static ObjectNode object(String body) {
+    static ObjectMapper strict(ObjectMapper mapper) {
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
+                DeserializationFeature.UNWRAP_SINGLE_VALUE_ARRAYS);
+        mapper.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+        mapper.coercionConfigDefaults()
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail);
+        // a string is a string: no number or boolean read as its text
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** The body as {@code type}; {@code what} names it in refusals ("a purpose", "the request"). */
+    public static <T> T read(String body, Class<T> type, String what) {
+        return read(body, type, what, INVALID_VALUE);
+    }
+
+    /** As {@link #read(String, Class, String)}; a value of the wrong type is refused by {@code wrongType}. */
+    public static <T> T read(String body, Class<T> type, String what, Refusal wrongType) {
+        return readGiven(body, type, what, wrongType).value();
+    }
+
+    /**
+     * A body and the names of the fields it gave (also those sent as {@code null}): for a change where a field left
+     * out keeps its value and {@code null} removes it.
+     */
+    public record Given<T>(T value, Set<String> fields) {
+    }
+
+    /** As {@link #read(String, Class, String, Refusal)}, with the fields the body gave. */
+    public static <T> Given<T> readGiven(String body, Class<T> type, String what, Refusal wrongType) {
         if (body == null || body.isBlank()) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "the request needs a JSON object body");
         }
@@ -38,104 +121,97 @@ public final class JsonInput {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "the request body is larger than "
                     + MAX_BODY / 1024 + " KiB");
         }
-        JsonNode node;
+        JsonNode tree;
         try {
-            node = STRICT.readTree(body);
+            tree = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON: "
                     + e.getOriginalMessage());
         }
-        if (node == null || !node.isObject()) {
+        if (tree == null || !tree.isObject()) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
         }
-        return (ObjectNode) node;
+        try {
+            Set<String> fields = new java.util.HashSet<>();
+            tree.fieldNames().forEachRemaining(fields::add);
+            return new Given<>(STRICT.treeToValue(tree, type), Set.copyOf(fields));
+        } catch (UnrecognizedPropertyException e) {
+            String where = e.getPath().size() > 1 ? path(e.getPath().subList(0, e.getPath().size() - 1)) : what;
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "unknown field '" + e.getPropertyName() + "' in "
+                    + where + " (allowed: " + String.join(", ", new TreeSet<>(e.getKnownPropertyIds().stream()
+                    .map(String::valueOf).toList())) + ")");
+        } catch (MismatchedInputException e) {
+            if (e.getPath().isEmpty()) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST, "the body must be " + what);
+            }
+            String path = path(e.getPath());
+            JsonNode value = tree.at(pointer(e.getPath()));
+            String shown = value.isMissingNode() ? "" : ", not " + abbreviate(value.toString());
+            throw wrongType.of(e.getPath().get(0).getFieldName(), "\"" + path + "\" " + expected(e.getTargetType())
+                    + shown);
+        } catch (InputCoercionException e) {
+            // a number beyond its type's range: Jackson says which, the path is not known here
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "a number in the body is out of range: "
+                    + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "the body is not " + what + ": "
+                    + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "the body is not " + what);
+        }
     }
 
-    public static void onlyFields(ObjectNode node, String where, Set<String> allowed) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!allowed.contains(name)) {
-                throw new ConsentException(ErrorCode.INVALID_REQUEST, "unknown field '" + name + "' in " + where
-                        + " (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-            }
+    /** A field that must be there; its value is then the caller's to check. */
+    public static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"" + field + "\" is required");
         }
+        return value;
     }
 
-    /** {@code {"choices": [{"purpose": "...", "channel": "...", "granted": true, "version": 1}, ...]}} */
-    public static List<ChangeRequest> changes(ObjectNode body) {
-        JsonNode list = body.get("choices");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new ConsentException(ErrorCode.INVALID_REQUEST,
-                    "\"choices\" must be a non-empty array of {purpose, granted[, channel][, version]}");
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type";
         }
-        if (list.size() > 1000) {
-            throw new ConsentException(ErrorCode.INVALID_REQUEST, "at most 1000 choices per request");
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
         }
-        List<ChangeRequest> out = new ArrayList<>();
-        for (JsonNode item : list) {
-            if (!item.isObject()) {
-                throw new ConsentException(ErrorCode.INVALID_REQUEST, "every entry of \"choices\" must be an object");
-            }
-            onlyFields((ObjectNode) item, "a choice", Set.of("purpose", "channel", "granted", "version"));
-            String purpose = string(item, "purpose", true);
-            JsonNode granted = item.get("granted");
-            if (granted != null && !granted.isBoolean()) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"granted\" of purpose '" + purpose
-                        + "' must be true or false, not " + granted);
-            }
-            JsonNode version = item.get("version");
-            if (version != null && !version.isNull() && (!version.isIntegralNumber() || !version.canConvertToInt())) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"version\" of purpose '" + purpose
-                        + "' must be a whole number, not " + version);
-            }
-            out.add(new ChangeRequest(purpose, string(item, "channel", false),
-                    granted == null ? null : granted.booleanValue(),
-                    version == null || version.isNull() ? null : version.intValue()));
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
         }
-        return out;
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be an array";
+        }
+        return "must be an object";
     }
 
-    public static String string(JsonNode node, String field, boolean required) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            if (required) {
-                throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"" + field + "\" is required");
+    /** {@code choices[0].granted} */
+    private static String path(List<JsonMappingException.Reference> path) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null) {
+                out.append(out.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else {
+                out.append('[').append(r.getIndex()).append(']');
             }
-            return null;
         }
-        if (!value.isTextual()) {
-            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"" + field + "\" must be a string, not " + value);
-        }
-        return value.textValue();
+        return out.toString();
     }
 
-    public static Boolean bool(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
+    private static JsonPointer pointer(List<JsonMappingException.Reference> path) {
+        JsonPointer pointer = JsonPointer.empty();
+        for (JsonMappingException.Reference r : path) {
+            pointer = r.getFieldName() != null ? pointer.appendProperty(r.getFieldName())
+                    : pointer.appendIndex(r.getIndex());
         }
-        if (!value.isBoolean()) {
-            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"" + field + "\" must be true or false, not " + value);
-        }
-        return value.booleanValue();
+        return pointer;
     }
 
-    public static List<String> strings(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isArray()) {
-            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"" + field + "\" must be an array of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode item : value) {
-            if (!item.isTextual()) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"" + field + "\" must contain only strings");
-            }
-            out.add(item.textValue());
-        }
-        return out;
+    private static String abbreviate(String value) {
+        return value.length() > 60 ? value.substring(0, 60) + "…" : value;
     }
 
     /** Paging parameters with limits, so no request can ask for everything at once. */

@@ -7,8 +7,8 @@ import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.jpa.JpaChoiceStore;
 import dev.idconsent.consent.mail.UnsubscribeLinks;
 import dev.idconsent.consent.rest.ConsentJson;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -47,6 +46,10 @@ public final class SenderResource {
         this.lifetime = lifetime;
     }
 
+    /** A sender's request for an unsubscribe link. */
+    record LinkRequest(String user, String purpose, String channel, Long expiresInSeconds) {
+    }
+
     /**
      * {@code {"user": "<id>", "purpose": "newsletter", "channel": "email", "expiresInSeconds": 86400}} → the link
      * and its mail headers. {@code channel} may be left out for a purpose with one channel; the lifetime defaults
@@ -58,26 +61,24 @@ public final class SenderResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response link(String body) {
         return asSender(auth -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "the request", Set.of("user", "purpose", "channel", "expiresInSeconds"));
-            UserModel user = session.users().getUserById(realm, JsonInput.string(json, "user", true));
+            LinkRequest request = JsonInput.read(body, LinkRequest.class, "the request");
+            UserModel user = session.users().getUserById(realm, JsonInput.required(request.user(), "user"));
             if (user == null) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "there is no such user in this realm");
             }
-            Purpose purpose = purpose(JsonInput.string(json, "purpose", true));
+            Purpose purpose = purpose(JsonInput.required(request.purpose(), "purpose"));
             if (!purpose.channels().contains(Purpose.EMAIL)) {
                 throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, "purpose '" + purpose.key() + "' has no email"
                         + " channel, so there is nothing an unsubscribe link in an email could switch off");
             }
-            String channel = linkChannel(purpose, JsonInput.string(json, "channel", false));
+            String channel = linkChannel(purpose, request.channel());
             Duration validFor = lifetime;
-            if (json.has("expiresInSeconds")) {
-                if (!json.get("expiresInSeconds").isIntegralNumber() || !json.get("expiresInSeconds").canConvertToLong()
-                        || json.get("expiresInSeconds").asLong() < 1) {
+            if (request.expiresInSeconds() != null) {
+                if (request.expiresInSeconds() < 1) {
                     throw new ConsentException(ErrorCode.INVALID_VALUE, "\"expiresInSeconds\" must be a whole"
                             + " number of seconds, at least 1");
                 }
-                validFor = Duration.ofSeconds(json.get("expiresInSeconds").asLong());
+                validFor = Duration.ofSeconds(request.expiresInSeconds());
             }
             UnsubscribeLinks.Link link = new UnsubscribeLinks(session, realm, lifetime).mint(user.getId(),
                     purpose.key(), channel, auth.client().getClientId(), validFor);
@@ -111,18 +112,11 @@ public final class SenderResource {
             List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose, channel, verifiedOnly, cursor, size);
             boolean links = purpose.channels().contains(Purpose.EMAIL);
             UnsubscribeLinks unsubscribe = new UnsubscribeLinks(session, realm, lifetime);
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            var users = out.putArray("users");
-            for (JpaChoiceStore.Recipient r : page) {
-                ObjectNode item = users.addObject();
-                item.put("id", r.id());
-                item.put("email", r.email());
-                item.put("locale", r.locale());
-                item.put("unsubscribe", links ? unsubscribe.mint(r.id(), purpose.key(), channel,
-                        auth.client().getClientId(), lifetime).url() : null);
-            }
-            out.put("next", page.size() < size ? null : page.get(page.size() - 1).id());
-            return ConsentJson.ok(out).build();
+            List<Recipient> users = page.stream().map(r -> new Recipient(r.id(), r.email(), r.locale(),
+                    links ? unsubscribe.mint(r.id(), purpose.key(), channel, auth.client().getClientId(), lifetime)
+                            .url() : null)).toList();
+            return ConsentJson.ok(new Audience(users, page.size() < size ? null : page.get(page.size() - 1).id()))
+                    .build();
         });
     }
 
@@ -152,14 +146,26 @@ public final class SenderResource {
         return channel;
     }
 
-    private static ObjectNode linkJson(UnsubscribeLinks.Link link) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("url", link.url());
-        out.put("expiresAt", link.expiresAt().toString());
-        ObjectNode headers = out.putObject("headers");
-        headers.put("List-Unsubscribe", link.listUnsubscribe());
-        headers.put("List-Unsubscribe-Post", UnsubscribeLinks.Link.listUnsubscribePost());
-        return out;
+    /** A page of the audience; {@code next} is null on the last page. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Audience(List<Recipient> users, String next) {
+    }
+
+    /** {@code unsubscribe} is null for a purpose without an email channel. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Recipient(String id, String email, String locale, String unsubscribe) {
+    }
+
+    /** A minted link and the mail headers that carry it (RFC 8058). */
+    record LinkJson(String url, String expiresAt, Headers headers) {
+        record Headers(@JsonProperty("List-Unsubscribe") String listUnsubscribe,
+                       @JsonProperty("List-Unsubscribe-Post") String listUnsubscribePost) {
+        }
+    }
+
+    private static LinkJson linkJson(UnsubscribeLinks.Link link) {
+        return new LinkJson(link.url(), link.expiresAt().toString(), new LinkJson.Headers(link.listUnsubscribe(),
+                UnsubscribeLinks.Link.listUnsubscribePost()));
     }
 
     private Response asSender(java.util.function.Function<AuthResult, Response> action) {

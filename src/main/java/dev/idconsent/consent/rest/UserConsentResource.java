@@ -10,7 +10,6 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.rest.SenderResource;
 import dev.idconsent.consent.rest.UnsubscribeResource;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Set;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.cors.Cors;
@@ -89,9 +87,8 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response change(String body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser(ConsentScopes.WRITE, (auth, service) -> {
-            ObjectNode json = JsonInput.object(body);
-            JsonInput.onlyFields(json, "the request", Set.of("choices"));
-            return written(auth, service.record(subject(auth), JsonInput.changes(json), context(auth, ifMatch)));
+            var changes = JsonInput.read(body, JsonInput.Choices.class, "the request").changes();
+            return written(auth, service.record(subject(auth), changes, context(auth, ifMatch)));
         });
     }
 
@@ -138,10 +135,7 @@ public final class UserConsentResource {
         if (ConsentScopes.granted(auth.token(), ConsentScopes.READ)) {
             return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
         }
-        ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        var changes = out.putArray("changes");
-        view.changes().forEach(h -> changes.add(ConsentJson.history(h)));
-        return ConsentJson.ok(out).build();
+        return ConsentJson.ok(new ConsentJson.ChangesJson(ConsentJson.histories(view.changes()))).build();
     }
 
     private static ChangeContext context(AuthResult auth, String ifMatch) {

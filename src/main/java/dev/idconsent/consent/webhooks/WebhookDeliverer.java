@@ -6,8 +6,7 @@ import dev.idconsent.consent.events.ConsentMetrics;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import dev.idconsent.consent.jpa.JpaWebhookStore;
 import dev.idconsent.consent.rest.ConsentJson;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -190,15 +189,15 @@ final class WebhookDeliverer {
         }
     }
 
+    /** A delivery: who sends it, then the feed's own page ({@code changes}, {@code next}). */
+    record Payload(String delivery, String realm, String webhook, @JsonUnwrapped ConsentJson.FeedJson feed) {
+    }
+
     /** {@code {"delivery", "realm", "webhook", "changes": [feed rows], "next"}}: the feed's own row shape. */
     static String payload(String deliveryId, Webhook w, String realmName, List<JpaChangeFeed.Entry> batch) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("delivery", deliveryId);
-        out.put("realm", realmName);
-        out.put("webhook", w.id());
-        out.setAll(ConsentJson.feed(batch, w.cursor()));
         try {
-            return JsonSerialization.writeValueAsString(out);
+            return JsonSerialization.writeValueAsString(new Payload(deliveryId, realmName, w.id(),
+                    ConsentJson.feed(batch, w.cursor())));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
