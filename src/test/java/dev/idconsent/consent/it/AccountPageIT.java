@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 
@@ -21,6 +22,9 @@ import org.openqa.selenium.Keys;
  * {@code @keycloak/keycloak-account-ui} 26.7.3), in real headless Chromium. Each test signs in as its own user.
  */
 @ExtendWith(KeycloakExtension.class)
+// The pages call the same REST endpoints and the same ConsentService as the API suites, which run on every
+// database; what a page shows does not depend on the database, so the browser suites run on H2 only (.ci/run).
+@EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser suite: runs on H2 only")
 @DisplayName("Account console: Communication & privacy page")
 class AccountPageIT {
     static final String ADMIN = "/admin/realms/demo";

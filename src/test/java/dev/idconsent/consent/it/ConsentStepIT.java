@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the step).
  */
 @ExtendWith(KeycloakExtension.class)
+// The pages call the same REST endpoints and the same ConsentService as the API suites, which run on every
+// database; what a page shows does not depend on the database, so the browser suites run on H2 only (.ci/run).
+@EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser suite: runs on H2 only")
 @DisplayName("Consent step: asked at registration, on new versions, at login, from an app; GPC honored")
 class ConsentStepIT {
     static final String ADMIN = "/admin/realms/demo";
