@@ -58,6 +58,8 @@ public final class ContainerServer implements KeycloakServer {
             started = new KeycloakContainer(System.getProperty("it.keycloak.image", IMAGE))
                     .withAdminUsername(ADMIN_USER)
                     .withAdminPassword(ADMIN_PASSWORD)
+                    // as the distribution backend: the admin console's catalog page (declarative UI)
+                    .withFeaturesEnabled("declarative-ui")
                     // same file names as the distribution backend; the container adds --import-realm itself
                     .withCopyFileToContainer(MountableFile.forHostPath(jar, 0644),
                             "/opt/keycloak/providers/keycloak-consent.jar")

@@ -37,7 +37,10 @@ final class DefaultConsentProvider implements ConsentProvider {
 
     @Override
     public ConsentReports reports(RealmModel realm) {
-        return new ConsentReports(consent(realm), new PurposeComponents(realm), writes(realm), texts(realm));
+        // the reports read through a plain store; the service is there for the receipt's current state, which
+        // repairs a stale token summary under the writers' lock like every other read of the state
+        return new ConsentReports(consent(realm), new PurposeComponents(realm), JpaChoiceStore.of(session,
+                realm.getId()), texts(realm));
     }
 
     @Override
