@@ -97,12 +97,7 @@ public final class JsonInput {
 
     /** The body as {@code type}; {@code what} names it in refusals ("a purpose", "the request"). */
     public static <T> T read(String body, Class<T> type, String what) {
-        return read(body, type, what, INVALID_VALUE);
-    }
-
-    /** As {@link #read(String, Class, String)}; a value of the wrong type is refused by {@code wrongType}. */
-    public static <T> T read(String body, Class<T> type, String what, Refusal wrongType) {
-        return readGiven(body, type, what, wrongType).value();
+        return readGiven(body, type, what, INVALID_VALUE).value();
     }
 
     /**
@@ -112,7 +107,10 @@ public final class JsonInput {
     public record Given<T>(T value, Set<String> fields) {
     }
 
-    /** As {@link #read(String, Class, String, Refusal)}, with the fields the body gave. */
+    /**
+     * As {@link #read(String, Class, String)}, with the fields the body gave; a value of the wrong type is refused
+     * by {@code wrongType}.
+     */
     public static <T> Given<T> readGiven(String body, Class<T> type, String what, Refusal wrongType) {
         if (body == null || body.isBlank()) {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "the request needs a JSON object body");
