@@ -169,10 +169,8 @@ public final class ConsentService {
             if (target.state() == ChoiceState.CLEARED && previous == null) {
                 continue; // no answer to take back
             }
-            if (archived.add(target.purpose().key()) && !texts.has(target.purpose().key(), target.purpose().version())) {
-                // the proof must name a text we still have, also for purposes that came in by realm import
-                texts.append(new PurposeTexts.Text(target.purpose().key(), target.purpose().version(),
-                        target.purpose().label(), target.purpose().description(), PurposeTexts.Kind.IMPORTED, null, now));
+            if (archived.add(target.purpose().key())) {
+                texts.keep(target.purpose(), now); // the proof must name a text we still have
             }
             HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
                     target.version(), previous == null ? null : previous.state(), target.state(),

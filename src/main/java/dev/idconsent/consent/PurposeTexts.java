@@ -23,6 +23,17 @@ public interface PurposeTexts {
 
     boolean has(String purpose, int version);
 
+    /**
+     * Archives the purpose's current text unless the archive has it: for purposes that entered the realm without
+     * the catalog API (realm import), so that every proof names a text we still have.
+     */
+    default void keep(Purpose purpose, Instant at) {
+        if (!has(purpose.key(), purpose.version())) {
+            append(new Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(), Kind.IMPORTED,
+                    null, at));
+        }
+    }
+
     /** Oldest first. */
     List<Text> of(String purpose);
 }

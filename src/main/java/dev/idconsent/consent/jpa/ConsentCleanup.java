@@ -18,6 +18,7 @@ final class ConsentCleanup implements ProviderEventListener {
             store(e.getKeycloakSession(), e.getRealm()).deleteUser(e.getUser().getId());
         } else if (event instanceof RealmModel.RealmRemovedEvent e) {
             store(e.getKeycloakSession(), e.getRealm()).deleteRealm();
+            JpaPurposeTexts.forgetRealm(e.getRealm().getId());
             new JpaWebhookStore(e.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager())
                     .deleteRealm(e.getRealm().getId());
         }

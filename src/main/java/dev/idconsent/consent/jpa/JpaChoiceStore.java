@@ -21,6 +21,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /** Choices and history in the plugin's tables, through the EntityManager Keycloak's user store uses too. */
 public final class JpaChoiceStore implements ChoiceStore {
     static final String NO_CHANNEL = "-";
+    /** See {@link #readsCommitted(EntityManager)}; {@code null} until the first write. */
+    private static volatile Boolean readsCommitted;
 
     private final EntityManager em;
     private final String realmId;
@@ -50,40 +52,65 @@ public final class JpaChoiceStore implements ChoiceStore {
         this.factory = factory;
     }
 
+    /**
+     * The answers as committed (plus this transaction's own writes), read as values: no entity becomes managed, so
+     * a later {@link #currentForUpdate} in the same transaction never finds an unlocked, possibly older copy.
+     */
     @Override
     public List<Choice> current(String subjectId) {
-        return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
-                .getResultList());
+        return em.createQuery("select c.purposeKey, c.channel, c.state, c.purposeVersion, c.via, c.actorId,"
+                        + " c.actorUsername, c.actorKind, c.clientId, c.changedAt, c.historyId from IdcChoice c"
+                        + " where c.userId = :userId", Object[].class)
+                .setParameter("userId", subjectId).getResultStream()
+                .map(r -> new Choice((String) r[0], fromColumn((String) r[1]), ChoiceState.fromValue((String) r[2]),
+                        (Integer) r[3], Via.fromValue((String) r[4]), new Actor((String) r[5], (String) r[6],
+                        Actor.Kind.fromValue((String) r[7])), (String) r[8], Instant.ofEpochMilli((Long) r[9]),
+                        (Long) r[10]))
+                .toList();
     }
 
     @Override
     public List<Choice> currentForUpdate(String subjectId) {
+        // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
+        em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
+        if (readsCommitted(em)) {
+            // READ COMMITTED (PostgreSQL, H2): each statement sees what is committed when it starts, and the
+            // previous writer of this user committed before we got the lock; the rows this transaction already
+            // holds were read under the same lock (reads without it never manage entities, see current())
+            return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class)
+                    .setParameter("userId", subjectId).getResultList());
+        }
         if (factory == null) {
             throw new IllegalStateException("a store for writes needs the session factory (use JpaChoiceStore.forWrites)");
         }
-        // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
-        em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
         // Under REPEATABLE READ (MariaDB, MySQL) this transaction's snapshot predates the lock, so a plain read
         // could miss what the previous writer of this user just committed; and a locking read of the user's
-        // rows takes gap locks on the unique index that deadlock with other users' first inserts (found by
+        // rows through the user index takes gap locks that deadlock with other users' first inserts (found by
         // FeedIT). So: which rows exist now, from a transaction of its own (nobody else can change this user's
-        // rows while we hold the lock), then each of them re-read by primary key with a row lock, at its latest.
+        // rows while we hold the lock), then those rows by primary key with row locks (a locking read returns
+        // the latest committed version; rows this transaction holds already were read so under the same lock).
         List<String> ids = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> session
                 .getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager()
-                .createNamedQuery("idcChoicesOfUser", ChoiceEntity.class).setParameter("userId", subjectId)
-                .getResultStream().map(c -> c.id).toList());
-        List<ChoiceEntity> rows = new java.util.ArrayList<>();
-        for (String id : ids) {
-            ChoiceEntity c = em.find(ChoiceEntity.class, id);
-            if (c != null) {
-                em.refresh(c, LockModeType.PESSIMISTIC_WRITE); // the snapshot's copy, brought up to date
-            } else {
-                c = em.createQuery("select c from IdcChoice c where c.id = :id", ChoiceEntity.class)
-                        .setParameter("id", id).setLockMode(LockModeType.PESSIMISTIC_WRITE).getSingleResult();
-            }
-            rows.add(c);
-        }
+                .createQuery("select c.id from IdcChoice c where c.userId = :userId", String.class)
+                .setParameter("userId", subjectId).getResultList());
+        List<ChoiceEntity> rows = ids.isEmpty() ? List.of() : em.createQuery("select c from IdcChoice c"
+                        + " where c.id in :ids", ChoiceEntity.class).setParameter("ids", ids)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         return remember(rows);
+    }
+
+    /**
+     * Whether the connections read committed data per statement (decided once: Keycloak's pool configures all of
+     * them alike). Anything stricter takes the slower path that is safe under snapshots.
+     */
+    static boolean readsCommitted(EntityManager em) {
+        Boolean known = readsCommitted;
+        if (known == null) {
+            known = em.unwrap(org.hibernate.Session.class).doReturningWork(c -> c.getTransactionIsolation())
+                    == java.sql.Connection.TRANSACTION_READ_COMMITTED;
+            readsCommitted = known;
+        }
+        return known;
     }
 
     /** {@link #put} updates these rows instead of querying again (which could read an older snapshot). */

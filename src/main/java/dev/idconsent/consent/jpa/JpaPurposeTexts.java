@@ -4,21 +4,39 @@ import dev.idconsent.consent.PurposeTexts;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
-/** The archive of purpose texts in the plugin's table. */
+/**
+ * The archive of purpose texts in the plugin's table. Archived texts are only ever removed with their realm, so
+ * what {@link #has} once found committed stays true: this node remembers it (every write asks).
+ */
 public final class JpaPurposeTexts implements PurposeTexts {
+    /** realm id | purpose | version of texts known to be archived (committed). */
+    private static final java.util.Set<String> ARCHIVED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final KeycloakSession session;
     private final EntityManager em;
     private final String realmId;
 
     /** The archive of the session's EntityManager. */
-    public static JpaPurposeTexts of(org.keycloak.models.KeycloakSession session, String realmId) {
-        return new JpaPurposeTexts(ConsentEntityProviderFactory.em(session), realmId);
+    public static JpaPurposeTexts of(KeycloakSession session, String realmId) {
+        return new JpaPurposeTexts(session, realmId);
     }
 
-    public JpaPurposeTexts(EntityManager em, String realmId) {
-        this.em = em;
+    private JpaPurposeTexts(KeycloakSession session, String realmId) {
+        this.session = session;
+        this.em = ConsentEntityProviderFactory.em(session);
         this.realmId = realmId;
+    }
+
+    /**
+     * Called when the realm is removed. Another node may still remember texts of the removed realm; that cannot
+     * matter, since a realm created again with the same id archives its purposes' texts when it is created.
+     */
+    static void forgetRealm(String realmId) {
+        ARCHIVED.removeIf(key -> key.startsWith(realmId + "|"));
     }
 
     @Override
@@ -38,8 +56,26 @@ public final class JpaPurposeTexts implements PurposeTexts {
 
     @Override
     public boolean has(String purpose, int version) {
-        return em.createNamedQuery("idcCountTextsOfVersion", Long.class).setParameter("realmId", realmId)
+        String key = realmId + "|" + purpose + "|" + version;
+        if (ARCHIVED.contains(key)) {
+            return true;
+        }
+        boolean found = em.createNamedQuery("idcCountTextsOfVersion", Long.class).setParameter("realmId", realmId)
                 .setParameter("purposeKey", purpose).setParameter("version", version).getSingleResult() > 0;
+        if (found) {
+            // the row may be this transaction's own insert: remembered once it is committed
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    ARCHIVED.add(key);
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                }
+            });
+        }
+        return found;
     }
 
     @Override

@@ -45,7 +45,7 @@ final class DefaultConsentProvider implements ConsentProvider {
 
     @Override
     public UserSubject subject(RealmModel realm, UserModel user) {
-        return new UserSubject(user, roles(realm));
+        return new UserSubject(session, realm, user, roles(realm));
     }
 
     @Override

@@ -5,7 +5,12 @@ import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Subject;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import java.util.List;
+import dev.idconsent.consent.jpa.LocalUserAttributes;
+import java.util.Map;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
 
 /**
  * A Keycloak user as the subject of choices. The summary lives in one user attribute that is not declared in
@@ -15,10 +20,14 @@ import org.keycloak.models.UserModel;
 public final class UserSubject implements Subject {
     public static final String SUMMARY_ATTRIBUTE = "idc-consent-summary";
 
+    private final KeycloakSession session;
+    private final RealmModel realm;
     private final UserModel user;
     private final ConsentRoles roles;
 
-    UserSubject(UserModel user, ConsentRoles roles) {
+    UserSubject(KeycloakSession session, RealmModel realm, UserModel user, ConsentRoles roles) {
+        this.session = session;
+        this.realm = realm;
         this.user = user;
         this.roles = roles;
     }
@@ -30,6 +39,15 @@ public final class UserSubject implements Subject {
 
     @Override
     public void writeSummary(String summary, List<Choice> choices) {
+        if (!summary.isEmpty() && !choices.isEmpty() && LocalUserAttributes.overwrite(session, user.getId(),
+                Map.of(SUMMARY_ATTRIBUTE, summary, AdminOverview.ATTRIBUTE, AdminOverview.text(choices)))) {
+            // written past the model API, so this node's and the other nodes' caches learn of it here
+            UserCache cache = session.getProvider(UserCache.class);
+            if (cache != null) {
+                cache.evict(realm, user);
+            }
+            return;
+        }
         if (summary.isEmpty()) {
             user.removeAttribute(SUMMARY_ATTRIBUTE);
         } else {

@@ -57,28 +57,33 @@ class FeedIT {
             return drain(api, cursor, seen);
         });
         List<Future<?>> writers = new ArrayList<>();
-        for (int w = 0; w < WRITERS; w++) {
-            int u = w;
-            writers.add(pool.submit(() -> {
-                java.util.Map<String, Boolean> state = new java.util.HashMap<>(
-                        java.util.Map.of("newsletter", true, "analytics", false)); // the defaults
-                for (int i = 0; i < WRITES_EACH; i++) {
-                    String purpose = i % 2 == 0 ? "newsletter" : "analytics";
-                    boolean granted = !state.get(purpose); // always a change: one history row each
-                    state.put(purpose, granted);
-                    Api.Reply r = api.choose(tokens.get(u), List.of(Api.choice(purpose, granted)));
-                    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-                    r.json().get("changes").forEach(c -> acknowledged.add(c.get("id").asLong()));
-                }
-                return null;
-            }));
+        long cursor;
+        try {
+            for (int w = 0; w < WRITERS; w++) {
+                int u = w;
+                writers.add(pool.submit(() -> {
+                    java.util.Map<String, Boolean> state = new java.util.HashMap<>(
+                            java.util.Map.of("newsletter", true, "analytics", false)); // the defaults
+                    for (int i = 0; i < WRITES_EACH; i++) {
+                        String purpose = i % 2 == 0 ? "newsletter" : "analytics";
+                        boolean granted = !state.get(purpose); // always a change: one history row each
+                        state.put(purpose, granted);
+                        Api.Reply r = api.choose(tokens.get(u), List.of(Api.choice(purpose, granted)));
+                        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                        r.json().get("changes").forEach(c -> acknowledged.add(c.get("id").asLong()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            writing.set(false);
+            cursor = consumer.get();
+        } finally {
+            writing.set(false); // a failed writer must not leave the consumer polling into the next tests
+            pool.shutdownNow();
         }
-        for (Future<?> f : writers) {
-            f.get();
-        }
-        writing.set(false);
-        long cursor = consumer.get();
-        pool.shutdown();
         slow.commit();
         drain(api, cursor, seen);
         long slowId = seen.stream().filter(c -> "slow-app".equals(c.path("clientId").asText()))

@@ -1,0 +1,91 @@
+package dev.idconsent.consent.jpa;
+
+import jakarta.persistence.EntityManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.storage.jpa.JpaHashUtils;
+import org.keycloak.models.jpa.entities.UserEntity;
+
+/**
+ * Overwrites single-valued attributes of a local user in one statement. Keycloak's model API reads the user's
+ * attribute rows and then takes an update and a delete per attribute ({@code UserAdapter.setSingleAttribute} always
+ * deletes other values); a consent write changes two attributes, so that was five of its statements.
+ */
+public final class LocalUserAttributes {
+    private static final String[] COLUMNS = {"value", "longValue", "longValueHash", "longValueHashLowerCase"};
+
+    private LocalUserAttributes() {
+    }
+
+    /**
+     * Sets each attribute to its value if each already has exactly one row, as Keycloak's {@code UserAttributeEntity}
+     * stores it (values over 255 characters in the long column, with their hashes).
+     *
+     * @param values attribute name to its new value, none of them {@code null}
+     * @return {@code false} when the model API must do it (the database reads snapshots, the user is not a local
+     *         one, the attributes are not all
+     *         there yet, or this transaction already holds the user's attributes in memory, which an update in the
+     *         database would leave stale); rows already overwritten then hold the new value, which the model API
+     *         finds in place
+     */
+    public static boolean overwrite(KeycloakSession session, String userId, Map<String, String> values) {
+        EntityManager em = ConsentEntityProviderFactory.em(session);
+        if (!JpaChoiceStore.readsCommitted(em)) {
+            // under REPEATABLE READ (MariaDB) an update that finds no rows locks the gap where they would be; the
+            // inserts after it then deadlock with another user's first write doing the same (seen in FeedIT)
+            return false;
+        }
+        UserEntity user = em.find(UserEntity.class, userId); // managed already: the writers' lock read it
+        if (user == null || em.getEntityManagerFactory().getPersistenceUnitUtil().isLoaded(user, "attributes")) {
+            return false;
+        }
+        List<String> names = new ArrayList<>(values.keySet());
+        List<Object[]> stored = new ArrayList<>(); // per attribute, per column: what UserAttributeEntity would hold
+        for (String name : names) {
+            String value = values.get(name);
+            stored.add(value.length() > 255
+                    ? new Object[] {null, value, JpaHashUtils.hashForAttributeValue(value),
+                            JpaHashUtils.hashForAttributeValueLowerCase(value)}
+                    : new Object[] {value, null, null, null});
+        }
+        StringBuilder jpql = new StringBuilder("update UserAttributeEntity a set ");
+        Map<String, Object> parameters = new java.util.HashMap<>();
+        for (int column = 0; column < COLUMNS.length; column++) {
+            jpql.append(column == 0 ? "" : ", ").append("a.").append(COLUMNS[column]).append(" = ");
+            final int c = column;
+            if (stored.stream().allMatch(s -> s[c] == null)) {
+                jpql.append("null"); // a CASE of NULLs only has no type to bind
+                continue;
+            }
+            jpql.append("case");
+            for (int i = 0; i < names.size(); i++) {
+                Object value = stored.get(i)[column];
+                String parameter = ":v" + i + "_" + column;
+                jpql.append(" when a.name = :n").append(i).append(" then ").append(value == null ? "null"
+                        // a parameter in a CASE has no column to take its type from (H2 would bind text)
+                        : value instanceof byte[] ? "cast(" + parameter + " as binary)" : parameter);
+                if (value != null) {
+                    parameters.put("v" + i + "_" + column, value);
+                }
+            }
+            jpql.append(" end");
+        }
+        jpql.append(" where a.user.id = :userId and a.name in :names");
+        org.hibernate.query.Query<?> update = em.createQuery(jpql.toString()).unwrap(org.hibernate.query.Query.class)
+                .setParameter("userId", userId).setParameter("names", names);
+        for (int i = 0; i < names.size(); i++) {
+            update.setParameter("n" + i, names.get(i));
+        }
+        // typed: inside a CASE, Hibernate would bind a byte array by its neighbours' type (as text)
+        parameters.forEach((name, value) -> {
+            if (value instanceof byte[] bytes) {
+                update.setParameter(name, bytes, byte[].class);
+            } else {
+                update.setParameter(name, (String) value, String.class);
+            }
+        });
+        return update.executeUpdate() == names.size();
+    }
+}
