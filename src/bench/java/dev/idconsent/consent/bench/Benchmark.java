@@ -29,14 +29,15 @@ public final class Benchmark {
     private final Admin admin;
     private final Report report = new Report();
 
+    /** @param scansOnly only the audience and feed scans (5, 6): the scaling points, without the load phases */
     record Settings(String db, int users, int warmup, int duration, int rounds, int concurrency, int scanLimit,
-                    Path dir) {
+                    Path dir, boolean scansOnly) {
         static Settings fromSystemProperties() {
             return new Settings(System.getProperty("it.db", "postgres"), Integer.getInteger("bench.users", 100_000),
                     Integer.getInteger("bench.warmup", 120), Integer.getInteger("bench.duration", 30),
                     Integer.getInteger("bench.rounds", 2), Integer.getInteger("bench.concurrency", 4),
                     Integer.getInteger("bench.scan-limit", 120),
-                    Path.of(System.getProperty("bench.dir", "target/bench")));
+                    Path.of(System.getProperty("bench.dir", "target/bench")), Boolean.getBoolean("bench.scans-only"));
         }
 
         /** Users who get password tokens for the token and write phases (besides the seeded ones). */
@@ -87,6 +88,17 @@ public final class Benchmark {
         BenchData data = new BenchData(server.baseUrl(), prepared.consentRefreshTokens(),
                 prepared.plainRefreshTokens(), prepared.writers(), new ArrayList<>());
 
+        Sampler sampler = new Sampler(server);
+        if (settings.scansOnly()) {
+            // the JIT and caches of the paths the scans take; the feed is not read before (its first pass numbers)
+            for (int i = 0; i < 30; i++) {
+                Scans.links(api, prepared.mailerToken(), Scans.PAGE);
+            }
+            scans(prepared, sampler, new ArrayList<>(), false);
+            report.print(settings.dir().resolve("results.md"));
+            return 0;
+        }
+
         // Warm-up: the JIT and Keycloak's caches, with every kind of request at once (throughput nearly doubles
         // during the first minutes on a fresh server). Unsubscribes in the warm-up post a few links again and again.
         List<String> warmupLinks = Scans.links(api, prepared.mailerToken(), 50);
@@ -94,17 +106,7 @@ public final class Benchmark {
         data.useLinks(0, warmupLinks.size());
         Report.log("warming up for " + settings.warmup() + " s");
         Gatling.run(data, "warmup", settings.warmup(), settings.concurrency(), settings.dir());
-
-        // 5: audience versus Keycloak's own search by attribute, with the server's memory sampled meanwhile
-        Sampler sampler = new Sampler(server);
-        Scans.Scan audience = Scans.audience(api, prepared.mailerToken(), sampler, settings.scanLimit(),
-                data.links, 60_000);
-        Scans.Scan search = Scans.adminSearch(api, admin, sampler, settings.scanLimit());
-        report.scans(audience, search);
-        // 6: the change feed, twice: the first pass also numbers the seeded history rows
-        Scans.Scan feed1 = Scans.feed(api, admin, settings.scanLimit());
-        Scans.Scan feed2 = Scans.feed(api, admin, settings.scanLimit());
-        report.feed(feed1, feed2);
+        scans(prepared, sampler, data.links, true);
 
         // 1, 3, 4: the scans above leave garbage and cold request paths behind: warm up again briefly, then A and B
         // alternate, in the order A B in odd rounds and B A in even ones, so neither side always comes first
@@ -135,6 +137,20 @@ public final class Benchmark {
 
         report.print(settings.dir().resolve("results.md"));
         return 0;
+    }
+
+    /**
+     * 5: the audience with and without unsubscribe links, and Keycloak's own search by attribute, with the
+     * server's memory sampled meanwhile; 6: the change feed twice (the first pass also numbers the seeded rows).
+     */
+    private void scans(Setup.Prepared prepared, Sampler sampler, List<String> links, boolean search) throws Exception {
+        Scans.Scan audience = Scans.audience(api, prepared.mailerToken(), sampler, settings.scanLimit(), links,
+                60_000, true);
+        Scans.Scan bare = Scans.audience(api, prepared.mailerToken(), sampler, settings.scanLimit(), links, 0, false);
+        report.scans(audience, bare, search ? Scans.adminSearch(api, admin, sampler, settings.scanLimit()) : null);
+        Scans.Scan feed1 = Scans.feed(api, admin, settings.scanLimit());
+        Scans.Scan feed2 = Scans.feed(api, admin, settings.scanLimit());
+        report.feed(feed1, feed2);
     }
 
     /** An admin token of the master realm, fetched again before it expires (60 s there by default). */

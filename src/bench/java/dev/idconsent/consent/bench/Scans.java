@@ -32,16 +32,23 @@ final class Scans {
         return links;
     }
 
-    /** Everyone who may get the newsletter by email now; keeps up to {@code keep} unsubscribe links. */
+    /**
+     * Everyone who may get the newsletter by email now; keeps up to {@code keep} unsubscribe links.
+     *
+     * @param withLinks false: {@code links=false}, pages without unsubscribe links (what minting them costs is
+     *                  the difference)
+     */
     static Scan audience(Api api, String mailerToken, Sampler sampler, int limitSeconds, List<String> links,
-                         int keep) throws Exception {
+                         int keep, boolean withLinks) throws Exception {
         Sampler.Memory[] memory = new Sampler.Memory[1];
-        Scan scan = sampler.during(() -> loop("audience", limitSeconds, cursor -> {
-            Api.Reply r = api.get(AUDIENCE + PAGE + (cursor == null ? "" : "&cursor=" + cursor), mailerToken);
+        String what = withLinks ? "audience" : "audience, no links";
+        Scan scan = sampler.during(() -> loop(what, limitSeconds, cursor -> {
+            Api.Reply r = api.get(AUDIENCE + PAGE + (withLinks ? "" : "&links=false")
+                    + (cursor == null ? "" : "&cursor=" + cursor), mailerToken);
             Benchmark.check(r, 200, "audience page");
             JsonNode json = r.json();
             for (JsonNode u : json.get("users")) {
-                if (links.size() < keep) {
+                if (withLinks && links.size() < keep) {
                     links.add(u.get("unsubscribe").asText());
                 }
             }

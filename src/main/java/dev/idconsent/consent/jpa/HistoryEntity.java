@@ -21,8 +21,13 @@ import jakarta.persistence.Table;
             + " h.userId = :userId and h.via = :via"),
     @NamedQuery(name = "idcDeleteHistoryOfUser", query = "delete from IdcHistory h where h.userId = :userId"),
     @NamedQuery(name = "idcDeleteHistoryOfRealm", query = "delete from IdcHistory h where h.realmId = :realmId"),
-    @NamedQuery(name = "idcFeedUnnumbered", query = "select h from IdcHistory h where h.realmId = :realmId"
-            + " and h.feedSeq is null order by h.id"),
+    // ordered as IDX_IDC_HISTORY_FEED_ID is (feedSeq is null in every row here): ordered by id alone, PostgreSQL
+    // walked the primary key whenever its statistics still said most rows were unnumbered (after a bulk import)
+    @NamedQuery(name = "idcFeedUnnumbered", query = "select h.id from IdcHistory h where h.realmId = :realmId"
+            + " and h.feedSeq is null order by h.feedSeq, h.id"),
+    // only for a run of consecutive ids that idcFeedUnnumbered returned: every id in it is an unnumbered row
+    @NamedQuery(name = "idcFeedNumber", query = "update IdcHistory h set h.feedSeq = h.id + :offset"
+            + " where h.id between :first and :last"),
     @NamedQuery(name = "idcFeedAfter", query = "select h from IdcHistory h where h.realmId = :realmId"
             + " and h.feedSeq > :after order by h.feedSeq")
 })

@@ -13,10 +13,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  *
  * <p>History ids are given out when a row is inserted, but rows commit in another order: a reader that paged by
  * id could pass id 11 while it is still uncommitted and never see it. So a row gets its feed position only once it
- * is committed and visible: each read first numbers the committed rows that have none yet, holding the realm's
- * feed-state row locked so numbering is one reader at a time, and commits; then it reads what comes after the
- * cursor. A row that commits later gets a later position, after every cursor handed out so far: a consumer that
- * polls with its last cursor sees every row, and each once. Both steps run in transactions of their own, so every
+ * is committed and visible: a read that reaches the end of the numbered rows numbers the committed rows that have
+ * none yet, holding the realm's feed-state row locked so numbering is one reader at a time, and commits; then it
+ * reads what comes after the cursor. A row that commits later gets a later position, after every cursor handed out
+ * so far: a consumer that polls with its last cursor sees every row, and each once. Both steps run in transactions of their own, so every
  * database reads what is committed now (MariaDB's REPEATABLE READ would otherwise show the request's old snapshot).
  */
 public final class JpaChangeFeed {
@@ -36,12 +36,22 @@ public final class JpaChangeFeed {
     static final int NUMBER_AT_ONCE = 10_000;
 
     public List<Entry> after(long cursor, int max) {
+        List<Entry> page = read(cursor, max);
+        if (page.size() == max) {
+            // a consumer catching up: what it reads now is numbered already, and whatever is numbered later comes
+            // after it; numbering waits until a read reaches the end
+            return page;
+        }
         try {
             KeycloakModelUtils.runJobInTransaction(factory, session -> number(em(session)));
         } catch (RuntimeException firstReadRace) {
             // two first readers of a realm both created its feed-state row: the loser numbers after the winner
             KeycloakModelUtils.runJobInTransaction(factory, session -> number(em(session)));
         }
+        return read(cursor, max);
+    }
+
+    private List<Entry> read(long cursor, int max) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> em(session)
                 .createNamedQuery("idcFeedAfter", HistoryEntity.class).setParameter("realmId", realmId)
                 .setParameter("after", cursor).setMaxResults(max).getResultStream()
@@ -72,10 +82,19 @@ public final class JpaChangeFeed {
         // A plain read, on purpose: this transaction's first read came after it got the lock, so even under
         // MariaDB's REPEATABLE READ it sees every row committed by now, with the numbers the previous holder gave.
         // A locking read would take gap locks that deadlock with writers inserting history rows.
-        List<HistoryEntity> unnumbered = em.createNamedQuery("idcFeedUnnumbered", HistoryEntity.class)
-                .setParameter("realmId", realmId).setMaxResults(NUMBER_AT_ONCE).getResultList();
-        for (HistoryEntity h : unnumbered) {
-            h.feedSeq = ++state.lastSeq;
+        List<Long> ids = em.createNamedQuery("idcFeedUnnumbered", Long.class).setParameter("realmId", realmId)
+                .setMaxResults(NUMBER_AT_ONCE).getResultList();
+        // Positions follow the ids' order. A run of consecutive ids (a bulk import, writers that did not
+        // interleave with other realms or roll back) is numbered by one UPDATE: position = id + offset.
+        int start = 0;
+        for (int i = 1; i <= ids.size(); i++) {
+            if (i == ids.size() || ids.get(i) != ids.get(i - 1) + 1) {
+                long first = ids.get(start);
+                em.createNamedQuery("idcFeedNumber").setParameter("offset", state.lastSeq + 1 - first)
+                        .setParameter("first", first).setParameter("last", ids.get(i - 1)).executeUpdate();
+                state.lastSeq += i - start;
+                start = i;
+            }
         }
         em.flush();
     }

@@ -240,15 +240,19 @@ public final class JpaChoiceStore implements ChoiceStore {
                 + (verifiedOnly ? " and u.emailVerified = true" : "");
         String people = "u.realmId = :realmId and u.enabled = true and u.serviceAccountClientLink is null"
                 + " and u.id > :cursor" + email;
+        // The answers that decide, from IDX_IDC_CHOICE_PURPOSE in user order and starting at the cursor (c.userId
+        // > :cursor repeats u.id > :cursor for the planner): without it PostgreSQL read them from the first user
+        // on every page, so a page cost more the further the cursor was (docs/BENCHMARKS.md)
+        String answers = "c.realmId = :realmId and c.purposeKey = :purposeKey and c.channel = :channel"
+                + " and c.userId > :cursor";
         jakarta.persistence.TypedQuery<Object[]> query;
         if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
-            query = em.createQuery("select u.id, u.email from UserEntity u, IdcChoice c where c.userId = u.id and "
-                    + people + " and c.purposeKey = :purposeKey and c.channel = :channel and c.state = 'granted'"
-                    + " order by u.id", Object[].class);
+            query = em.createQuery("select u.id, u.email from IdcChoice c, UserEntity u where c.userId = u.id and "
+                    + answers + " and c.state = 'granted' and " + people + " order by c.userId", Object[].class);
         } else {
             query = em.createQuery("select u.id, u.email from UserEntity u where " + people + " and not exists"
-                    + " (select c.id from IdcChoice c where c.userId = u.id and c.purposeKey = :purposeKey"
-                    + " and c.channel = :channel and c.state = 'denied') order by u.id", Object[].class);
+                    + " (select c.id from IdcChoice c where c.userId = u.id and " + answers
+                    + " and c.state = 'denied') order by u.id", Object[].class);
         }
         List<Object[]> rows = query.setParameter("realmId", realmId).setParameter("cursor", cursor == null ? "" : cursor)
                 .setParameter("purposeKey", purpose.key()).setParameter("channel", column).setMaxResults(max)

@@ -97,7 +97,8 @@ public final class SenderResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response audience(@QueryParam("purpose") String key, @QueryParam("channel") String channelParam,
                              @QueryParam("cursor") String cursor, @QueryParam("max") Integer max,
-                             @QueryParam("includeUnverified") String includeUnverified) {
+                             @QueryParam("includeUnverified") String includeUnverified,
+                             @QueryParam("links") String linksParam) {
         return asSender(auth -> {
             if (key == null || key.isBlank()) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"purpose\" is required");
@@ -108,13 +109,18 @@ public final class SenderResource {
             if (includeUnverified != null && !includeUnverified.equals("true") && !includeUnverified.equals("false")) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"includeUnverified\" must be true or false");
             }
+            if (linksParam != null && !linksParam.equals("true") && !linksParam.equals("false")) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"links\" must be true or false");
+            }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
             List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose, channel, verifiedOnly, cursor, size);
-            boolean links = purpose.channels().contains(Purpose.EMAIL);
-            UnsubscribeLinks unsubscribe = new UnsubscribeLinks(session, realm, lifetime);
+            // a sender that mails only some of the page asks without links and mints them per mail (POST links)
+            UnsubscribeLinks.Minter unsubscribe = purpose.channels().contains(Purpose.EMAIL) && !"false".equals(linksParam)
+                    ? new UnsubscribeLinks(session, realm, lifetime).minter(purpose.key(), channel,
+                            auth.client().getClientId(), lifetime)
+                    : null;
             List<Recipient> users = page.stream().map(r -> new Recipient(r.id(), r.email(), r.locale(),
-                    links ? unsubscribe.mint(r.id(), purpose.key(), channel, auth.client().getClientId(), lifetime)
-                            .url() : null)).toList();
+                    unsubscribe == null ? null : unsubscribe.url(r.id()))).toList();
             return ConsentJson.ok(new Audience(users, page.size() < size ? null : page.get(page.size() - 1).id()))
                     .build();
         });

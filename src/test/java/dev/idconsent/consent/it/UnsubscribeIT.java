@@ -208,6 +208,36 @@ class UnsubscribeIT {
     }
 
     @Test
+    @DisplayName("given the links of an audience page, then one works like a minted link; asked without links, the"
+            + " page has the same people and no links; anything else is refused")
+    void audienceLinks() {
+        String id = api.createUser("yvette");
+        Api.Tokens tokens = api.login("yvette");
+        String page = SENDERS + "/audience?purpose=newsletter&max=1000";
+        JsonNode withLinks = api.get(page, mailer).json().get("users");
+        JsonNode without = api.get(page + "&links=false", mailer).json().get("users");
+        assertThat(without).hasSameSizeAs(withLinks).allSatisfy(u -> assertThat(u.get("unsubscribe").isNull()).isTrue());
+        for (int i = 0; i < withLinks.size(); i++) {
+            assertThat(without.get(i).get("id")).isEqualTo(withLinks.get(i).get("id"));
+        }
+        String link = null;
+        for (JsonNode user : withLinks) {
+            if (user.get("id").asText().equals(id)) {
+                link = user.get("unsubscribe").asText();
+            }
+        }
+        assertThat(link).as("yvette is in the newsletter audience").isNotNull();
+
+        assertThat(oneClick(link).status()).isEqualTo(200);
+        assertThat(Api.consent(api.refresh(tokens).accessClaims(), "newsletter")).isFalse();
+        assertThat(history(id).get(0).get("clientId").asText()).isEqualTo("mailer");
+
+        Api.Reply bad = api.get(page + "&links=no", mailer);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("message").asText()).contains("\"links\"");
+    }
+
+    @Test
     @DisplayName("given confirmation emails are on, then changes from a link or an admin are confirmed by mail in the"
             + " user's locale, and changes the user makes in an app are not")
     @DisabledIfSystemProperty(named = "it.backend", matches = "container", disabledReason = "the test's SMTP server"
