@@ -32,8 +32,8 @@ class WriteCostIT {
     @DisplayName("given a person with answers changes one choice, then the server runs at most 6 SQL statements for it")
     void oneChoice() throws Exception {
         Path log = KeycloakExtension.server().log();
-        String id = api.createUser("wanda");
-        Api.Tokens tokens = api.login("wanda");
+        String id = api.createUser("winifred");
+        Api.Tokens tokens = api.login("winifred");
         String token = tokens.access();
         int version = Api.purpose(api.get("/realms/demo/consent/me", token).json(), "analytics").get("version").asInt();
         // answers to change: the person has four explicit answers, so a per-row cost would show (and the
