@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.storage.jpa.JpaHashUtils;
 import org.keycloak.models.jpa.entities.UserEntity;
+import org.keycloak.storage.jpa.JpaHashUtils;
 
 /**
  * Overwrites single-valued attributes of a local user in one statement. Keycloak's model API reads the user's
@@ -25,10 +25,9 @@ public final class LocalUserAttributes {
      *
      * @param values attribute name to its new value, none of them {@code null}
      * @return {@code false} when the model API must do it (the database reads snapshots, the user is not a local
-     *         one, the attributes are not all
-     *         there yet, or this transaction already holds the user's attributes in memory, which an update in the
-     *         database would leave stale); rows already overwritten then hold the new value, which the model API
-     *         finds in place
+     *         one, the attributes are not all there yet, or this transaction already holds the user's attributes in
+     *         memory, which an update in the database would leave stale); rows already overwritten then hold the
+     *         new value, which the model API finds in place
      */
     public static boolean overwrite(KeycloakSession session, String userId, Map<String, String> values) {
         EntityManager em = ConsentEntityProviderFactory.em(session);
