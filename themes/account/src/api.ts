@@ -8,7 +8,7 @@ export type ChannelState = {
   channel: string | null;
   granted: boolean;
   explicit: boolean;
-  state?: "granted" | "denied" | "pending";
+  state?: "granted" | "denied" | "pending" | "expired";
   version?: number;
   changedAt?: string;
   via?: string;
@@ -24,6 +24,8 @@ export type Purpose = {
   mechanism: "opt-in" | "opt-out" | "required";
   channels: string[];
   version: number;
+  /** How long a yes lasts; null: until withdrawn. */
+  renewAfterDays?: number | null;
   granted: boolean;
   states: ChannelState[];
 };
@@ -36,7 +38,7 @@ export type HistoryEntry = {
   channel: string | null;
   version: number;
   previous: string | null;
-  state: "granted" | "denied" | "pending";
+  state: "granted" | "denied" | "pending" | "expired" | "cleared";
   via: string;
   actor: Actor;
   clientId: string | null;

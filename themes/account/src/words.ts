@@ -41,7 +41,15 @@ export const useWords = () => {
           : words.label(p),
       onOff: (on: boolean) => t(on ? "idcOn" : "idcOff"),
       state: (state: string) =>
-        t(state === "granted" ? "idcOn" : state === "pending" ? "idcPending" : "idcOff"),
+        t(
+          state === "granted"
+            ? "idcOn"
+            : state === "pending"
+              ? "idcPending"
+              : state === "expired"
+                ? "idcExpired"
+                : "idcOff",
+        ),
       /** Before a user's first choice the purpose's default applied: "On (default)" for opt-out purposes. */
       previous: (state: string | null, p?: Purpose) =>
         state
@@ -61,11 +69,20 @@ export const useWords = () => {
         if (s.state === "pending") {
           return t("idcStatusPending", { date: words.date(s.changedAt) });
         }
-        return t("idcStatusSince", {
+        if (s.state === "expired") {
+          return t("idcStatusExpired", { date: words.date(s.changedAt) });
+        }
+        const since = {
           state: words.onOff(s.granted),
           date: words.date(s.changedAt),
           how: words.via(s.via, s.clientId),
-        });
+        };
+        if (s.state === "granted" && p.renewAfterDays) {
+          // the yes lasts renewAfterDays: say when we will ask again
+          const until = new Date(s.changedAt).getTime() + p.renewAfterDays * 86_400_000;
+          return t("idcStatusSinceUntil", { ...since, until: date.format(new Date(until)) });
+        }
+        return t("idcStatusSince", since);
       },
       /** Why a call failed, in words: the server's own message where it sent one. */
       reason: (e: unknown) => {

@@ -18,6 +18,9 @@
                 <div class="${properties.kcFormGroupClass!} idc-purpose" id="idc-purpose-${p.key}">
                     <input type="hidden" name="shown" value="${p.key}">
                     <input type="hidden" name="version.${p.key}" value="${p.version}">
+                    <#if p.agreedOn??>
+                        <p class="idc-purpose-renewal" id="idc-renewal-${p.key}">${msg("idcConsentRenewal", p.agreedOn, p.label)}</p>
+                    </#if>
                     <#if p.channelBoxes?has_content>
                         <#-- several channels: one answer each, so an answer for one never overwrites another -->
                         <strong class="idc-purpose-label">${p.label}</strong>

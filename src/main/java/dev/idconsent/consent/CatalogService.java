@@ -89,7 +89,7 @@ public final class CatalogService {
         }
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
-                draft.askAtLogin(), draft.doubleOptIn(), draft.retired()).validate();
+                draft.askAtLogin(), draft.doubleOptIn(), draft.retired(), draft.renewAfter()).validate();
         boolean textChanged = !next.sameText(current);
         boolean mechanismChanged = next.mechanism() != current.mechanism();
         if ((textChanged || mechanismChanged) && kind == null) {

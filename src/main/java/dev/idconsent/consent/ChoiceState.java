@@ -10,7 +10,12 @@ public enum ChoiceState {
      * Only in history: the explicit answer was taken back (the undo of an unsubscribe click for a person who had
      * never answered), so the mechanism's default applies again. Never a current choice.
      */
-    CLEARED("cleared");
+    CLEARED("cleared"),
+    /**
+     * A yes that reached its purpose's lifetime ({@link Purpose#renewAfter()}): no longer usable, the mechanism's
+     * default applies (off: only opt-in purposes have a lifetime), and the consent step asks again at login.
+     */
+    EXPIRED("expired");
 
     private final String value;
 

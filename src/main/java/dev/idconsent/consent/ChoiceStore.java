@@ -30,6 +30,15 @@ public interface ChoiceStore {
     /** Newest first. */
     List<HistoryEntry> history(String subjectId, int first, int max);
 
+    /**
+     * The people with a yes to {@code purpose} (any channel) given at or before {@code givenBy}, at most {@code max},
+     * in no particular order: those whose yes has reached the purpose's lifetime.
+     */
+    List<String> grantedBy(String purpose, java.time.Instant givenBy, int max);
+
+    /** How many yeses to {@code purpose} on {@code channel} were given at or before {@code givenBy}. */
+    long countGrantedBy(String purpose, String channel, java.time.Instant givenBy);
+
     /** How many people's current answer is {@code state}, per purpose and channel (one grouped query). */
     List<Count> counts();
 

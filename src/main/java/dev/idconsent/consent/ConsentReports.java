@@ -51,17 +51,25 @@ public final class ConsentReports {
         return new Receipt(service.view(subject), rows);
     }
 
-    /** One line of the counts report: an active purpose on one channel ({@code null}: the purpose as a whole). */
-    public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long noAnswer,
-                        long on) {
+    /**
+     * One line of the counts report: an active purpose on one channel ({@code null}: the purpose as a whole).
+     *
+     * @param expiringSoon yeses that reach the purpose's lifetime within {@link #SOON} (also those due now);
+     *                     {@code null} when a yes to it lasts until withdrawn
+     */
+    public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long expired,
+                        long noAnswer, long on, Long expiringSoon) {
     }
 
+    /** How far ahead the counts report looks for yeses about to expire. */
+    public static final java.time.Duration SOON = java.time.Duration.ofDays(30);
+
     /**
-     * How many of {@code people} said yes, no, are waiting for confirmation, or never answered, per active purpose
-     * and channel, and for how many it is effectively on (the same rules as tokens, so the default of an opt-out
-     * purpose counts everyone who did not say no).
+     * How many of {@code people} said yes, no, are waiting for confirmation, whose yes expired, or never answered,
+     * per active purpose and channel, for how many it is effectively on (the same rules as tokens, so the default of
+     * an opt-out purpose counts everyone who did not say no), and how many yeses expire within {@link #SOON}.
      */
-    public List<Count> counts(long people) {
+    public List<Count> counts(long people, java.time.Instant now) {
         Map<String, Map<ChoiceState, Long>> answered = new HashMap<>();
         for (ChoiceStore.Count c : store.counts()) {
             answered.computeIfAbsent(Summary.key(c.purpose(), c.channel()), k -> new java.util.EnumMap<>(ChoiceState.class))
@@ -77,12 +85,16 @@ public final class ConsentReports {
                 long granted = byState.getOrDefault(ChoiceState.GRANTED, 0L);
                 long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
                 long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
-                long noAnswer = Math.max(0, people - granted - denied - pending);
+                long expired = byState.getOrDefault(ChoiceState.EXPIRED, 0L);
+                long noAnswer = Math.max(0, people - granted - denied - pending - expired);
                 long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
                         + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
                         + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
+                        + (Effective.granted(purpose, ChoiceState.EXPIRED) ? expired : 0)
                         + (Effective.granted(purpose, (ChoiceState) null) ? noAnswer : 0);
-                out.add(new Count(purpose, channel, granted, denied, pending, noAnswer, on));
+                Long soon = purpose.renewAfter() == null ? null
+                        : store.countGrantedBy(purpose.key(), channel, now.plus(SOON).minus(purpose.renewAfter()));
+                out.add(new Count(purpose, channel, granted, denied, pending, expired, noAnswer, on, soon));
             }
         }
         return out;

@@ -99,8 +99,12 @@ public final class ConsentService {
      */
     public List<Purpose> toAsk(Subject subject, boolean registration) {
         Map<String, Integer> answered = new HashMap<>();
+        Set<String> expired = new HashSet<>();
         for (Choice c : store.current(subject.id())) {
             answered.merge(c.purpose(), c.purposeVersion(), Math::min);
+            if (c.state() == ChoiceState.EXPIRED) {
+                expired.add(c.purpose());
+            }
         }
         List<Purpose> ask = new ArrayList<>();
         for (Purpose purpose : catalog.all()) {
@@ -109,11 +113,58 @@ public final class ConsentService {
             }
             Integer version = answered.get(purpose.key());
             if ((version == null && (registration || purpose.askAtLogin()))
-                    || (version != null && version < purpose.version())) {
+                    || (version != null && version < purpose.version())
+                    || (expired.contains(purpose.key()) && purpose.mechanism() == Mechanism.OPT_IN)) {
                 ask.add(purpose);
             }
         }
         return ask;
+    }
+
+    /**
+     * Expires each yes of this person that has reached its purpose's lifetime ({@link Purpose#renewAfter()}): a
+     * history row with state {@code expired}, written by the system with the lifetime as its reason; the yes is no
+     * longer usable (tokens, audiences, the gating role) and the consent step asks again at the next login. A yes
+     * given again since (a newer row) is not touched: due-ness is decided here, under the writers' lock.
+     *
+     * @return the rows written; empty when nothing was due
+     */
+    public List<HistoryEntry> expire(Subject subject) {
+        Instant now = clock.instant();
+        List<Choice> current = store.currentForUpdate(subject.id());
+        Map<Purpose, List<ChangeRules.Target>> due = new java.util.LinkedHashMap<>();
+        for (Choice c : current) {
+            Purpose purpose = catalog.find(c.purpose()).orElse(null);
+            if (c.state() == ChoiceState.GRANTED && purpose != null && !purpose.retired()
+                    && purpose.renewAfter() != null && !c.at().plus(purpose.renewAfter()).isAfter(now)) {
+                due.computeIfAbsent(purpose, p -> new ArrayList<>()).add(new ChangeRules.Target(purpose, c.channel(),
+                        ChoiceState.EXPIRED, c.purposeVersion()));
+            }
+        }
+        List<HistoryEntry> rows = new ArrayList<>();
+        for (Map.Entry<Purpose, List<ChangeRules.Target>> purpose : due.entrySet()) {
+            ChangeContext context = new ChangeContext(Actor.SYSTEM, Via.EXPIRY, null, "renew-after",
+                    "a yes to '" + purpose.getKey().key() + "' lasts " + purpose.getKey().renewAfterDays()
+                            + " days (renewAfterDays)", null);
+            rows.addAll(apply(subject, store.currentForUpdate(subject.id()), purpose.getValue(), context).changes());
+        }
+        return rows;
+    }
+
+    /**
+     * When the person gave each yes that has since expired, per purpose (the newest): the consent step's "You agreed
+     * on …".
+     */
+    public Map<String, Instant> expiredAgreements(Subject subject) {
+        Map<String, Instant> agreed = new HashMap<>();
+        for (Choice c : store.current(subject.id())) {
+            if (c.state() == ChoiceState.EXPIRED) {
+                store.lastBefore(subject.id(), c.purpose(), c.channel(), c.historyId())
+                        .filter(yes -> yes.state() == ChoiceState.GRANTED)
+                        .ifPresent(yes -> agreed.merge(c.purpose(), yes.at(), (a, b) -> a.isAfter(b) ? a : b));
+            }
+        }
+        return agreed;
     }
 
     /**

@@ -15,9 +15,10 @@ public final class Effective {
         if (purpose.mechanism() == Mechanism.REQUIRED) {
             return true;
         }
-        // a pending yes (double opt-in not yet confirmed) is no answer yet: the mechanism's default applies, so
-        // it is off on an opt-in purpose and stays on if the purpose has since become opt-out
-        return answer == null || answer == ChoiceState.PENDING || answer == ChoiceState.CLEARED ? purpose.mechanism().defaultGranted() : answer.granted();
+        // a pending yes (double opt-in not yet confirmed) is no answer yet, nor is an expired one: the mechanism's
+        // default applies, so it is off on an opt-in purpose and stays on if the purpose has since become opt-out
+        return answer == null || answer == ChoiceState.PENDING || answer == ChoiceState.CLEARED
+                || answer == ChoiceState.EXPIRED ? purpose.mechanism().defaultGranted() : answer.granted();
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.idconsent.consent;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,10 +20,12 @@ import java.util.regex.Pattern;
  * @param askAtLogin     (opt-in) the consent step at login asks users who never answered
  * @param doubleOptIn    (opt-in, email channel) a yes stays pending until confirmed from a link sent by email
  * @param retired        hidden from users and tokens; its history stays
+ * @param renewAfter     (opt-in) how long a yes lasts: after it the yes expires and the consent step asks again;
+ *                       {@code null}: until withdrawn
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
-                      boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired) {
+                      boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter) {
     public static final String EMAIL = "email";
 
 
@@ -28,12 +33,23 @@ public record Purpose(String key, String label, String description, String categ
     public static final int MAX_LABEL = 200;
     public static final int MAX_DESCRIPTION = 2000;
     public static final String DEFAULT_CATEGORY = "general";
+    /** The longest lifetime of a yes: a hundred years (longer is "until withdrawn", which is no lifetime). */
+    public static final int MAX_RENEW_AFTER_DAYS = 36500;
+    private static final BigDecimal MILLIS_PER_DAY = BigDecimal.valueOf(86_400_000L);
     private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     public Purpose {
         channels = channels == null ? List.of() : List.copyOf(channels);
         category = category == null || category.isBlank() ? DEFAULT_CATEGORY : category;
         description = description == null ? "" : description;
+    }
+
+    /** A yes lasts until withdrawn. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, null);
     }
 
     /** A purpose that gates nothing and is not asked at login. */
@@ -77,6 +93,17 @@ public record Purpose(String key, String label, String description, String categ
             throw invalid("double opt-in needs an opt-in purpose with the channel email ('" + key + "' is "
                     + mechanism.value() + " with channels " + channels + ")");
         }
+        if (renewAfter != null) {
+            if (mechanism != Mechanism.OPT_IN) {
+                throw invalid("only a yes to an opt-in purpose can expire ('" + key + "' is " + mechanism.value()
+                        + "; it applies without a yes)");
+            }
+            if (renewAfter.compareTo(Duration.ofSeconds(1)) < 0
+                    || renewAfter.compareTo(Duration.ofDays(MAX_RENEW_AFTER_DAYS)) > 0) {
+                throw invalid("renewAfterDays must be at least one second (0.0000116 days) and at most "
+                        + MAX_RENEW_AFTER_DAYS + " days; 0 means a yes lasts until withdrawn");
+            }
+        }
         if (version < 1) {
             throw invalid("version must be 1 or more");
         }
@@ -112,11 +139,42 @@ public record Purpose(String key, String label, String description, String categ
 
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, retired);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, value);
+                includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter);
+    }
+
+    public Purpose withRenewAfter(Duration value) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, value);
+    }
+
+    /**
+     * A lifetime as admins give it, in days (fractions allowed, to the millisecond: tests use seconds);
+     * {@code null} or 0: until withdrawn.
+     */
+    public static Duration lifetimeOfDays(BigDecimal days) {
+        if (days == null || days.signum() == 0) {
+            return null;
+        }
+        if (days.signum() < 0) {
+            throw invalid("renewAfterDays must not be negative; send 0 for a yes that lasts until withdrawn");
+        }
+        if (days.compareTo(BigDecimal.valueOf(MAX_RENEW_AFTER_DAYS)) > 0) {
+            throw invalid("renewAfterDays must be at most " + MAX_RENEW_AFTER_DAYS);
+        }
+        return Duration.ofMillis(days.multiply(MILLIS_PER_DAY).setScale(0, RoundingMode.HALF_UP).longValueExact());
+    }
+
+    /** {@link #renewAfter} in days, as the APIs show it; {@code null} when a yes lasts until withdrawn. */
+    public BigDecimal renewAfterDays() {
+        if (renewAfter == null) {
+            return null;
+        }
+        BigDecimal days = BigDecimal.valueOf(renewAfter.toMillis()).divide(MILLIS_PER_DAY, 10, RoundingMode.HALF_UP);
+        return new BigDecimal(days.stripTrailingZeros().toPlainString()); // 365, not 3.65E+2
     }
 }

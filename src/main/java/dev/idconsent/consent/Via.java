@@ -2,7 +2,9 @@ package dev.idconsent.consent;
 
 /** The channel through which a change was made; recorded on every history row. */
 public enum Via {
-    API, ACCOUNT, ADMIN, EMAIL, LOGIN, REGISTRATION, GPC, IMPORT;
+    API, ACCOUNT, ADMIN, EMAIL, LOGIN, REGISTRATION, GPC, IMPORT,
+    /** The plugin itself, when a yes reached its purpose's lifetime. */
+    EXPIRY;
 
     public String value() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -582,7 +582,7 @@ class ConsentServiceTest {
         record(set("newsletter", "email", false), set("analytics", true));
         service.record(bob, List.of(set("newsletter", false)), byAdmin("by phone"));
 
-        List<String> lines = reports.counts(5).stream().map(c -> c.purpose().key() + "/" + c.channel() + " yes="
+        List<String> lines = reports.counts(5, NOW_MILLIS).stream().map(c -> c.purpose().key() + "/" + c.channel() + " yes="
                 + c.granted() + " no=" + c.denied() + " pending=" + c.pending() + " none=" + c.noAnswer() + " on="
                 + c.on()).toList();
 
@@ -591,6 +591,107 @@ class ConsentServiceTest {
                 "analytics/null yes=1 no=0 pending=0 none=4 on=1",
                 "newsletter/email yes=0 no=2 pending=0 none=3 on=3",
                 "newsletter/sms yes=0 no=1 pending=0 none=4 on=4");
+    }
+
+    @Nested
+    @DisplayName("given a yes lasts 365 days (renewAfterDays)")
+    class Expiry {
+        final Purpose partners = InMemory.gating(optIn("partners", "email", "sms"))
+                .withRenewAfter(java.time.Duration.ofDays(365));
+
+        /** The same record, a while later. */
+        ConsentService after(java.time.Duration later) {
+            return new ConsentService(catalog, store, texts, java.time.Clock.offset(InMemory.CLOCK, later),
+                    ConsentEvents.NONE);
+        }
+
+        @Test
+        @DisplayName("when it is reached, then each yes expires with a row by the system naming the lifetime, the"
+                + " gating role goes, and no is left alone")
+        void expires() {
+            catalog.save(partners);
+            record(set("partners", "email", true), set("partners", "sms", false));
+            assertThat(after(java.time.Duration.ofDays(364)).expire(alice)).as("one day early").isEmpty();
+
+            List<HistoryEntry> expired = after(java.time.Duration.ofDays(365)).expire(alice);
+
+            assertThat(expired).extracting(HistoryEntry::channel, HistoryEntry::previous, HistoryEntry::state,
+                    HistoryEntry::via, HistoryEntry::actor, HistoryEntry::purposeVersion)
+                    .containsExactly(tuple("email", GRANTED, ChoiceState.EXPIRED, Via.EXPIRY, Actor.SYSTEM, 1));
+            assertThat(expired.get(0).reason()).isEqualTo("a yes to 'partners' lasts 365 days (renewAfterDays)");
+            assertThat(alice.permits()).containsEntry("partners", false);
+            assertThat(state(service.view(alice), "partners").granted()).isFalse();
+            assertThat(Summary.decode(alice.readSummary())).containsEntry("partners/email", ChoiceState.EXPIRED)
+                    .containsEntry("partners/sms", DENIED);
+            assertThat(after(java.time.Duration.ofDays(400)).expire(alice)).as("exactly once").isEmpty();
+        }
+
+        @Test
+        @DisplayName("when the person said yes again meanwhile, then the newer yes counts from its own day")
+        void renewedYes() {
+            catalog.save(partners);
+            record(set("partners", "email", true));
+            ConsentService later = after(java.time.Duration.ofDays(200));
+            later.record(alice, List.of(set("partners", "email", false)), byAlice());
+            later.record(alice, List.of(set("partners", "email", true)), byAlice());
+
+            assertThat(after(java.time.Duration.ofDays(365)).expire(alice)).isEmpty();
+            assertThat(after(java.time.Duration.ofDays(565)).expire(alice)).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("then the consent step asks again at login, says when the person agreed, and a yes there"
+                + " counts anew")
+        void askedAgain() {
+            catalog.save(partners);
+            record(set("partners", "email", true));
+            ConsentService later = after(java.time.Duration.ofDays(366));
+            later.expire(alice);
+
+            assertThat(later.toAsk(alice, false)).extracting(Purpose::key).containsExactly("partners");
+            assertThat(later.expiredAgreements(alice)).containsExactly(entry("partners", NOW_MILLIS));
+
+            later.record(alice, List.of(set("partners", "email", true)), byAlice());
+            assertThat(later.toAsk(alice, false)).isEmpty();
+            assertThat(alice.permits()).containsEntry("partners", true);
+        }
+
+        @Test
+        @DisplayName("then the counts report expired yeses and those that expire within 30 days")
+        void counts() {
+            catalog.save(partners);
+            record(set("partners", "email", true));
+            InMemory.User bob = new InMemory.User("bob-id");
+            after(java.time.Duration.ofDays(100)).record(bob, List.of(set("partners", "email", true)),
+                    byAdmin("on paper"));
+
+            Map<String, ConsentReports.Count> at340 = new LinkedHashMap<>();
+            reports.counts(3, NOW_MILLIS.plus(java.time.Duration.ofDays(340)))
+                    .forEach(c -> at340.put(Summary.key(c.purpose().key(), c.channel()), c));
+            assertThat(at340.get("partners/email").expiringSoon()).isEqualTo(1); // alice's, on day 365
+            assertThat(at340.get("partners/sms").expiringSoon()).isZero();
+            assertThat(at340.get("analytics").expiringSoon()).as("no lifetime").isNull();
+
+            after(java.time.Duration.ofDays(366)).expire(alice);
+            ConsentReports.Count email = reports.counts(3, NOW_MILLIS.plus(java.time.Duration.ofDays(366))).stream()
+                    .filter(c -> "partners".equals(c.purpose().key()) && "email".equals(c.channel()))
+                    .findFirst().orElseThrow();
+            assertThat(email).extracting(ConsentReports.Count::granted, ConsentReports.Count::expired,
+                    ConsentReports.Count::noAnswer, ConsentReports.Count::on).containsExactly(1L, 1L, 1L, 1L);
+        }
+
+        @Test
+        @DisplayName("of an opt-out purpose, or shorter than a second, then the purpose is refused as invalid")
+        void onlyOptIn() {
+            assertThat(refusal(() -> optOut("x").withRenewAfter(java.time.Duration.ofDays(30)).validate())
+                    .getMessage()).contains("only a yes to an opt-in purpose can expire");
+            assertThat(refusal(() -> optIn("y").withRenewAfter(java.time.Duration.ofMillis(10)).validate())
+                    .code()).isEqualTo(ErrorCode.INVALID_PURPOSE);
+            assertThat(Purpose.lifetimeOfDays(new java.math.BigDecimal("0.0001"))).hasMillis(8640);
+            assertThat(Purpose.lifetimeOfDays(java.math.BigDecimal.ZERO)).as("0: until withdrawn").isNull();
+            assertThat(optIn("z").withRenewAfter(java.time.Duration.ofDays(365)).renewAfterDays())
+                    .hasToString("365");
+        }
     }
 
     @Test

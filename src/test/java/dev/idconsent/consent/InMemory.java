@@ -183,6 +183,20 @@ final class InMemory {
             return List.copyOf(counts.values());
         }
 
+        @Override
+        public List<String> grantedBy(String purpose, java.time.Instant givenBy, int max) {
+            return current.entrySet().stream().filter(e -> e.getValue().values().stream().anyMatch(c ->
+                    c.purpose().equals(purpose) && c.state() == ChoiceState.GRANTED && !c.at().isAfter(givenBy)))
+                    .map(Map.Entry::getKey).limit(max).toList();
+        }
+
+        @Override
+        public long countGrantedBy(String purpose, String channel, java.time.Instant givenBy) {
+            return current.values().stream().flatMap(answers -> answers.values().stream()).filter(c ->
+                    c.purpose().equals(purpose) && java.util.Objects.equals(c.channel(), channel)
+                            && c.state() == ChoiceState.GRANTED && !c.at().isAfter(givenBy)).count();
+        }
+
         /** Oldest first. */
         List<HistoryEntry> rows(String subjectId) {
             return rows.stream().filter(r -> r.subjectId().equals(subjectId)).toList();

@@ -68,6 +68,8 @@ public final class ContainerServer implements KeycloakServer {
                     // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
                     // (= --log-level=INFO,org.hibernate.SQL:debug, as DistributionServer passes it)
                     .withEnv("KC_LOG_LEVEL", "INFO,org.hibernate.SQL:debug")
+                    // yeses with a lifetime of seconds expire within a second (AccountPageIT, ConsentStepIT)
+                    .withEnv("KC_SPI_IDC_CONSENT__DEFAULT__EXPIRY_INTERVAL_SECONDS", "1")
                     .withStartupTimeout(START_TIMEOUT)
                     .withLogConsumer(this::writeLog);
             started.start();

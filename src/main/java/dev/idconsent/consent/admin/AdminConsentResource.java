@@ -111,9 +111,10 @@ public final class AdminConsentResource extends AdminResource {
     // ---- reports ------------------------------------------------------------------------------------------
 
     /**
-     * {@code {"people": n, "counts": [{"purpose", "channel", "mechanism", "granted", "denied", "pending",
-     * "noAnswer", "on"}]}}: per active purpose and channel, how many people of the realm (service accounts not
-     * counted) said yes, no, wait for a double-opt-in confirmation, never answered, and for how many it is on.
+     * {@code {"people": n, "counts": [{"purpose", "channel", "mechanism", "granted", "denied", "pending", "expired",
+     * "noAnswer", "on", "expiringSoon"}]}}: per active purpose and channel, how many people of the realm (service
+     * accounts not counted) said yes, no, wait for a double-opt-in confirmation, whose yes expired, never answered,
+     * for how many it is on, and how many yeses expire within 30 days (null: a yes lasts until withdrawn).
      */
     @GET
     @Path("reports/counts")
@@ -123,7 +124,8 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireView();
         return handle(() -> {
             long people = session.users().getUsersCount(realm, false);
-            return ConsentJson.ok(ConsentJson.counts(people, plugin().reports(realm).counts(people))).build();
+            return ConsentJson.ok(ConsentJson.counts(people, plugin().reports(realm).counts(people,
+                    java.time.Instant.now()))).build();
         });
     }
 

@@ -76,6 +76,11 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             .property().name(PurposeComponents.DOUBLE_OPT_IN).label("Double opt-in")
             .helpText("Opt-in with the email channel: a yes stays pending until confirmed from a link sent by email")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .property().name(PurposeComponents.RENEW_AFTER_DAYS).label("Renew consent after (days)")
+            .helpText("Opt-in only: a yes expires this many days after it was given (the access it gates is"
+                    + " withdrawn) and the consent step asks again at the next login. Empty or 0: a yes lasts"
+                    + " until withdrawn.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(PurposeComponents.RETIRED).label("Retired")
             .helpText("Hidden from users and tokens; answers and history are kept. Purposes are never deleted.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()

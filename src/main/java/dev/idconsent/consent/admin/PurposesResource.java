@@ -40,7 +40,7 @@ final class PurposesResource extends AdminResource {
     record PurposeBody(String key, String label, String description, String category, String mechanism,
                        List<String> channels, Boolean honorGpc, Boolean includeInToken, Boolean gating,
                        Boolean askAtLogin, Boolean doubleOptIn, String change, Integer version, Boolean retired,
-                       String role) {
+                       String role, java.math.BigDecimal renewAfterDays) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -261,7 +261,9 @@ final class PurposesResource extends AdminResource {
                 or(json.gating(), base != null && base.gating()),
                 or(json.askAtLogin(), base != null && base.askAtLogin()),
                 or(json.doubleOptIn(), base != null && base.doubleOptIn()),
-                base != null && base.retired());
+                base != null && base.retired(),
+                json.renewAfterDays() != null ? Purpose.lifetimeOfDays(json.renewAfterDays())
+                        : base == null ? null : base.renewAfter());
     }
 
     private static <T> T or(T value, T fallback) {

@@ -32,6 +32,8 @@ public final class PurposeComponents implements PurposeCatalog {
     public static final String ASK_AT_LOGIN = "askAtLogin";
     public static final String DOUBLE_OPT_IN = "doubleOptIn";
     public static final String RETIRED = "retired";
+    /** Days a yes lasts (fractions allowed); empty or 0: until withdrawn. */
+    public static final String RENEW_AFTER_DAYS = "renewAfterDays";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -114,10 +116,20 @@ public final class PurposeComponents implements PurposeCatalog {
         List<String> channels = model.getConfig() == null || model.getConfig().get(CHANNELS) == null
                 ? List.of()
                 : model.getConfig().get(CHANNELS).stream().filter(s -> s != null && !s.isBlank()).toList();
+        String renewAfter = model.get(RENEW_AFTER_DAYS);
+        java.math.BigDecimal renewAfterDays;
+        try {
+            renewAfterDays = renewAfter == null || renewAfter.isBlank() ? null
+                    : new java.math.BigDecimal(renewAfter.trim());
+        } catch (NumberFormatException e) {
+            throw new ConsentException(ErrorCode.INVALID_PURPOSE, "renewAfterDays must be a number of days, not '"
+                    + renewAfter + "'");
+        }
         return new Purpose(keyOf(model), model.get(LABEL), model.get(DESCRIPTION), model.get(CATEGORY),
                 mechanism == null ? null : Mechanism.fromValue(mechanism), channels, version,
                 model.get(HONOR_GPC, false), model.get(INCLUDE_IN_TOKEN, true), model.get(GATING, false),
-                model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false));
+                model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false),
+                Purpose.lifetimeOfDays(renewAfterDays));
     }
 
     public static MultivaluedHashMap<String, String> toConfig(Purpose p) {
@@ -137,6 +149,9 @@ public final class PurposeComponents implements PurposeCatalog {
         config.putSingle(ASK_AT_LOGIN, Boolean.toString(p.askAtLogin()));
         config.putSingle(DOUBLE_OPT_IN, Boolean.toString(p.doubleOptIn()));
         config.putSingle(RETIRED, Boolean.toString(p.retired()));
+        if (p.renewAfter() != null) {
+            config.putSingle(RENEW_AFTER_DAYS, p.renewAfterDays().toPlainString());
+        }
         return config;
     }
 }

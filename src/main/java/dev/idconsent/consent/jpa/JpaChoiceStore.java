@@ -206,6 +206,26 @@ public final class JpaChoiceStore implements ChoiceStore {
     }
 
     @Override
+    public List<String> grantedBy(String purpose, Instant givenBy, int max) {
+        // IDX_IDC_CHOICE_GIVEN (realm, purpose, state, changed at): the due yeses only, however many are not due
+        return em.createQuery("select distinct c.userId from IdcChoice c where c.realmId = :realmId"
+                        + " and c.purposeKey = :purposeKey and c.state = 'granted' and c.changedAt <= :givenBy",
+                        String.class)
+                .setParameter("realmId", realmId).setParameter("purposeKey", purpose)
+                .setParameter("givenBy", givenBy.toEpochMilli()).setMaxResults(max).getResultList();
+    }
+
+    @Override
+    public long countGrantedBy(String purpose, String channel, Instant givenBy) {
+        return em.createQuery("select count(c) from IdcChoice c where c.realmId = :realmId and c.purposeKey ="
+                        + " :purposeKey and c.state = 'granted' and c.changedAt <= :givenBy and c.channel = :channel",
+                        Long.class)
+                .setParameter("realmId", realmId).setParameter("purposeKey", purpose)
+                .setParameter("channel", toColumn(channel)).setParameter("givenBy", givenBy.toEpochMilli())
+                .getSingleResult();
+    }
+
+    @Override
     public List<HistoryEntry> history(String subjectId, int first, int max) {
         return em.createNamedQuery("idcHistoryOfUser", HistoryEntity.class).setParameter("userId", subjectId)
                 .setFirstResult(first).setMaxResults(max).getResultStream().map(JpaChoiceStore::toEntry).toList();

@@ -27,7 +27,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The consent step: after registration it asks every optional purpose; at login only what this user must answer
- * (a material change since their answer, or an "ask at login" purpose never answered); started by an app with
+ * (a material change since their answer, an "ask at login" purpose never answered, or a yes that reached its
+ * purpose's lifetime: "You agreed on …"); started by an app with
  * {@code kc_action=idc-consent-step} it shows every optional purpose. Also honors a browser's GPC signal.
  */
 final class ConsentStep implements RequiredActionProvider {
@@ -133,6 +134,13 @@ final class ConsentStep implements RequiredActionProvider {
                 && p.purpose().mechanism().optional())) {
             ask = Set.of(only);
         }
+        // "You agreed on …": a yes that reached its lifetime is asked again
+        Map<String, java.time.Instant> expired = plugin(context).consent(context.getRealm())
+                .expiredAgreements(plugin(context).subject(context.getRealm(), context.getUser()));
+        java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter
+                .ofLocalizedDate(java.time.format.FormatStyle.LONG)
+                .withLocale(context.getSession().getContext().resolveLocale(context.getUser()))
+                .withZone(java.time.ZoneOffset.UTC);
         List<Map<String, Object>> purposes = new ArrayList<>();
         for (ConsentView.PurposeState state : view.purposes()) {
             Purpose p = state.purpose();
@@ -152,6 +160,9 @@ final class ConsentStep implements RequiredActionProvider {
                     state.channels().forEach(c -> boxes.add(Map.of("channel", c.channel(), "granted", c.granted())));
                 }
                 item.put("channelBoxes", boxes);
+                if (expired.containsKey(p.key()) && !state.granted()) {
+                    item.put("agreedOn", day.format(expired.get(p.key())));
+                }
                 purposes.add(item);
             }
         }

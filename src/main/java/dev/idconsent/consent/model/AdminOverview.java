@@ -43,6 +43,7 @@ public final class AdminOverview {
                             case DENIED -> "no";
                             case PENDING -> "yes, waiting for email confirmation";
                             case CLEARED -> "no answer"; // history only, never a current choice
+                            case EXPIRED -> "expired (the yes reached the lifetime of the purpose)";
                         }
                         + " since " + AT.format(c.at()) + ", text version " + c.purposeVersion() + ", via "
                         + c.via().value() + (c.actor() == null || c.actor().username() == null ? ""

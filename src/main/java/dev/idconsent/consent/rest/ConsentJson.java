@@ -26,12 +26,16 @@ public final class ConsentJson {
     private ConsentJson() {
     }
 
-    /** A purpose of the catalog; {@code role} only for a gating purpose. */
+    /**
+     * A purpose of the catalog; {@code role} only for a gating purpose; {@code renewAfterDays} null when a yes lasts
+     * until withdrawn.
+     */
     @JsonInclude(Include.ALWAYS)
     public record PurposeJson(String key, String label, String description, String category, String mechanism,
                               List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                               boolean gating, boolean askAtLogin, boolean doubleOptIn,
-                              @JsonInclude(Include.NON_NULL) String role, boolean retired) {
+                              @JsonInclude(Include.NON_NULL) String role, boolean retired,
+                              java.math.BigDecimal renewAfterDays) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -92,7 +96,7 @@ public final class ConsentJson {
 
     @JsonInclude(Include.ALWAYS)
     public record CountJson(String purpose, String channel, String mechanism, long granted, long denied, long pending,
-                            long noAnswer, long on) {
+                            long expired, long noAnswer, long on, Long expiringSoon) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -129,7 +133,7 @@ public final class ConsentJson {
     public static PurposeJson purpose(Purpose p) {
         return new PurposeJson(p.key(), p.label(), p.description(), p.category(), p.mechanism().value(),
                 List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(), p.gating(), p.askAtLogin(),
-                p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null, p.retired());
+                p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null, p.retired(), p.renewAfterDays());
     }
 
     public static HistoryJson history(HistoryEntry h) {
@@ -152,7 +156,8 @@ public final class ConsentJson {
     /** {@code GET …/reports/counts} */
     public static CountsJson counts(long people, List<ConsentReports.Count> counts) {
         return new CountsJson(people, counts.stream().map(c -> new CountJson(c.purpose().key(), c.channel(),
-                c.purpose().mechanism().value(), c.granted(), c.denied(), c.pending(), c.noAnswer(), c.on())).toList());
+                c.purpose().mechanism().value(), c.granted(), c.denied(), c.pending(), c.expired(), c.noAnswer(), c.on(),
+                c.expiringSoon())).toList());
     }
 
     /** {@code GET …/feed}: the rows after the cursor, and the cursor for the next read. */

@@ -37,7 +37,7 @@ class AccountPageIT {
 
     @AfterAll
     static void tearDown() { // in case a test failed before retiring its purpose
-        List.of("it-account-bump", "it-account-multi").forEach(AccountPageIT::retire);
+        List.of("it-account-bump", "it-account-multi", "it-account-renew").forEach(AccountPageIT::retire);
     }
 
     /** Purposes a test creates leave with it, so other tests (and the README's picture) see only the demo's. */
@@ -210,6 +210,49 @@ class AccountPageIT {
         assertThat(states).extracting(c -> c.get("channel").asText() + "=" + c.get("granted").asBoolean())
                 .containsExactlyInAnyOrder("email=false", "sms=true");
         retire("it-account-multi");
+    }
+
+    @Test
+    @DisplayName("given a yes with a lifetime, then the page says when it will be asked again, and once it ran out"
+            + " says so, in the history too, and switching on agrees again")
+    void expiry() throws Exception {
+        String id = api.createUser("acc-eve");
+        Api.Reply created = api.post(ADMIN + "/consent/purposes", api.adminToken(), Map.of("key", "it-account-renew",
+                "label", "Tips", "mechanism", "opt-in", "renewAfterDays", new java.math.BigDecimal("0.0001")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        try {
+            api.onBehalf(id, "it-account-renew", true);
+            try (Browser browser = signIn("acc-eve", "/communication-privacy")) {
+                assertThat(browser.awaitText("#idc-switch-it-account-renew-status", "we will ask you again on"))
+                        .startsWith("On since ");
+                long deadline = System.currentTimeMillis() + 60_000; // 8.64 s, and a run of the task each second
+                while (!api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json().get("history")
+                        .get(0).get("state").asText().equals("expired")) {
+                    assertThat(System.currentTimeMillis()).as("the yes has not expired").isLessThan(deadline);
+                    Thread.sleep(500);
+                }
+                // a reload would sign in again, and the consent step would ask (ConsentStepIT): away and back instead
+                browser.script("[...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Personal info')"
+                        + ".click()");
+                browser.find("#username");
+                browser.click("a[href$='/communication-privacy']");
+                assertThat(browser.awaitText("#idc-switch-it-account-renew-status", "ran out"))
+                        .startsWith("Off — the consent you gave ran out on ")
+                        .endsWith("; switch it on to agree again");
+                assertThat(browser.find("#idc-switch-it-account-renew").isSelected()).isFalse();
+                assertThat(browser.find("#idc-history").getText()).contains("On → Expired",
+                        "ended because consent to this lasts only a limited time");
+
+                browser.click("label[for='idc-switch-it-account-renew']");
+                browser.awaitText("Tips: On. Your change is saved and effective now.");
+            }
+            JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                    .get("history").get(0);
+            assertThat(row.get("previous").asText() + " → " + row.get("state").asText() + " via "
+                    + row.get("via").asText()).isEqualTo("expired → granted via account");
+        } finally {
+            retire("it-account-renew");
+        }
     }
 
     @Test

@@ -244,6 +244,45 @@ class ConsentStepIT {
                 + c.get("version").asInt()).containsExactlyInAnyOrder("email=granted@2", "sms=granted@2");
     }
 
+    @Test
+    @DisplayName("given a yes reached its lifetime, then the next login asks again, says when the person agreed, and"
+            + " a yes there counts anew")
+    void renewal() throws Exception {
+        createPurpose(Map.of("key", "it-step-renew", "label", "Step renew", "description", "Asked again.",
+                "mechanism", "opt-in", "renewAfterDays", new java.math.BigDecimal("0.0001"))); // 8.64 seconds
+        try {
+            String rita = user("rita", Map.of("it-step-renew", true, "it-step-ask", false));
+            String agreed = history(rita).get(0).get("at").asText();
+            long deadline = System.currentTimeMillis() + 60_000; // the lifetime + one run of the task each second
+            while (!history(rita).get(0).get("state").asText().equals("expired")) {
+                assertThat(System.currentTimeMillis()).as("the yes has not expired").isLessThan(deadline);
+                Thread.sleep(500);
+            }
+
+            try (Browser browser = login("rita")) {
+                browser.find("#idc-consent-form");
+                browser.snapshot("consent-step-renewal");
+                assertThat(browser.has("#idc-purpose-it-step-ask")).as("answered, not expired").isFalse();
+                String day = java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG)
+                        .withLocale(java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC)
+                        .format(java.time.Instant.parse(agreed));
+                assertThat(browser.find("#idc-renewal-it-step-renew").getText()).isEqualTo("You agreed to"
+                        + " \u201cStep renew\u201d on " + day + ". That consent has run out \u2014 do you still want it?");
+                assertThat(browser.find("#idc-granted-it-step-renew").isSelected()).as("no longer a yes").isFalse();
+                browser.click("#idc-granted-it-step-renew");
+                browser.click("#idc-save");
+                browser.awaitUrl(callback);
+            }
+            JsonNode renewed = history(rita).get(0);
+            assertThat(renewed.get("state").asText()).isEqualTo("granted");
+            assertThat(renewed.get("previous").asText()).isEqualTo("expired");
+            assertThat(renewed.get("via").asText()).isEqualTo("login");
+            assertThat(history(rita)).hasSize(4); // the admin's two, the expiry, the renewed yes
+        } finally {
+            api.post(ADMIN + "/consent/purposes/it-step-renew/retire", api.adminToken(), null);
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     static void createPurpose(Map<String, Object> purpose) {

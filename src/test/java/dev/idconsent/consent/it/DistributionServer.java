@@ -52,6 +52,8 @@ public final class DistributionServer implements KeycloakServer {
                 "--features=declarative-ui",
                 // /metrics on the management port (MetricsIT); webhook deliveries looked for every second (WebhooksIT)
                 "--metrics-enabled=true", "--spi-idc-webhooks--default--interval-millis=1000",
+                // yeses with a lifetime of seconds expire within a second (LifecycleIT, ConsentStepIT)
+                "--spi-idc-consent--default--expiry-interval-seconds=1",
                 // the tests' webhook receivers listen on loopback, which webhooks may not reach by default
                 "--spi-idc-webhooks--default--allowed-destinations=127.0.0.1",
                 // SQL statements in the log: the zero-SQL-on-the-token-path test reads them

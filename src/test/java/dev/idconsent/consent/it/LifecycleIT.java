@@ -109,6 +109,84 @@ class LifecycleIT {
                 .contains("mechanism must be one of opt-in, opt-out, required, not \u2019sometimes\u2019");
     }
 
+    @Test
+    @DisplayName("given a yes with a lifetime of seconds, then it expires by itself, once: a row by the system, the"
+            + " claim false at the next refresh, the gating role and the audience gone, the counts say so; a no stays")
+    void consentExpires() throws Exception {
+        String purposes = "/admin/realms/demo/consent/purposes";
+        Api.Reply created = api.post(purposes, api.adminToken(), Map.of("key", "it-renewal", "label", "Renewal",
+                "mechanism", "opt-in", "channels", List.of("email"), "gating", true,
+                "renewAfterDays", new java.math.BigDecimal("0.0001"))); // 8.64 seconds
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("renewAfterDays").decimalValue()).isEqualByComparingTo("0.0001");
+        try {
+            String rene = api.createUser("rene");
+            String ruth = api.createUser("ruth");
+            api.onBehalf(rene, "it-renewal", true);
+            api.onBehalf(ruth, "it-renewal", false);
+            Api.Tokens tokens = api.login("rene");
+            assertThat(Api.consent(tokens.accessClaims(), "it-renewal")).isTrue();
+            assertThat(realmRoles(rene)).contains("idc-consent-it-renewal");
+            assertThat(audience()).contains(rene);
+            assertThat(count().get("expiringSoon").asLong()).isEqualTo(1);
+            String rows = "select count(*) from IDC_CHOICE_HISTORY where PURPOSE_KEY = 'it-renewal' and USER_ID = ?";
+            assertThat(db.count(rows, rene)).isEqualTo(1);
+
+            long deadline = System.currentTimeMillis() + 60_000; // 8.64 s lifetime + one run every second
+            while (realmRoles(rene).contains("idc-consent-it-renewal")) {
+                assertThat(System.currentTimeMillis()).as("the gating role is still there").isLessThan(deadline);
+                Thread.sleep(500);
+            }
+
+            JsonNode expiry = api.get("/admin/realms/demo/consent/users/" + rene + "/history", api.adminToken())
+                    .json().get("history").get(0);
+            assertThat(expiry.get("state").asText()).isEqualTo("expired");
+            assertThat(expiry.get("previous").asText()).isEqualTo("granted");
+            assertThat(expiry.get("via").asText()).isEqualTo("expiry");
+            assertThat(expiry.get("actor").get("kind").asText()).isEqualTo("system");
+            assertThat(expiry.get("reason").asText()).isEqualTo("a yes to 'it-renewal' lasts 0.0001 days"
+                    + " (renewAfterDays)");
+            assertThat(Api.consent(api.refresh(tokens).accessClaims(), "it-renewal")).isFalse();
+            assertThat(audience()).doesNotContain(rene);
+            JsonNode count = count();
+            assertThat(count.get("expired").asLong()).isEqualTo(1);
+            assertThat(count.get("granted").asLong()).isZero();
+            assertThat(count.get("denied").asLong()).isEqualTo(1);
+            assertThat(count.get("expiringSoon").asLong()).isZero();
+
+            Thread.sleep(3000); // three more runs of the task
+            assertThat(db.count(rows, rene)).as("expired exactly once").isEqualTo(2);
+            assertThat(db.count(rows, ruth)).as("a no does not expire").isEqualTo(1);
+        } finally {
+            api.post(purposes + "/it-renewal/retire", api.adminToken(), null);
+        }
+    }
+
+    static List<String> realmRoles(String userId) {
+        List<String> names = new java.util.ArrayList<>();
+        api.get("/admin/realms/demo/users/" + userId + "/role-mappings/realm", api.adminToken()).json()
+                .forEach(r -> names.add(r.get("name").asText()));
+        return names;
+    }
+
+    static List<String> audience() {
+        Api.Reply page = api.get("/realms/demo/consent/senders/audience?purpose=it-renewal&channel=email&max=1000",
+                api.serviceToken("mailer", "mailer-secret"));
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        List<String> ids = new java.util.ArrayList<>();
+        page.json().get("users").forEach(u -> ids.add(u.get("id").asText()));
+        return ids;
+    }
+
+    static JsonNode count() {
+        for (JsonNode c : api.get("/admin/realms/demo/consent/reports/counts", api.adminToken()).json().get("counts")) {
+            if (c.get("purpose").asText().equals("it-renewal")) {
+                return c;
+            }
+        }
+        throw new AssertionError("no count for it-renewal");
+    }
+
     static ObjectNode demoRealm() throws Exception {
         return (ObjectNode) Api.JSON.readTree(Files.readString(Path.of(System.getProperty("it.realm.file"))));
     }

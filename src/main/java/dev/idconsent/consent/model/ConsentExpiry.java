@@ -1,0 +1,108 @@
+package dev.idconsent.consent.model;
+
+import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.jpa.JpaChoiceStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.timer.ScheduledTask;
+
+/**
+ * Expires every yes that has reached its purpose's lifetime ({@code renewAfterDays}), without any request: Keycloak's
+ * timer runs it with its cluster-aware runner, so one node per interval looks.
+ *
+ * <p>Each person is expired in a transaction of their own, through {@link dev.idconsent.consent.ConsentService#expire}
+ * (the one writer), which decides under the writers' lock what is due: a person who said yes again meanwhile keeps
+ * it, and a second run over the same person (a slow run overlapping the next node's) writes nothing. One person
+ * whose write fails is logged and left for the next run; the others go on.
+ */
+final class ConsentExpiry implements ScheduledTask {
+    static final String TASK = "idc-consent-expiry";
+    private static final Logger LOG = Logger.getLogger(ConsentExpiry.class);
+    private static final int PAGE = 500;
+
+    private final KeycloakSessionFactory factory;
+    private final Clock clock;
+    /** A run stops looking for more after this long, so it does not outlast its cluster-wide lock by much. */
+    private final long budgetMillis;
+
+    ConsentExpiry(KeycloakSessionFactory factory, Clock clock, long budgetMillis) {
+        this.factory = factory;
+        this.clock = clock;
+        this.budgetMillis = budgetMillis;
+    }
+
+    @Override
+    public String getTaskName() {
+        return TASK;
+    }
+
+    @Override
+    public void run(KeycloakSession session) {
+        long stopAt = clock.millis() + budgetMillis;
+        List<RealmModel> realms = session.realms().getRealmsStream().toList();
+        for (RealmModel realm : realms) {
+            for (Purpose purpose : new PurposeComponents(realm).all()) {
+                if (purpose.renewAfter() != null && !purpose.retired()) {
+                    if (!expire(session, realm.getId(), purpose, stopAt)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** @return false when the run's time is up */
+    private boolean expire(KeycloakSession session, String realmId, Purpose purpose, long stopAt) {
+        Set<String> skip = new HashSet<>(); // failed, or nothing was due after all: not asked again in this run
+        while (true) {
+            Instant givenBy = clock.instant().minus(purpose.renewAfter());
+            List<String> due = JpaChoiceStore.of(session, realmId).grantedBy(purpose.key(), givenBy,
+                    PAGE + skip.size());
+            int done = 0;
+            for (String userId : due) {
+                if (skip.contains(userId)) {
+                    continue;
+                }
+                if (clock.millis() > stopAt) {
+                    return false;
+                }
+                try {
+                    if (KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> expireOne(s, realmId, userId))) {
+                        done++;
+                    } else {
+                        skip.add(userId);
+                    }
+                } catch (RuntimeException e) {
+                    skip.add(userId);
+                    LOG.warnf(e, "Could not expire the consent of user %s in realm %s; the next run tries again",
+                            userId, realmId);
+                }
+            }
+            if (done == 0) {
+                return true;
+            }
+        }
+    }
+
+    /** @return whether anything expired */
+    private static boolean expireOne(KeycloakSession session, String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        session.getContext().setRealm(realm);
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            throw new IllegalStateException("the user no longer exists"); // their rows go with them
+        }
+        ConsentProvider plugin = session.getProvider(ConsentProvider.class);
+        return !plugin.consent(realm).expire(plugin.subject(realm, user)).isEmpty();
+    }
+}
