@@ -27,6 +27,8 @@ public enum ErrorCode {
     REQUIRED_PURPOSE(409),
     STALE_VERSION(409),
     CONFLICT(409),
+    /** The address opted out before (suppression list) and the person has not switched it on since. */
+    SUPPRESSED(409),
     PRECONDITION_FAILED(412),
     /** The database cannot be reached: nothing was changed, the request can be repeated. */
     UNAVAILABLE(503);

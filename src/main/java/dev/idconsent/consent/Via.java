@@ -4,7 +4,9 @@ package dev.idconsent.consent;
 public enum Via {
     API, ACCOUNT, ADMIN, EMAIL, LOGIN, REGISTRATION, GPC, IMPORT,
     /** The plugin itself, when a yes reached its purpose's lifetime. */
-    EXPIRY;
+    EXPIRY,
+    /** The plugin itself, when a new account's address had opted out before an earlier account was deleted. */
+    SUPPRESSION;
 
     public String value() {
         return name().toLowerCase(java.util.Locale.ROOT);

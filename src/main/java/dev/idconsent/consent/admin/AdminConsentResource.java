@@ -40,7 +40,13 @@ public final class AdminConsentResource extends AdminResource {
         return new PurposesResource(session, realm, auth, adminEvent);
     }
 
-    /** {@code {"confirmationEmails": bool}}: the realm's consent settings. */
+    /** The opt-outs kept after accounts were deleted: {@link SuppressionsResource}. */
+    @Path("suppressions")
+    public SuppressionsResource suppressions() {
+        return new SuppressionsResource(session, realm, auth, adminEvent);
+    }
+
+    /** {@code {"confirmationEmails": bool, "suppression": bool}}: the realm's consent settings. */
     @GET
     @Path("settings")
     @Produces(MediaType.APPLICATION_JSON)
@@ -56,9 +62,12 @@ public final class AdminConsentResource extends AdminResource {
     public Response updateSettings(String body) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            Boolean confirmations = JsonInput.read(body, Settings.class, "the settings").confirmationEmails();
-            if (confirmations != null) {
-                realm.setAttribute(ConfirmationMails.SETTING, confirmations.toString());
+            Settings in = JsonInput.read(body, Settings.class, "the settings");
+            if (in.confirmationEmails() != null) {
+                realm.setAttribute(ConfirmationMails.SETTING, in.confirmationEmails().toString());
+            }
+            if (in.suppression() != null) {
+                realm.setAttribute(dev.idconsent.consent.model.SuppressionSettings.SETTING, in.suppression().toString());
             }
             Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
@@ -66,12 +75,16 @@ public final class AdminConsentResource extends AdminResource {
         });
     }
 
-    /** {@code {"confirmationEmails": true}}: the realm's consent settings; fields left out keep their value. */
-    record Settings(Boolean confirmationEmails) {
+    /**
+     * {@code {"confirmationEmails": true, "suppression": true}}: the realm's consent settings; fields left out keep
+     * their value.
+     */
+    record Settings(Boolean confirmationEmails, Boolean suppression) {
     }
 
     private Settings settingsJson() {
-        return new Settings(ConfirmationMails.enabled(realm));
+        return new Settings(ConfirmationMails.enabled(realm),
+                dev.idconsent.consent.model.SuppressionSettings.enabled(realm));
     }
 
     record Integrity(boolean ok, List<ConsentJson.ProblemJson> problems) {

@@ -3,21 +3,21 @@ package dev.idconsent.consent.jpa;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ProviderEventListener;
 
 /**
- * Keycloak does not know the plugin's tables: remove a user's or realm's rows when Keycloak removes them,
- * in the same transaction.
+ * Keycloak does not know the plugin's tables: remove a realm's rows when Keycloak removes it, in the same
+ * transaction. (A user's rows go in {@code lifecycle.AccountLifecycle}, which first keeps the opt-outs that outlive
+ * the account.)
  */
 final class ConsentCleanup implements ProviderEventListener {
     @Override
     public void onEvent(ProviderEvent event) {
-        if (event instanceof UserModel.UserPreRemovedEvent e) {
-            store(e.getKeycloakSession(), e.getRealm()).deleteUser(e.getUser().getId());
-        } else if (event instanceof RealmModel.RealmRemovedEvent e) {
+        if (event instanceof RealmModel.RealmRemovedEvent e) {
             store(e.getKeycloakSession(), e.getRealm()).deleteRealm();
+            new JpaSuppressions(e.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager(),
+                    e.getRealm().getId()).deleteRealm();
             JpaPurposeTexts.forgetRealm(e.getRealm().getId());
             new JpaWebhookStore(e.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager())
                     .deleteRealm(e.getRealm().getId());

@@ -18,7 +18,8 @@ public final class ConsentEntityProviderFactory implements JpaEntityProviderFact
     private static final JpaEntityProvider PROVIDER = new JpaEntityProvider() {
         @Override
         public List<Class<?>> getEntities() {
-            return List.of(ChoiceEntity.class, HistoryEntity.class, PurposeTextEntity.class, WebhookEntity.class);
+            return List.of(ChoiceEntity.class, HistoryEntity.class, PurposeTextEntity.class, WebhookEntity.class,
+                    SuppressionEntity.class, SuppressionKeyEntity.class);
         }
 
         @Override

@@ -32,6 +32,9 @@ public interface ConsentProvider extends Provider {
     /** Every text each purpose ever had. */
     PurposeTexts texts(RealmModel realm);
 
+    /** The realm's opt-outs that outlive the account; {@code null} when the realm has switched them off. */
+    dev.idconsent.consent.Suppressions suppressions(RealmModel realm);
+
     @Override
     default void close() {
     }

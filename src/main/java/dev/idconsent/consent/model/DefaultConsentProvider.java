@@ -78,6 +78,17 @@ final class DefaultConsentProvider implements ConsentProvider {
         return JpaPurposeTexts.of(session, realm.getId());
     }
 
+    @Override
+    public dev.idconsent.consent.Suppressions suppressions(RealmModel realm) {
+        if (!SuppressionSettings.enabled(realm)) {
+            return null;
+        }
+        return new dev.idconsent.consent.Suppressions(new PurposeComponents(realm),
+                dev.idconsent.consent.jpa.JpaSuppressions.of(session, realm.getId()),
+                dev.idconsent.consent.jpa.JpaSuppressions.key(session.getKeycloakSessionFactory(), realm.getId()),
+                Clock.systemUTC());
+    }
+
     /** The store the consent service writes through (its locking reads need the session factory). */
     private JpaChoiceStore writes(RealmModel realm) {
         return JpaChoiceStore.forWrites(session, realm.getId());

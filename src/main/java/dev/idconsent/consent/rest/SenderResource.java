@@ -72,6 +72,15 @@ public final class SenderResource {
                         + " channel, so there is nothing an unsubscribe link in an email could switch off");
             }
             String channel = linkChannel(purpose, request.channel());
+            boolean suppressed = JpaChoiceStore.of(session, realm.getId()).current(user.getId()).stream()
+                    .anyMatch(c -> c.purpose().equals(purpose.key()) && channel.equals(c.channel())
+                            && c.state() == dev.idconsent.consent.ChoiceState.DENIED
+                            && c.via() == dev.idconsent.consent.Via.SUPPRESSION);
+            if (suppressed) {
+                throw new ConsentException(ErrorCode.SUPPRESSED, "this person's address opted out of '"
+                        + purpose.key() + "' by " + channel + " before an earlier account with it was deleted, and"
+                        + " they have not switched it on since: do not mail them");
+            }
             Duration validFor = lifetime;
             if (request.expiresInSeconds() != null) {
                 if (request.expiresInSeconds() < 1) {

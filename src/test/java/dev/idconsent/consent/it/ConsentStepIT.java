@@ -107,6 +107,49 @@ class ConsentStepIT {
     }
 
     @Test
+    @DisplayName("given an address that unsubscribed before its account was deleted, then a person registering with"
+            + " it starts with that purpose off and is not asked about it, and the account page says why")
+    void registrationCarriesOptOut() throws Exception {
+        String before = user("sven", Map.of("newsletter", false));
+        assertThat(api.delete(ADMIN + "/users/" + before, api.adminToken()).status()).isEqualTo(204);
+
+        try (Browser browser = new Browser()) {
+            Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
+            browser.open(auth.url().replace("/openid-connect/auth?", "/openid-connect/registrations?"));
+            browser.type("#username", "sven-new");
+            browser.type("#email", "sven@example.com");
+            browser.type("#firstName", "Sven");
+            browser.type("#lastName", "Example");
+            browser.type("#password", "sven-secret-1");
+            browser.type("#password-confirm", "sven-secret-1");
+            browser.find("#kc-register-form").submit();
+
+            browser.find("#idc-consent-form");
+            assertThat(browser.has("#idc-purpose-newsletter")).as("answered by the opt-out it carries").isFalse();
+            assertThat(browser.has("#idc-purpose-product-updates")).isTrue();
+            browser.click("#idc-save");
+            Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
+            assertThat(Api.consent(tokens.idClaims(), "newsletter")).isFalse();
+            assertThat(Api.consent(tokens.idClaims(), "product-updates")).isTrue();
+
+            browser.open(KeycloakExtension.server().baseUrl() + "/realms/demo/account/communication-privacy");
+            assertThat(browser.awaitText("#idc-switch-newsletter-email-status", "unsubscribed")).isEqualTo("Off since "
+                    + java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy", java.util.Locale.ENGLISH)
+                    .format(java.time.LocalDate.now(java.time.ZoneId.systemDefault())) + ", kept from when this"
+                    + " address unsubscribed, before an earlier account with it was deleted \u2014 switch it on if you"
+                    + " want it now");
+            assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isFalse();
+            browser.snapshot("account-page-suppression");
+        }
+        JsonNode rows = history(api.userId("sven-new"));
+        assertThat(rows).anySatisfy(row -> {
+            assertThat(row.get("purpose").asText()).isEqualTo("newsletter");
+            assertThat(row.get("state").asText()).isEqualTo("denied");
+            assertThat(row.get("via").asText()).isEqualTo("suppression");
+        });
+    }
+
+    @Test
     @DisplayName("given a material change, then only users who answered the old version are asked, and ask-at-login"
             + " purposes are asked of users who never answered")
     void reconsentOnNewVersion() throws Exception {

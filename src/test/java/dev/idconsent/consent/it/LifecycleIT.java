@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Lifecycle: deletion leaves nothing behind; export and import keep the catalog")
 class LifecycleIT {
     static final List<String> TABLES = List.of("IDC_CHOICE", "IDC_CHOICE_HISTORY", "IDC_PURPOSE_TEXT",
-            "IDC_WEBHOOK");
+            "IDC_WEBHOOK", "IDC_SUPPRESSION", "IDC_SUPPRESSION_KEY");
     static Api api;
     static Database db;
 
@@ -55,6 +55,10 @@ class LifecycleIT {
                 .status()).isEqualTo(200); // version 1: the text of the realm file
         assertThat(api.post("/admin/realms/doomed/consent/webhooks", api.adminToken(), Map.of("url",
                 "https://receiver.example.com/hook", "enabled", false)).status()).isEqualTo(201);
+        String oscar = api.createUserIn("doomed", "oscar"); // leaves an opt-out behind (and the realm's hash key)
+        assertThat(api.post("/realms/doomed/consent/me/choices", api.login("doomed", "oscar", "oscar").access(),
+                Map.of("choices", List.of(Map.of("purpose", "newsletter", "granted", false)))).status()).isEqualTo(200);
+        assertThat(api.delete("/admin/realms/doomed/users/" + oscar, api.adminToken()).status()).isEqualTo(204);
         for (String table : TABLES) {
             assertThat(db.count("select count(*) from " + table + " where REALM_ID = ?", realmId)).as(table)
                     .isPositive();
@@ -159,6 +163,99 @@ class LifecycleIT {
             assertThat(db.count(rows, ruth)).as("a no does not expire").isEqualTo(1);
         } finally {
             api.post(purposes + "/it-renewal/retire", api.adminToken(), null);
+        }
+    }
+
+    @Test
+    @DisplayName("given a person who said no by email deletes their account, then only a keyed hash, the purpose, the"
+            + " channel and the time remain; a new account with the address starts switched off (via suppression),"
+            + " senders get no link for it, until the person says yes; an admin removes entries only with a reason")
+    void optOutOutlivesTheAccount() {
+        String suppressions = "/admin/realms/demo/consent/suppressions";
+        String entries = "select count(*) from IDC_SUPPRESSION";
+        String first = api.createUser("sue");
+        String token = api.login("sue").access();
+        api.choose(token, List.of(Map.of("purpose", "newsletter", "channel", "email", "granted", false),
+                Map.of("purpose", "product-updates", "channel", "email", "granted", true)));
+        long before = db.count(entries);
+
+        assertThat(api.delete("/admin/realms/demo/users/" + first, api.adminToken()).status()).isEqualTo(204);
+
+        assertThat(db.count(entries)).as("the no, not the yes").isEqualTo(before + 1);
+        assertThat(db.count(entries + " where PURPOSE_KEY = 'newsletter' and CHANNEL = 'email' and ADDRESS_HASH"
+                + " not like '%sue%' and ADDRESS_HASH not like '%example%'")).isPositive();
+        assertThat(db.count("select count(*) from IDC_CHOICE where USER_ID = ?", first)).isZero();
+        JsonNode listed = api.get(suppressions, api.adminToken()).json();
+        assertThat(listed.get("enabled").asBoolean()).isTrue();
+        assertThat(listed.get("counts").toString()).contains("\"purpose\":\"newsletter\",\"channel\":\"email\"");
+
+        // the same address, written differently, in an account an admin creates
+        Api.Reply created = api.post("/admin/realms/demo/users", api.adminToken(), Map.of("username", "sue-again",
+                "enabled", true, "email", "Sue@Example.COM", "emailVerified", true, "firstName", "Sue",
+                "lastName", "Test", "credentials", List.of(Map.of("type", "password", "value", "sue-again",
+                        "temporary", false))));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String second = api.userId("sue-again");
+        JsonNode rows = api.get("/admin/realms/demo/consent/users/" + second + "/history", api.adminToken()).json()
+                .get("history");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("purpose").asText() + "/" + rows.get(0).get("channel").asText() + " "
+                + rows.get(0).get("state").asText() + " via " + rows.get(0).get("via").asText() + " by "
+                + rows.get(0).get("actor").get("kind").asText()).isEqualTo("newsletter/email denied via suppression"
+                + " by system");
+        assertThat(rows.get(0).get("reason").asText()).contains("suppression list");
+        Api.Tokens tokens = api.login("sue-again");
+        assertThat(Api.consent(tokens.accessClaims(), "newsletter")).isFalse();
+        assertThat(Api.consent(tokens.accessClaims(), "product-updates")).as("no entry: its default").isTrue();
+        String mailer = api.serviceToken("mailer", "mailer-secret");
+        Api.Reply link = api.post("/realms/demo/consent/senders/links", mailer, Map.of("user", second,
+                "purpose", "newsletter"));
+        assertThat(link.status()).as(link.toString()).isEqualTo(409);
+        assertThat(link.json().get("error").asText()).isEqualTo("suppressed");
+
+        api.choose(tokens.access(), List.of(Map.of("purpose", "newsletter", "channel", "email", "granted", true)));
+        assertThat(api.post("/realms/demo/consent/senders/links", mailer, Map.of("user", second,
+                "purpose", "newsletter")).status()).as("the person's own yes stands").isEqualTo(200);
+
+        // an admin takes the entry away, with a reason only
+        long kept = db.count(entries);
+        Api.Reply noReason = api.post(suppressions + "/remove", api.adminToken(), Map.of("channel", "email",
+                "address", "sue@example.com"));
+        assertThat(noReason.status()).isEqualTo(400);
+        assertThat(noReason.json().get("error").asText()).isEqualTo("reason_required");
+        assertThat(db.count(entries)).isEqualTo(kept);
+        String events = "/admin/realms/demo/events/config";
+        assertThat(api.put(events, api.adminToken(), Map.of("adminEventsEnabled", true,
+                "adminEventsDetailsEnabled", true)).status()).isEqualTo(204);
+        try {
+            Api.Reply removed = api.post(suppressions + "/remove", api.adminToken(), Map.of("channel", "email",
+                    "address", "SUE@example.com", "reason", "she asked by phone to be mailed again"));
+            assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+            assertThat(removed.json().get("removed").asInt()).isEqualTo(1);
+            assertThat(db.count(entries)).isEqualTo(kept - 1);
+            JsonNode event = api.get("/admin/realms/demo/admin-events?resourceTypes=CUSTOM&operationTypes=DELETE"
+                    + "&resourcePath=consent/suppressions&max=1", api.adminToken()).json().get(0);
+            assertThat(event.get("representation").asText()).contains("she asked by phone to be mailed again")
+                    .doesNotContain("sue").doesNotContain("SUE");
+        } finally {
+            api.put(events, api.adminToken(), Map.of("adminEventsEnabled", false, "adminEventsDetailsEnabled", false));
+        }
+    }
+
+    @Test
+    @DisplayName("given the realm keeps no opt-outs after deletion, then deleting leaves no entry behind")
+    void suppressionOff() {
+        String settings = "/admin/realms/demo/consent/settings";
+        assertThat(api.put(settings, api.adminToken(), Map.of("suppression", false)).status()).isEqualTo(200);
+        try {
+            String id = api.createUser("sid");
+            api.choose(api.login("sid").access(), List.of(Map.of("purpose", "newsletter", "granted", false)));
+            long before = db.count("select count(*) from IDC_SUPPRESSION");
+            assertThat(api.delete("/admin/realms/demo/users/" + id, api.adminToken()).status()).isEqualTo(204);
+            assertThat(db.count("select count(*) from IDC_SUPPRESSION")).isEqualTo(before);
+            assertThat(api.get(settings, api.adminToken()).json().get("suppression").asBoolean()).isFalse();
+        } finally {
+            api.put(settings, api.adminToken(), Map.of("suppression", true));
         }
     }
 

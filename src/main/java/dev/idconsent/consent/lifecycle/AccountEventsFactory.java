@@ -1,0 +1,81 @@
+package dev.idconsent.consent.lifecycle;
+
+import org.keycloak.Config;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Tells {@link AccountLifecycle} about new accounts: Keycloak publishes no provider event when a user is created, but
+ * every way a person gets an account sends an event — {@code REGISTER} (registration form, first login through an
+ * identity provider) or an admin event creating a user (admin console, admin API). A global listener (Keycloak 26:
+ * {@link #isGlobal()}) receives them in every realm without being configured, in the creating request's transaction.
+ * Users that arrive without an event (realm import, user federation) are not checked.
+ */
+public final class AccountEventsFactory implements EventListenerProviderFactory {
+    public static final String PROVIDER_ID = "idc-consent-accounts";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new EventListenerProvider() {
+            @Override
+            public void onEvent(Event event) {
+                if (event.getType() == EventType.REGISTER && event.getUserId() != null) {
+                    created(session, event.getRealmId(), event.getUserId());
+                }
+            }
+
+            @Override
+            public void onEvent(AdminEvent event, boolean includeRepresentation) {
+                String path = event.getResourcePath();
+                if (event.getOperationType() == OperationType.CREATE && event.getResourceType() == ResourceType.USER
+                        && path != null && path.matches("users/[^/]+")) {
+                    created(session, event.getRealmId(), path.substring("users/".length()));
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static void created(KeycloakSession session, String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            AccountLifecycle.created(session, realm, user);
+        }
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(new AccountLifecycle());
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

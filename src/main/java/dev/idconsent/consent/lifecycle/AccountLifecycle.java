@@ -1,0 +1,61 @@
+package dev.idconsent.consent.lifecycle;
+
+import dev.idconsent.consent.Actor;
+import dev.idconsent.consent.ChangeContext;
+import dev.idconsent.consent.ChangeRequest;
+import dev.idconsent.consent.Suppressions;
+import dev.idconsent.consent.Via;
+import dev.idconsent.consent.jpa.JpaChoiceStore;
+import dev.idconsent.consent.model.ConsentProvider;
+import dev.idconsent.consent.model.SuppressionSettings;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ProviderEventListener;
+
+/**
+ * An account's beginning and end, as far as consent is concerned. Before Keycloak deletes a user: their opt-outs on
+ * channels with an address become suppression entries (if the realm keeps them), then their rows go, in the same
+ * transaction. When an account is created ({@link AccountEventsFactory}): the opt-outs its addresses carry are
+ * recorded for it.
+ */
+final class AccountLifecycle implements ProviderEventListener {
+    static final String CAPABILITY = "suppression-list";
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+    @Override
+    public void onEvent(ProviderEvent event) {
+        if (event instanceof UserModel.UserPreRemovedEvent e) {
+            removed(e.getKeycloakSession(), e.getRealm(), e.getUser());
+        }
+    }
+
+    private static void removed(KeycloakSession session, RealmModel realm, UserModel user) {
+        JpaChoiceStore store = JpaChoiceStore.of(session, realm.getId());
+        Suppressions suppressions = session.getProvider(ConsentProvider.class).suppressions(realm);
+        if (suppressions != null) {
+            suppressions.remember(SuppressionSettings.addresses(user), store.current(user.getId()));
+        }
+        store.deleteUser(user.getId());
+    }
+
+    /** A new account starts with the opt-outs its addresses carry, each recorded as a no by the system. */
+    static void created(KeycloakSession session, RealmModel realm, UserModel user) {
+        ConsentProvider plugin = session.getProvider(ConsentProvider.class);
+        Suppressions suppressions = plugin.suppressions(realm);
+        if (suppressions == null || user.getServiceAccountClientLink() != null) {
+            return;
+        }
+        Map<ChangeRequest, Instant> carried = suppressions.carried(SuppressionSettings.addresses(user));
+        carried.forEach((change, since) -> plugin.consent(realm).record(plugin.subject(realm, user), List.of(change),
+                new ChangeContext(Actor.SYSTEM, Via.SUPPRESSION, null, CAPABILITY, "this address opted out of '"
+                        + change.purpose() + "' by " + change.channel() + " on " + DAY.format(since)
+                        + ", before an earlier account with it was deleted (suppression list)", null)));
+    }
+}
