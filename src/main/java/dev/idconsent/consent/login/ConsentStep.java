@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.broker.provider.AbstractIdentityProvider;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
@@ -48,8 +49,10 @@ final class ConsentStep implements RequiredActionProvider {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         UserSubject subject = plugin(context).subject(context.getRealm(), user);
         ConsentService consent = plugin(context).consent(context.getRealm());
-        // set by Keycloak's registration form when it has just created this user
-        boolean registration = "true".equals(auth.getAuthNote(AuthenticationManager.NEW_USER_REGISTERED));
+        // set by Keycloak's registration form, or by the first login through an identity provider, when it has just
+        // created this user: both are a registration (a linked existing account logging in is a login)
+        boolean registration = "true".equals(auth.getAuthNote(AuthenticationManager.NEW_USER_REGISTERED))
+                || "true".equals(auth.getAuthNote(AbstractIdentityProvider.BROKER_REGISTERED_NEW_USER));
 
         if ("1".equals(context.getHttpRequest().getHttpHeaders().getHeaderString("Sec-GPC"))) {
             List<Purpose> honored = consent.honorGpc(subject, changeContext(context, Via.GPC));

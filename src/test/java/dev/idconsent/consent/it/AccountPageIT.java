@@ -217,20 +217,14 @@ class AccountPageIT {
             + " says so, in the history too, and switching on agrees again")
     void expiry() throws Exception {
         String id = api.createUser("acc-eve");
-        Api.Reply created = api.post(ADMIN + "/consent/purposes", api.adminToken(), Map.of("key", "it-account-renew",
-                "label", "Tips", "mechanism", "opt-in", "renewAfterDays", new java.math.BigDecimal("0.0001")));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        api.createPurpose(Map.of("key", "it-account-renew", "label", "Tips", "mechanism", "opt-in",
+                "renewAfterDays", new java.math.BigDecimal("0.0001"))); // 8.64 seconds
         try {
             api.onBehalf(id, "it-account-renew", true);
             try (Browser browser = signIn("acc-eve", "/communication-privacy")) {
                 assertThat(browser.awaitText("#idc-switch-it-account-renew-status", "we will ask you again on"))
                         .startsWith("On since ");
-                long deadline = System.currentTimeMillis() + 60_000; // 8.64 s, and a run of the task each second
-                while (!api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json().get("history")
-                        .get(0).get("state").asText().equals("expired")) {
-                    assertThat(System.currentTimeMillis()).as("the yes has not expired").isLessThan(deadline);
-                    Thread.sleep(500);
-                }
+                api.awaitNewestRow(id, "expired"); // the lifetime, and a run of the expiry task each second
                 // a reload would sign in again, and the consent step would ask (ConsentStepIT): away and back instead
                 browser.script("[...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Personal info')"
                         + ".click()");

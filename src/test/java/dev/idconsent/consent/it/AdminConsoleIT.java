@@ -106,6 +106,8 @@ class AdminConsoleIT {
             assertThat(console.awaitText("say whether it is")).contains("\"material\"", "\"correction\"");
             assertThat(purpose("it-console-edit").get("label").asText()).isEqualTo("Edit me");
 
+            // the error stays on top of the form until closed, as an admin would close it
+            console.script("document.querySelectorAll('.pf-v5-c-alert__action button').forEach(b => b.click())");
             console.click("#change");
             console.script("Array.from(document.querySelectorAll('[role=option], [role=menuitem], li button'))"
                     + ".find(e => e.textContent.trim() === 'material').click()");

@@ -348,6 +348,34 @@ public final class Api {
         }
     }
 
+    /** An admin adds a purpose to the demo realm's catalog. Fails unless it is created. */
+    public JsonNode createPurpose(Map<String, Object> purpose) {
+        Reply r = post("/admin/realms/" + REALM + "/consent/purposes", adminToken(), purpose);
+        if (r.status() != 201) {
+            throw new AssertionError("creating purpose " + purpose.get("key") + ": " + r);
+        }
+        return r.json();
+    }
+
+    /**
+     * Waits until the newest row of a user's history has {@code state} — what a background task writes (e.g. a yes
+     * reaching its lifetime); fails after a minute.
+     */
+    public JsonNode awaitNewestRow(String userId, String state) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            JsonNode newest = get("/admin/realms/" + REALM + "/consent/users/" + userId + "/history", adminToken())
+                    .json().get("history").get(0);
+            if (newest != null && newest.get("state").asText().equals(state)) {
+                return newest;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the newest history row of " + userId + " is not " + state + ": " + newest);
+            }
+            Thread.sleep(500);
+        }
+    }
+
     public static Map<String, Object> choice(String purpose, boolean granted) {
         return Map.of("purpose", purpose, "granted", granted);
     }

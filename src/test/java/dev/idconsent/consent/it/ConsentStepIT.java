@@ -71,15 +71,7 @@ class ConsentStepIT {
             + " the answers, recorded with channel registration")
     void registration() throws Exception {
         try (Browser browser = new Browser()) {
-            Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
-            browser.open(auth.url().replace("/openid-connect/auth?", "/openid-connect/registrations?"));
-            browser.type("#username", "rose");
-            browser.type("#email", "rose@example.com");
-            browser.type("#firstName", "Rose");
-            browser.type("#lastName", "Example");
-            browser.type("#password", "rose-secret-1");
-            browser.type("#password-confirm", "rose-secret-1");
-            browser.find("#kc-register-form").submit();
+            Api.Authorization auth = register(browser, "rose", "rose@example.com", "Rose");
 
             browser.find("#idc-consent-form");
             browser.snapshot("consent-step-registration");
@@ -114,15 +106,7 @@ class ConsentStepIT {
         assertThat(api.delete(ADMIN + "/users/" + before, api.adminToken()).status()).isEqualTo(204);
 
         try (Browser browser = new Browser()) {
-            Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
-            browser.open(auth.url().replace("/openid-connect/auth?", "/openid-connect/registrations?"));
-            browser.type("#username", "sven-new");
-            browser.type("#email", "sven@example.com");
-            browser.type("#firstName", "Sven");
-            browser.type("#lastName", "Example");
-            browser.type("#password", "sven-secret-1");
-            browser.type("#password-confirm", "sven-secret-1");
-            browser.find("#kc-register-form").submit();
+            Api.Authorization auth = register(browser, "sven-new", "sven@example.com", "Sven");
 
             browser.find("#idc-consent-form");
             assertThat(browser.has("#idc-purpose-newsletter")).as("answered by the opt-out it carries").isFalse();
@@ -220,6 +204,66 @@ class ConsentStepIT {
     }
 
     @Test
+    @DisplayName("given a person arrives through another identity provider, then their first login is a registration:"
+            + " the step asks every optional purpose before the first token, GPC honoured; their next login asks"
+            + " nothing")
+    void firstBrokerLogin() throws Exception {
+        String base = KeycloakExtension.server().baseUrl();
+        String upstream = base + "/realms/upstream";
+        Api.Reply realm = api.post("/admin/realms", api.adminToken(), Map.of("realm", "upstream", "enabled", true,
+                "users", List.of(Map.of("username", "ulla", "enabled", true, "email", "ulla@example.com",
+                        "emailVerified", true, "firstName", "Ulla", "lastName", "Upstream", "credentials",
+                        List.of(Map.of("type", "password", "value", "ulla-secret-1", "temporary", false)))),
+                "clients", List.of(Map.of("clientId", "demo-broker", "secret", "broker-secret-1",
+                        "publicClient", false, "standardFlowEnabled", true,
+                        "redirectUris", List.of(base + "/realms/demo/broker/upstream/endpoint")))));
+        assertThat(realm.status()).as(realm.toString()).isEqualTo(201);
+        Api.Reply idp = api.post(ADMIN + "/identity-provider/instances", api.adminToken(), Map.of("alias",
+                "upstream", "providerId", "oidc", "enabled", true, "trustEmail", true, "config", Map.ofEntries(
+                        Map.entry("authorizationUrl", upstream + "/protocol/openid-connect/auth"),
+                        Map.entry("tokenUrl", upstream + "/protocol/openid-connect/token"),
+                        Map.entry("userInfoUrl", upstream + "/protocol/openid-connect/userinfo"),
+                        Map.entry("jwksUrl", upstream + "/protocol/openid-connect/certs"),
+                        Map.entry("useJwksUrl", "true"), Map.entry("validateSignature", "true"),
+                        Map.entry("issuer", upstream), Map.entry("clientId", "demo-broker"),
+                        Map.entry("clientSecret", "broker-secret-1"),
+                        Map.entry("clientAuthMethod", "client_secret_post"),
+                        Map.entry("defaultScope", "openid email profile"), Map.entry("syncMode", "IMPORT"))));
+        assertThat(idp.status()).as(idp.toString()).isEqualTo(201);
+        try {
+            try (Browser browser = new Browser(Map.of("Sec-GPC", "1"))) {
+                Api.Authorization auth = api.authorization(Api.REALM, callback, "openid", "kc_idp_hint", "upstream");
+                signIn(browser, auth, "ulla", "ulla-secret-1"); // on the upstream realm's page
+
+                browser.find("#idc-consent-form");
+                assertThat(browser.has("#idc-purpose-analytics")).as("a registration: every optional purpose").isTrue();
+                assertThat(browser.has("#idc-purpose-newsletter")).isTrue();
+                assertThat(browser.find("#idc-gpc-notice").getText()).contains("Sharing with partners");
+                browser.click("#idc-granted-analytics");
+                browser.click("#idc-save");
+                Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
+                assertThat(Api.consent(tokens.idClaims(), "analytics")).isTrue();
+                assertThat(Api.consent(tokens.idClaims(), "partner-sharing")).isFalse();
+            }
+            JsonNode rows = history(api.userId("ulla"));
+            assertThat(rows).extracting(r -> r.get("via").asText()).contains("registration", "gpc")
+                    .doesNotContain("login");
+            assertThat(rows).anySatisfy(r -> assertThat(r.get("purpose").asText() + " "
+                    + r.get("state").asText()).isEqualTo("analytics granted"));
+
+            try (Browser browser = new Browser()) {
+                Api.Authorization auth = api.authorization(Api.REALM, callback, "openid", "kc_idp_hint", "upstream");
+                signIn(browser, auth, "ulla", "ulla-secret-1"); // on the upstream realm's page
+                browser.awaitUrl(callback); // a login of a linked account: nothing to ask
+            }
+            assertThat(history(api.userId("ulla"))).hasSize(rows.size());
+        } finally {
+            api.delete(ADMIN + "/identity-provider/instances/upstream", api.adminToken());
+            api.delete("/admin/realms/upstream", api.adminToken());
+        }
+    }
+
+    @Test
     @DisplayName("given an app starts the step with kc_action, then cancelling changes nothing, saving records, and"
             + " kc_action=idc-consent-step:<purpose> asks about that purpose only")
     void appInitiated() throws Exception {
@@ -296,11 +340,7 @@ class ConsentStepIT {
         try {
             String rita = user("rita", Map.of("it-step-renew", true, "it-step-ask", false));
             String agreed = history(rita).get(0).get("at").asText();
-            long deadline = System.currentTimeMillis() + 60_000; // the lifetime + one run of the task each second
-            while (!history(rita).get(0).get("state").asText().equals("expired")) {
-                assertThat(System.currentTimeMillis()).as("the yes has not expired").isLessThan(deadline);
-                Thread.sleep(500);
-            }
+            api.awaitNewestRow(rita, "expired"); // the lifetime, and a run of the expiry task each second
 
             try (Browser browser = login("rita")) {
                 browser.find("#idc-consent-form");
@@ -351,10 +391,28 @@ class ConsentStepIT {
     }
 
     static void signIn(Browser browser, Api.Authorization auth, String username) {
+        signIn(browser, auth, username, username);
+    }
+
+    static void signIn(Browser browser, Api.Authorization auth, String username, String password) {
         browser.open(auth.url());
         browser.type("#username", username);
-        browser.type("#password", username);
+        browser.type("#password", password);
         browser.click("#kc-login");
+    }
+
+    /** Fills Keycloak's registration form (password {@code <username>-secret-1}); answers the app's authorization. */
+    static Api.Authorization register(Browser browser, String username, String email, String firstName) {
+        Api.Authorization auth = api.authorization(Api.REALM, callback, "openid");
+        browser.open(auth.url().replace("/openid-connect/auth?", "/openid-connect/registrations?"));
+        browser.type("#username", username);
+        browser.type("#email", email);
+        browser.type("#firstName", firstName);
+        browser.type("#lastName", "Example");
+        browser.type("#password", username + "-secret-1");
+        browser.type("#password-confirm", username + "-secret-1");
+        browser.find("#kc-register-form").submit();
+        return auth;
     }
 
     /** Newest first. */

@@ -145,6 +145,8 @@ class SecurityIT {
                     new String[] {"PUT", ADMIN + "/settings"},
                     new String[] {"GET", ADMIN + "/integrity"},
                     new String[] {"POST", ADMIN + "/reconcile"},
+                    new String[] {"GET", ADMIN + "/suppressions"},
+                    new String[] {"POST", ADMIN + "/suppressions/remove"},
                     new String[] {"GET", ADMIN + "/users/" + id},
                     new String[] {"GET", ADMIN + "/users/" + id + "/history"},
                     new String[] {"POST", ADMIN + "/users/" + id + "/choices"})) {
