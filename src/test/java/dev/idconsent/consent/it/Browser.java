@@ -112,7 +112,15 @@ public final class Browser implements AutoCloseable {
     }
 
     public String text() {
-        return driver.findElement(By.tagName("body")).getText();
+        try {
+            return driver.findElement(By.tagName("body")).getText();
+        } catch (org.openqa.selenium.WebDriverException e) {
+            // Chromium answers so for a body read while the page is being replaced (seen in CI once): a stale body
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                throw new org.openqa.selenium.StaleElementReferenceException(e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     public void type(String css, String value) {
