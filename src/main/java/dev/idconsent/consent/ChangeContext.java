@@ -10,11 +10,18 @@ package dev.idconsent.consent;
  *                    {@code consent-step}, {@code gpc-signal}, {@code manage-users}
  * @param reason      why an administrator or service changed it; required when the actor is not the subject
  * @param expectedTag the ETag the caller last read ({@code If-Match}); {@code null} skips the check
+ * @param provenance  an import's source and evidence, kept on the history row; {@code null} otherwise
  */
 public record ChangeContext(Actor actor, Via via, String clientId, String capability, String reason,
-                            String expectedTag) {
+                            String expectedTag, HistoryEntry.Provenance provenance) {
     public ChangeContext {
         java.util.Objects.requireNonNull(actor, "actor");
         java.util.Objects.requireNonNull(via, "via");
+    }
+
+    /** A change without provenance: every channel but the import. */
+    public ChangeContext(Actor actor, Via via, String clientId, String capability, String reason,
+                         String expectedTag) {
+        this(actor, via, clientId, capability, reason, expectedTag, null);
     }
 }

@@ -198,9 +198,16 @@ public final class ConsentService {
     }
 
     private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets, ChangeContext context) {
+        return apply(subject, current, targets, context, null);
+    }
+
+    /** @param given when the answer was given, if not now (an imported answer) */
+    private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets,
+                              ChangeContext context, Instant given) {
         Map<String, Choice> byKey = new HashMap<>();
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the store keeps
+        Instant at = given == null ? now : given.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<HistoryEntry> recorded = new ArrayList<>();
         Set<String> archived = new HashSet<>();
         for (ChangeRules.Target target : targets) {
@@ -225,13 +232,14 @@ public final class ConsentService {
             }
             HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
                     target.version(), previous == null ? null : previous.state(), target.state(),
-                    context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), now));
+                    context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
+                    context.provenance()));
             if (target.state() == ChoiceState.CLEARED) {
                 store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);
             } else {
                 Choice choice = new Choice(target.purpose().key(), target.channel(), target.state(), target.version(),
-                        context.via(), context.actor(), context.clientId(), now, row.id());
+                        context.via(), context.actor(), context.clientId(), at, row.id());
                 store.put(subject.id(), choice);
                 byKey.put(key, choice);
             }
@@ -303,6 +311,52 @@ public final class ConsentService {
                 .map(before -> new ChangeRules.Target(purpose, channel, before.state(), before.purposeVersion()))
                 .orElse(new ChangeRules.Target(purpose, channel, ChoiceState.CLEARED, now.purposeVersion()));
         return apply(subject, current, List.of(back), context);
+    }
+
+    /** What an import does with one answer. */
+    public enum ImportOutcome {
+        /** Recorded (or, in a dry run, would be). */
+        IMPORTED,
+        /** The person's current answer is as new or newer: a newer answer always wins. */
+        OLDER_THAN_CURRENT,
+        /** The current answer is this very one (an import run before): nothing to record. */
+        DUPLICATE,
+        /** The current answer already says the same, to the same text: nothing to record. */
+        UNCHANGED;
+
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * An answer from another system, given at {@code answer.at()}: recorded with that time, the context's provenance
+     * (source, evidence) and the administrator as actor, unless the person's current answer is as new or newer.
+     * Importing the same answer twice records it once.
+     *
+     * @param dryRun decide only; no lock, nothing written
+     */
+    public ImportOutcome importAnswer(Subject subject, ImportedAnswer answer, ChangeContext context, boolean dryRun) {
+        requireReason(subject, context);
+        List<Choice> current = dryRun ? store.current(subject.id()) : store.currentForUpdate(subject.id());
+        Choice now = current.stream().filter(c -> c.purpose().equals(answer.purpose().key())
+                && java.util.Objects.equals(c.channel(), answer.channel())).findFirst().orElse(null);
+        Instant at = answer.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (now != null && now.at().equals(at) && now.state() == answer.state()
+                && now.purposeVersion() == answer.version()) {
+            return ImportOutcome.DUPLICATE;
+        }
+        if (now != null && !now.at().isBefore(at)) {
+            return ImportOutcome.OLDER_THAN_CURRENT;
+        }
+        if (now != null && now.state() == answer.state() && now.purposeVersion() == answer.version()) {
+            return ImportOutcome.UNCHANGED;
+        }
+        if (!dryRun) {
+            apply(subject, current, List.of(new ChangeRules.Target(answer.purpose(), answer.channel(), answer.state(),
+                    answer.version())), context, at);
+        }
+        return ImportOutcome.IMPORTED;
     }
 
     private static void requireReason(Subject subject, ChangeContext context) {

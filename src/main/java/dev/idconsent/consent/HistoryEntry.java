@@ -11,8 +11,25 @@ import java.time.Instant;
  * @param state      the answer after this change; {@link ChoiceState#CLEARED} when the answer was taken back
  * @param capability what allowed the writer to write (see {@link ChangeContext#capability()}); {@code null} on
  *                   rows from before it was recorded
+ * @param provenance for an imported answer, the system it came from and its evidence; {@code null} otherwise
  */
 public record HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                            ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
-                           String capability, String reason, Instant at) {
+                           String capability, String reason, Instant at, Provenance provenance) {
+    /** A row without provenance (every channel but the import). */
+    public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
+                        ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
+                        String capability, String reason, Instant at) {
+        this(id, subjectId, purpose, channel, purposeVersion, previous, state, via, actor, clientId, capability,
+                reason, at, null);
+    }
+
+    /**
+     * Where an imported answer came from.
+     *
+     * @param source   the system it came from (free text)
+     * @param evidence what proves it there, e.g. a form id, an IP address, a document reference; may be {@code null}
+     */
+    public record Provenance(String source, String evidence) {
+    }
 }

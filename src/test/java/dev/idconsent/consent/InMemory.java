@@ -136,7 +136,8 @@ final class InMemory {
         public HistoryEntry append(HistoryEntry e) {
             requireLocked(e.subjectId());
             HistoryEntry row = new HistoryEntry(nextId++, e.subjectId(), e.purpose(), e.channel(), e.purposeVersion(),
-                    e.previous(), e.state(), e.via(), e.actor(), e.clientId(), e.capability(), e.reason(), e.at());
+                    e.previous(), e.state(), e.via(), e.actor(), e.clientId(), e.capability(), e.reason(), e.at(),
+                    e.provenance());
             rows.add(row);
             return row;
         }

@@ -40,6 +40,12 @@ public final class AdminConsentResource extends AdminResource {
         return new PurposesResource(session, realm, auth, adminEvent);
     }
 
+    /** Answers from another system: {@link ImportResource}. */
+    @Path("import")
+    public ImportResource imports() {
+        return new ImportResource(session, realm, auth, adminEvent);
+    }
+
     /** The opt-outs kept after accounts were deleted: {@link SuppressionsResource}. */
     @Path("suppressions")
     public SuppressionsResource suppressions() {

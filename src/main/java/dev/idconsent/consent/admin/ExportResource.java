@@ -119,7 +119,7 @@ public final class ExportResource {
             public String[] header() {
                 return new String[] {"id", "subject", "username", "purpose", "channel", "version", "previous",
                         "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "capability", "reason",
-                        "at"};
+                        "at", "source", "evidence"};
             }
 
             public String[] cells(JpaExport.HistoryRow r) {
@@ -127,7 +127,9 @@ public final class ExportResource {
                 return new String[] {Long.toString(h.id()), h.subjectId(), r.username(), h.purpose(), h.channel(),
                         Integer.toString(h.purposeVersion()), h.previous() == null ? null : h.previous().value(),
                         h.state().value(), h.via().value(), h.actor().id(), h.actor().username(),
-                        h.actor().kind().value(), h.clientId(), h.capability(), h.reason(), h.at().toString()};
+                        h.actor().kind().value(), h.clientId(), h.capability(), h.reason(), h.at().toString(),
+                        h.provenance() == null ? null : h.provenance().source(),
+                        h.provenance() == null ? null : h.provenance().evidence()};
             }
 
             public Object json(JpaExport.HistoryRow r) {

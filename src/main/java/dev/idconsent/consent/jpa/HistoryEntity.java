@@ -68,6 +68,12 @@ class HistoryEntity {
     String capability;
     @Column(name = "REASON", length = 1000)
     String reason;
+    /** An imported answer: the system it came from. */
+    @Column(name = "SOURCE", length = 255)
+    String source;
+    /** An imported answer: what proves it there (a form id, an IP address, a document reference). */
+    @Column(name = "EVIDENCE", length = 1000)
+    String evidence;
     @Column(name = "CREATED_AT", nullable = false)
     long createdAt;
 }

@@ -136,6 +136,10 @@ public final class JpaChoiceStore implements ChoiceStore {
         h.clientId = e.clientId();
         h.capability = e.capability();
         h.reason = e.reason();
+        if (e.provenance() != null) {
+            h.source = e.provenance().source();
+            h.evidence = e.provenance().evidence();
+        }
         h.createdAt = e.at().toEpochMilli();
         em.persist(h);
         em.flush(); // assigns the identity id, which the current-state row points at
@@ -321,8 +325,8 @@ public final class JpaChoiceStore implements ChoiceStore {
                 h.previousState == null ? null : ChoiceState.fromValue(h.previousState),
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),
                 new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.capability,
-                h.reason,
-                Instant.ofEpochMilli(h.createdAt));
+                h.reason, Instant.ofEpochMilli(h.createdAt),
+                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence));
     }
 
     private static String key(String userId, String purpose, String channelColumn) {

@@ -72,7 +72,9 @@ public final class ConsentJson {
     @JsonInclude(Include.ALWAYS)
     public record HistoryJson(long id, String subject, String purpose, String channel, int version, String previous,
                               String state, String via, ActorJson actor, String clientId, String capability,
-                              @JsonInclude(Include.NON_NULL) String reason, String at) {
+                              @JsonInclude(Include.NON_NULL) String reason, String at,
+                              @JsonInclude(Include.NON_NULL) String source,
+                              @JsonInclude(Include.NON_NULL) String evidence) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -139,7 +141,9 @@ public final class ConsentJson {
     public static HistoryJson history(HistoryEntry h) {
         return new HistoryJson(h.id(), h.subjectId(), h.purpose(), h.channel(), h.purposeVersion(),
                 h.previous() == null ? null : h.previous().value(), h.state().value(), h.via().value(),
-                actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString());
+                actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString(),
+                h.provenance() == null ? null : h.provenance().source(),
+                h.provenance() == null ? null : h.provenance().evidence());
     }
 
     public static List<HistoryJson> histories(List<HistoryEntry> rows) {
