@@ -153,15 +153,18 @@ public final class ConsentService {
 
     /**
      * When the person gave each yes that has since expired, per purpose (the newest): the consent step's "You agreed
-     * on …".
+     * on …". Reads the history only for the expired answers of {@code view}.
      */
-    public Map<String, Instant> expiredAgreements(Subject subject) {
+    public Map<String, Instant> expiredAgreements(ConsentView view) {
         Map<String, Instant> agreed = new HashMap<>();
-        for (Choice c : store.current(subject.id())) {
-            if (c.state() == ChoiceState.EXPIRED) {
-                store.lastBefore(subject.id(), c.purpose(), c.channel(), c.historyId())
-                        .filter(yes -> yes.state() == ChoiceState.GRANTED)
-                        .ifPresent(yes -> agreed.merge(c.purpose(), yes.at(), (a, b) -> a.isAfter(b) ? a : b));
+        for (ConsentView.PurposeState purpose : view.purposes()) {
+            for (ConsentView.ChannelState state : purpose.channels()) {
+                Choice c = state.choice();
+                if (c != null && c.state() == ChoiceState.EXPIRED) {
+                    store.lastBefore(view.subjectId(), c.purpose(), c.channel(), c.historyId())
+                            .filter(yes -> yes.state() == ChoiceState.GRANTED)
+                            .ifPresent(yes -> agreed.merge(c.purpose(), yes.at(), (a, b) -> a.isAfter(b) ? a : b));
+                }
             }
         }
         return agreed;

@@ -60,12 +60,12 @@ final class ImportResource extends AdminResource {
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Summary(boolean dryRun, long firstRow, long rows, long imported, long skipped, long refused,
+    record ImportSummary(boolean dryRun, long firstRow, long rows, long imported, long skipped, long refused,
                    boolean complete, long committedThroughRow, @JsonInclude(JsonInclude.Include.NON_NULL) Long resumeAt,
                    @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
     }
 
-    record SummaryLine(Summary summary) {
+    record SummaryLine(ImportSummary summary) {
     }
 
     ImportResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
@@ -168,7 +168,7 @@ final class ImportResource extends AdminResource {
                 error = "the rows after " + committedThrough + " were not recorded: " + e.getMessage();
             }
             boolean complete = error == null;
-            line(out, new SummaryLine(new Summary(dryRun, firstRow, row - firstRow + 1, imported, skipped, refused,
+            line(out, new SummaryLine(new ImportSummary(dryRun, firstRow, row - firstRow + 1, imported, skipped, refused,
                     complete, dryRun ? firstRow - 1 : committedThrough, complete ? null : committedThrough + 1,
                     error)));
         }

@@ -138,8 +138,7 @@ final class ConsentStep implements RequiredActionProvider {
             ask = Set.of(only);
         }
         // "You agreed on …": a yes that reached its lifetime is asked again
-        Map<String, java.time.Instant> expired = plugin(context).consent(context.getRealm())
-                .expiredAgreements(plugin(context).subject(context.getRealm(), context.getUser()));
+        Map<String, java.time.Instant> expired = plugin(context).consent(context.getRealm()).expiredAgreements(view);
         java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter
                 .ofLocalizedDate(java.time.format.FormatStyle.LONG)
                 .withLocale(context.getSession().getContext().resolveLocale(context.getUser()))

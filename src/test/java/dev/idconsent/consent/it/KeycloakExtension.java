@@ -22,6 +22,12 @@ public final class KeycloakExtension implements BeforeAllCallback {
         }
     }
 
+    /** The server's database for tests that count rows; the test is skipped on a backend that gives no access. */
+    public static Database database() {
+        return server().database().orElseThrow(() ->
+                new org.opentest4j.TestAbortedException("this backend gives no database access"));
+    }
+
     public static KeycloakServer server() {
         if (server == null) {
             throw new IllegalStateException("annotate the test class with @ExtendWith(KeycloakExtension.class)");
