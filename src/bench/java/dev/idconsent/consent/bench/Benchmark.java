@@ -29,15 +29,19 @@ public final class Benchmark {
     private final Admin admin;
     private final Report report = new Report();
 
-    /** @param scansOnly only the audience and feed scans (5, 6): the scaling points, without the load phases */
+    /**
+     * @param scansOnly  only the audience and feed scans (5, 6): the scaling points, without the load phases
+     * @param importOnly only the import (7): one row per seeded user, without the load phases and scans
+     */
     record Settings(String db, int users, int warmup, int duration, int rounds, int concurrency, int scanLimit,
-                    Path dir, boolean scansOnly) {
+                    Path dir, boolean scansOnly, boolean importOnly) {
         static Settings fromSystemProperties() {
             return new Settings(System.getProperty("it.db", "postgres"), Integer.getInteger("bench.users", 100_000),
                     Integer.getInteger("bench.warmup", 120), Integer.getInteger("bench.duration", 30),
                     Integer.getInteger("bench.rounds", 2), Integer.getInteger("bench.concurrency", 4),
                     Integer.getInteger("bench.scan-limit", 120),
-                    Path.of(System.getProperty("bench.dir", "target/bench")), Boolean.getBoolean("bench.scans-only"));
+                    Path.of(System.getProperty("bench.dir", "target/bench")), Boolean.getBoolean("bench.scans-only"),
+                    Boolean.getBoolean("bench.import-only"));
         }
 
         /** Users who get password tokens for the token and write phases (besides the seeded ones). */
@@ -89,6 +93,11 @@ public final class Benchmark {
                 prepared.plainRefreshTokens(), prepared.writers(), new ArrayList<>());
 
         Sampler sampler = new Sampler(server);
+        if (settings.importOnly()) {
+            report.imported(new ImportRun(api, admin, db, sampler).run(settings.users()));
+            report.print(settings.dir().resolve("results.md"));
+            return 0;
+        }
         if (settings.scansOnly()) {
             scans(prepared, sampler, new ArrayList<>(), false);
             report.print(settings.dir().resolve("results.md"));
@@ -130,6 +139,9 @@ public final class Benchmark {
 
         // 2: SQL statements per refresh, from the server's SQL log, after the load (steady state)
         report.sql(SqlCount.perRefresh(api, server.log(), prepared, 50));
+
+        // 7: last, as it adds an answer for every seeded user
+        report.imported(new ImportRun(api, admin, db, sampler).run(settings.users()));
 
         report.print(settings.dir().resolve("results.md"));
         return 0;

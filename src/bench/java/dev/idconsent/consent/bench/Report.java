@@ -20,6 +20,7 @@ final class Report {
     private Scans.Scan feed1;
     private Scans.Scan feed2;
     private SqlCount.Result sql;
+    private ImportRun.Result imported;
 
     static void log(String line) {
         System.out.println("[bench] " + line);
@@ -41,7 +42,10 @@ final class Report {
                 + System.getProperty("it.keycloak.version") + " start-dev, database " + dbKind
                 + ", Gatling 3.14.9 in the same machine");
         environment.add("load average at start (1/5/15 min, the machine is shared): " + loadAverage());
-        environment.add(s.scansOnly()
+        environment.add(s.importOnly()
+                ? String.format(Locale.ROOT, "settings: %d seeded users, import only (7: one row per seeded user)",
+                        s.users())
+                : s.scansOnly()
                 ? String.format(Locale.ROOT, "settings: %d seeded users, scans only (5 and 6, no load phases), scan"
                         + " limit %d s", s.users(), s.scanLimit())
                 : String.format(Locale.ROOT, "settings: %d seeded users, warm-up %d s, %d rounds of %d s per"
@@ -71,6 +75,10 @@ final class Report {
 
     void sql(SqlCount.Result r) {
         sql = r;
+    }
+
+    void imported(ImportRun.Result r) {
+        imported = r;
     }
 
     /** Mean over the rounds of one phase. */
@@ -123,31 +131,51 @@ final class Report {
                     f2(unsubscribe.perSecond() / plain.perSecond()), "≥ 1.0"));
             out.add(row("4", "unsubscribe p50 / p99 (ms)", ms(unsubscribe), "", "", ""));
         }
-        out.add(row("5", "first page of 1000 (ms): audience vs admin search by attribute",
-                String.valueOf(audience.firstPageMillis()), search == null ? "" : String.valueOf(search.firstPageMillis()),
-                search == null ? "" : f2(audience.firstPageMillis() / (double) Math.max(1, search.firstPageMillis())),
-                "< 100 ms"));
-        out.add(row("5", "whole audience: rows in seconds (rows/s)", scan(audience), search == null ? "" : scan(search),
-                search == null ? "" : f2(audience.rowsPerSecond() / search.rowsPerSecond()) + " × the rate",
-                "1M in < 20 s"));
-        out.add(row("5", "the same without unsubscribe links (links=false): first page (ms); whole audience",
-                bareAudience.firstPageMillis() + "; " + scan(bareAudience), "",
-                String.format(Locale.ROOT, "links take %.0f%% of the time", 100.0
-                        * (audience.millis() - audience.rows() * (bareAudience.millis() / (double) Math.max(1,
-                        bareAudience.rows()))) / Math.max(1, audience.millis())), ""));
-        out.add(row("5", "server heap in use while scanning, MiB: before → peak", heap(audience.memory()),
-                search == null ? "" : heap(search.memory()), "", "flat"));
-        out.add(row("5", "server resident memory while scanning, MiB: before → peak", rss(audience.memory()),
-                search == null ? "" : rss(search.memory()), "", "flat"));
-        out.add(row("6", "change feed rows/s (1st pass numbers the rows, 2nd reads only)",
-                f0(feed1.rowsPerSecond()) + " / " + f0(feed2.rowsPerSecond()), "", feed1.rows() + " rows"
-                        + (feed1.complete() && feed2.complete() ? "" : " (stopped at the scan limit)"), "≥ 20000"));
-        long failures = consent.ko() + plain.ko() + writeConsent.ko() + writeAccount.ko() + unsubscribe.ko();
-        out.add("");
-        out.add("Failed requests during the measured phases: " + failures + (unsubscribe.notes().isEmpty() ? ""
-                : "; unsubscribe: " + unsubscribe.notes()));
-        out.add("Per round: " + String.join(", ", phases.entrySet().stream().map(e -> e.getKey() + " "
-                + String.join("/", e.getValue().stream().map(s -> f1(s.okPerSecond())).toList())).toList()));
+        if (audience != null) {
+            out.add(row("5", "first page of 1000 (ms): audience vs admin search by attribute",
+                    String.valueOf(audience.firstPageMillis()), search == null ? "" : String.valueOf(search.firstPageMillis()),
+                    search == null ? "" : f2(audience.firstPageMillis() / (double) Math.max(1, search.firstPageMillis())),
+                    "< 100 ms"));
+            out.add(row("5", "whole audience: rows in seconds (rows/s)", scan(audience), search == null ? "" : scan(search),
+                    search == null ? "" : f2(audience.rowsPerSecond() / search.rowsPerSecond()) + " × the rate",
+                    "1M in < 20 s"));
+            out.add(row("5", "the same without unsubscribe links (links=false): first page (ms); whole audience",
+                    bareAudience.firstPageMillis() + "; " + scan(bareAudience), "",
+                    String.format(Locale.ROOT, "links take %.0f%% of the time", 100.0
+                            * (audience.millis() - audience.rows() * (bareAudience.millis() / (double) Math.max(1,
+                            bareAudience.rows()))) / Math.max(1, audience.millis())), ""));
+            out.add(row("5", "server heap in use while scanning, MiB: before → peak", heap(audience.memory()),
+                    search == null ? "" : heap(search.memory()), "", "flat"));
+            out.add(row("5", "server resident memory while scanning, MiB: before → peak", rss(audience.memory()),
+                    search == null ? "" : rss(search.memory()), "", "flat"));
+            out.add(row("6", "change feed rows/s (1st pass numbers the rows, 2nd reads only)",
+                    f0(feed1.rowsPerSecond()) + " / " + f0(feed2.rowsPerSecond()), "", feed1.rows() + " rows"
+                            + (feed1.complete() && feed2.complete() ? "" : " (stopped at the scan limit)"), "≥ 20000"));
+        }
+        if (imported != null) {
+            ImportRun.Pass first = imported.first();
+            ImportRun.Pass again = imported.second();
+            out.add(row("7", "legacy import (CSV by email, parts of " + ImportRun.PART + " rows): rows/s, first pass"
+                    + " (records) / same file again (all duplicates)", f0(first.rowsPerSecond()) + " / "
+                    + f0(again.rowsPerSecond()), "", String.format(Locale.ROOT, "%d rows in %.1f s / %.1f s",
+                    first.rows(), first.millis() / 1000.0, again.millis() / 1000.0), ""));
+            out.add(row("7", "import outcomes: imported, skipped, refused (1st / 2nd pass); rows in the history",
+                    first.imported() + ", " + first.skipped() + ", " + first.refused() + " / " + again.imported()
+                            + ", " + again.skipped() + ", " + again.refused() + "; " + again.recordedRows(), "",
+                    "", "all / none"));
+            out.add(row("7", "server heap in use while importing, MiB: before → peak (1st / 2nd pass)",
+                    heap(first.memory()) + " / " + heap(again.memory()), "", "", "flat"));
+            out.add(row("7", "server resident memory while importing, MiB: before → peak (1st / 2nd pass)",
+                    rss(first.memory()) + " / " + rss(again.memory()), "", "", "flat"));
+        }
+        if (!phases.isEmpty()) {
+            long failures = consent.ko() + plain.ko() + writeConsent.ko() + writeAccount.ko() + unsubscribe.ko();
+            out.add("");
+            out.add("Failed requests during the measured phases: " + failures + (unsubscribe.notes().isEmpty() ? ""
+                    : "; unsubscribe: " + unsubscribe.notes()));
+            out.add("Per round: " + String.join(", ", phases.entrySet().stream().map(e -> e.getKey() + " "
+                    + String.join("/", e.getValue().stream().map(s -> f1(s.okPerSecond())).toList())).toList()));
+        }
         Files.write(file, out);
         System.out.println();
         System.out.println("=== Benchmark results (also in " + file + ") ===");

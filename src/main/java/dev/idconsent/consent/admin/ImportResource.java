@@ -50,7 +50,12 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 final class ImportResource extends AdminResource {
     static final String RESOURCE = "import";
     static final String CAPABILITY = "import";
-    static final int BATCH = 500;
+    /**
+     * Rows per transaction. Small on purpose: every query auto-flushes the persistence context, which grows with
+     * each row of the transaction, so the cost per row grows with the batch (500 rows per batch imported about 90
+     * rows/s into PostgreSQL, 50 about 350; bin/bench --import, docs/BENCHMARKS.md).
+     */
+    static final int BATCH = 50;
     private static final Logger LOG = Logger.getLogger(ImportResource.class);
     private static final ObjectMapper JSON = org.keycloak.util.JsonSerialization.mapper;
 
