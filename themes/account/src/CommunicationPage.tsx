@@ -24,7 +24,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ConsentApi, type ChannelState, type ConsentView, type HistoryEntry, type Purpose } from "./api";
-import { downloadRecord } from "./record";
+import { downloadRecord, downloadSignedRecord } from "./record";
 import { useWords, type Words } from "./words";
 
 const HISTORY_PAGE = 50;
@@ -134,6 +134,14 @@ export const CommunicationPage = () => {
     }
   };
 
+  const downloadSigned = async () => {
+    try {
+      downloadSignedRecord(context.environment, await api.signedReceipt());
+    } catch (e) {
+      addError(t("idcLoadFailed", { reason: words.reason(e) }), e);
+    }
+  };
+
   if (loadError) {
     return (
       <Page title={t("idcCommunicationPrivacy")} description={t("idcPageDescription")}>
@@ -169,6 +177,11 @@ export const CommunicationPage = () => {
             <FlexItem>
               <Button id="idc-download" variant="link" onClick={download}>
                 {t("idcDownload")}
+              </Button>
+            </FlexItem>
+            <FlexItem>
+              <Button id="idc-download-signed" variant="link" onClick={downloadSigned}>
+                {t("idcDownloadSigned")}
               </Button>
             </FlexItem>
           </Flex>

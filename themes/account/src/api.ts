@@ -99,6 +99,11 @@ export class ConsentApi {
     return (await this.call("me/receipt")).json();
   }
 
+  /** The same receipt signed by the realm: a compact JWS anyone can verify against the realm's public keys. */
+  async signedReceipt(): Promise<string> {
+    return (await this.call("me/receipt/signed", { headers: { Accept: "application/jose" } })).text();
+  }
+
   private async call(path: string, init: RequestInit = {}): Promise<Response> {
     try {
       await this.keycloak.updateToken(5);
@@ -110,7 +115,7 @@ export class ConsentApi {
     try {
       response = await fetch(url, {
         ...init,
-        headers: { ...init.headers, Authorization: `Bearer ${this.keycloak.token}`, Accept: "application/json" },
+        headers: { Accept: "application/json", ...init.headers, Authorization: `Bearer ${this.keycloak.token}` },
       });
     } catch {
       throw new ApiError(0, "network", "");

@@ -30,6 +30,9 @@ public interface ChoiceStore {
     /** Newest first. */
     List<HistoryEntry> history(String subjectId, int first, int max);
 
+    /** Oldest first: at most {@code max} rows with an id above {@code afterId} (a cursor through a long history). */
+    List<HistoryEntry> historyAfter(String subjectId, long afterId, int max);
+
     /**
      * The people with a yes to {@code purpose} (any channel) given at or before {@code givenBy}, at most {@code max},
      * in no particular order: those whose yes has reached the purpose's lifetime.

@@ -26,29 +26,41 @@ public final class ConsentReports {
     public record ReceiptRow(HistoryEntry entry, PurposeTexts.Text text) {
     }
 
-    /** A person's receipt: what they chose now, and every change with who, when, by which channel and which text. */
+    /** A person's receipt: what they chose now, and every change (oldest first) with who, when, by which channel
+     * and which text. */
     public record Receipt(ConsentView view, List<ReceiptRow> history) {
     }
 
+    /** The whole receipt at once; for a long history read it in pages with {@link #receiptRows}. */
     public Receipt receipt(Subject subject) {
-        List<HistoryEntry> all = new ArrayList<>();
-        for (int first = 0; ; first += 1000) {
-            List<HistoryEntry> page = store.history(subject.id(), first, 1000);
-            all.addAll(page);
-            if (page.size() < 1000) {
-                break;
-            }
+        List<ReceiptRow> rows = new ArrayList<>();
+        for (List<ReceiptRow> page = receiptRows(subject.id(), 0, PAGE); !page.isEmpty();
+             page = receiptRows(subject.id(), page.get(page.size() - 1).entry().id(), PAGE)) {
+            rows.addAll(page);
         }
+        return new Receipt(receiptView(subject), rows);
+    }
+
+    /** Rows per page of a receipt's history. */
+    public static final int PAGE = 1000;
+
+    /** What the person chose now: the head of the receipt. */
+    public ConsentView receiptView(Subject subject) {
+        return service.view(subject);
+    }
+
+    /** The next rows of a person's history after {@code afterId} (0: from the start), oldest first, each with its text. */
+    public List<ReceiptRow> receiptRows(String subjectId, long afterId, int max) {
         Map<String, List<PurposeTexts.Text>> archive = new HashMap<>();
         List<ReceiptRow> rows = new ArrayList<>();
-        for (HistoryEntry e : all) {
+        for (HistoryEntry e : store.historyAfter(subjectId, afterId, max)) {
             // the text in force for that version at that moment: a later correction of the same version is not it
             PurposeTexts.Text shown = archive.computeIfAbsent(e.purpose(), texts::of).stream()
                     .filter(t -> t.version() == e.purposeVersion() && !t.at().isAfter(e.at()))
                     .reduce((earlier, later) -> later).orElse(null);
             rows.add(new ReceiptRow(e, shown));
         }
-        return new Receipt(service.view(subject), rows);
+        return rows;
     }
 
     /**

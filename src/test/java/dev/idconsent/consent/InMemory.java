@@ -175,6 +175,11 @@ final class InMemory {
         }
 
         @Override
+        public List<HistoryEntry> historyAfter(String subjectId, long afterId, int max) {
+            return rows(subjectId).stream().filter(r -> r.id() > afterId).limit(max).toList();
+        }
+
+        @Override
         public List<Count> counts() {
             Map<String, Count> counts = new LinkedHashMap<>();
             current.values().forEach(answers -> answers.values().forEach(c -> counts.merge(

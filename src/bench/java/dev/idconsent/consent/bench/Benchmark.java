@@ -32,16 +32,17 @@ public final class Benchmark {
     /**
      * @param scansOnly  only the audience and feed scans (5, 6): the scaling points, without the load phases
      * @param importOnly only the import (7): one row per seeded user, without the load phases and scans
+     * @param receiptRows history rows of the person whose signed receipt is read (8, with the scans)
      */
     record Settings(String db, int users, int warmup, int duration, int rounds, int concurrency, int scanLimit,
-                    Path dir, boolean scansOnly, boolean importOnly) {
+                    Path dir, boolean scansOnly, boolean importOnly, int receiptRows) {
         static Settings fromSystemProperties() {
             return new Settings(System.getProperty("it.db", "postgres"), Integer.getInteger("bench.users", 100_000),
                     Integer.getInteger("bench.warmup", 120), Integer.getInteger("bench.duration", 30),
                     Integer.getInteger("bench.rounds", 2), Integer.getInteger("bench.concurrency", 4),
                     Integer.getInteger("bench.scan-limit", 120),
                     Path.of(System.getProperty("bench.dir", "target/bench")), Boolean.getBoolean("bench.scans-only"),
-                    Boolean.getBoolean("bench.import-only"));
+                    Boolean.getBoolean("bench.import-only"), Integer.getInteger("bench.receipt-rows", 100_000));
         }
 
         /** Users who get password tokens for the token and write phases (besides the seeded ones). */
@@ -165,6 +166,7 @@ public final class Benchmark {
         Scans.Scan feed1 = Scans.feed(api, admin, settings.scanLimit());
         Scans.Scan feed2 = Scans.feed(api, admin, settings.scanLimit());
         report.feed(feed1, feed2);
+        report.receipt(ReceiptRun.run(server.baseUrl(), admin, db, sampler, settings.receiptRows()));
     }
 
     /** An admin token of the master realm, fetched again before it expires (60 s there by default). */

@@ -21,6 +21,7 @@ final class Report {
     private Scans.Scan feed2;
     private SqlCount.Result sql;
     private ImportRun.Result imported;
+    private ReceiptRun.Result receipt;
 
     static void log(String line) {
         System.out.println("[bench] " + line);
@@ -79,6 +80,10 @@ final class Report {
 
     void imported(ImportRun.Result r) {
         imported = r;
+    }
+
+    void receipt(ReceiptRun.Result r) {
+        receipt = r;
     }
 
     /** Mean over the rounds of one phase. */
@@ -151,6 +156,14 @@ final class Report {
             out.add(row("6", "change feed rows/s (1st pass numbers the rows, 2nd reads only)",
                     f0(feed1.rowsPerSecond()) + " / " + f0(feed2.rowsPerSecond()), "", feed1.rows() + " rows"
                             + (feed1.complete() && feed2.complete() ? "" : " (stopped at the scan limit)"), "≥ 20000"));
+        }
+        if (receipt != null) {
+            out.add(row("8", "signed receipt of one person (history rows): size, first bytes, whole", String.format(
+                    Locale.ROOT, "%d rows: %.1f MB, %d ms, %.1f s (%.0f rows/s)", receipt.rows(), receipt.bytes() / 1e6,
+                    receipt.firstByteMillis(), receipt.millis() / 1000.0, receipt.rows() * 1000.0
+                            / Math.max(1, receipt.millis())), "", "", ""));
+            out.add(row("8", "server heap in use / resident memory while signing, MiB: before → peak",
+                    heap(receipt.memory()) + " / " + rss(receipt.memory()), "", "", "flat"));
         }
         if (imported != null) {
             ImportRun.Pass first = imported.first();

@@ -8,6 +8,7 @@ import dev.idconsent.consent.Via;
 import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
 import dev.idconsent.consent.rest.JsonInput;
+import dev.idconsent.consent.rest.Receipts;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -64,11 +65,21 @@ final class UsersResource extends AdminResource {
     @Path("{userId}/receipt")
     @Produces(MediaType.APPLICATION_JSON)
     public Response receipt(@PathParam("userId") String userId) {
+        return receipt(userId, false);
+    }
+
+    /** The same receipt signed by the realm, as {@code GET /me/receipt/signed}. */
+    @GET
+    @Path("{userId}/receipt/signed")
+    @Produces(Receipts.MEDIA_TYPE)
+    public Response signedReceipt(@PathParam("userId") String userId) {
+        return receipt(userId, true);
+    }
+
+    private Response receipt(String userId, boolean signed) {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
-        return handle(() -> ConsentJson.ok(ConsentJson.receipt(plugin().reports(realm).receipt(
-                plugin().subject(realm, user)), realm.getName(), user.getUsername(),
-                java.time.Instant.now())).build());
+        return handle(() -> Receipts.answer(session, realm, user, plugin(), signed));
     }
 
     /** {@code {"reason": "...", "choices": [...]}}: a change on the user's behalf; the reason is recorded. */

@@ -235,6 +235,16 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setFirstResult(first).setMaxResults(max).getResultStream().map(JpaChoiceStore::toEntry).toList();
     }
 
+    /** Read-only values: the entities leave the persistence context, so a long history does not pile up in it. */
+    @Override
+    public List<HistoryEntry> historyAfter(String subjectId, long afterId, int max) {
+        return em.createNamedQuery("idcHistoryOfUserAfter", HistoryEntity.class).setParameter("userId", subjectId)
+                .setParameter("afterId", afterId).setMaxResults(max).getResultStream().map(h -> {
+                    em.detach(h);
+                    return toEntry(h);
+                }).toList();
+    }
+
     @Override
     public java.util.Set<String> purposesChangedVia(String subjectId, dev.idconsent.consent.Via via) {
         return new java.util.HashSet<>(em.createNamedQuery("idcPurposesChangedVia", String.class)

@@ -92,11 +92,6 @@ public final class ConsentJson {
     }
 
     @JsonInclude(Include.ALWAYS)
-    public record ReceiptJson(String realm, String subject, String username, String generatedAt,
-                              List<PurposeStateJson> purposes, List<ReceiptRowJson> history) {
-    }
-
-    @JsonInclude(Include.ALWAYS)
     public record CountJson(String purpose, String channel, String mechanism, long granted, long denied, long pending,
                             long expired, long noAnswer, long on, Long expiringSoon) {
     }
@@ -148,13 +143,6 @@ public final class ConsentJson {
 
     public static List<HistoryJson> histories(List<HistoryEntry> rows) {
         return rows.stream().map(ConsentJson::history).toList();
-    }
-
-    /** {@code GET …/receipt}: the person's current choices and every change with the text shown for it. */
-    public static ReceiptJson receipt(ConsentReports.Receipt receipt, String realm, String username, Instant at) {
-        return new ReceiptJson(realm, receipt.view().subjectId(), username, at.toString(),
-                view(receipt.view()).purposes(), receipt.history().stream().map(row -> new ReceiptRowJson(
-                        history(row.entry()), row.text() == null ? null : text(row.text()))).toList());
     }
 
     /** {@code GET …/reports/counts} */

@@ -115,12 +115,17 @@ public final class UserConsentResource {
     @Path("me/receipt")
     @Produces(MediaType.APPLICATION_JSON)
     public Response receipt() {
-        String realm = session.getContext().getRealm().getName();
-        return asUser(ConsentScopes.READ, (auth, service) -> ConsentJson.ok(ConsentJson.receipt(plugin()
-                        .reports(session.getContext().getRealm()).receipt(subject(auth)), realm,
-                        auth.user().getUsername(), java.time.Instant.now()))
-                .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm + ".json\"")
-                .build());
+        return asUser(ConsentScopes.READ, (auth, service) -> Receipts.answer(session, session.getContext().getRealm(),
+                auth.user(), plugin(), false));
+    }
+
+    /** The same receipt signed by the realm (a compact JWS anyone can verify against the realm's JWKS). */
+    @GET
+    @Path("me/receipt/signed")
+    @Produces(Receipts.MEDIA_TYPE)
+    public Response signedReceipt() {
+        return asUser(ConsentScopes.READ, (auth, service) -> Receipts.answer(session, session.getContext().getRealm(),
+                auth.user(), plugin(), true));
     }
 
     private dev.idconsent.consent.Subject subject(AuthResult auth) {

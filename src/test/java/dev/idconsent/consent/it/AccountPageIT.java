@@ -85,6 +85,16 @@ class AccountPageIT {
             assertThat(record.get("history").get(0).get("version").asInt()).isEqualTo(1);
             assertThat(record.get("history").get(0).at("/text/label").asText()).isEqualTo("Newsletter");
             assertThat(record.get("history").get(0).get("via").asText()).isEqualTo("account");
+
+            Path signedDownloads = Files.createTempDirectory("idc-downloads-");
+            browser.downloadTo(signedDownloads);
+            browser.click("#idc-download-signed");
+            Path signed = awaitFile(signedDownloads, ".jws");
+            assertThat(signed.getFileName().toString()).startsWith("consent-record-demo-").endsWith(".jws");
+            String jws = Files.readString(signed).trim();
+            assertThat(ReceiptIT.verifies(api, "demo", jws)).as("the signed copy verifies against the realm's keys")
+                    .isTrue();
+            assertThat(ReceiptIT.payload(jws).get("history")).isEqualTo(record.get("history"));
         }
         Api.Tokens tokens = api.login("acc-ann");
         assertThat(Api.consent(tokens.idClaims(), "newsletter")).isFalse();
@@ -306,10 +316,15 @@ class AccountPageIT {
     }
 
     static Path awaitFile(Path dir) throws Exception {
+        return awaitFile(dir, ".json");
+    }
+
+    /** The first finished download whose name ends with {@code suffix} (Chromium renames it when complete). */
+    static Path awaitFile(Path dir, String suffix) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(15));
         while (Instant.now().isBefore(until)) {
             try (var files = Files.list(dir)) {
-                var done = files.filter(f -> f.toString().endsWith(".json")).findFirst();
+                var done = files.filter(f -> f.toString().endsWith(suffix)).findFirst();
                 if (done.isPresent()) {
                     return done.get();
                 }

@@ -1,0 +1,219 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Signed receipts, verified the way an auditor outside the project would: with Nimbus JOSE+JWT (not Keycloak's
+ * code) against the realm's published JWKS, and the history's chain recomputed here from its documented rule.
+ */
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Receipts anyone can check: signed by the realm, chained row by row")
+class ReceiptIT {
+    static final AtomicInteger N = new AtomicInteger();
+    static final List<String> CHAINED = List.of("/id", "/subject", "/purpose", "/channel", "/version", "/previous",
+            "/state", "/via", "/actor/kind", "/actor/id", "/actor/username", "/clientId", "/capability", "/reason",
+            "/at", "/source", "/evidence", "/text/version", "/text/label", "/text/description");
+    static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        api = new Api(KeycloakExtension.server());
+    }
+
+    /** Verifies with the JWKS the realm publishes now; false if no published key has the receipt's kid. */
+    static boolean verifies(Api api, String realm, String compact) throws Exception {
+        JWSObject jws = JWSObject.parse(compact);
+        JWKSet keys = JWKSet.parse(api.get("/realms/" + realm + "/protocol/openid-connect/certs", null).body());
+        JWK key = keys.getKeyByKeyId(jws.getHeader().getKeyID());
+        return key != null && jws.verify(new RSASSAVerifier(key.toRSAKey()));
+    }
+
+    static JsonNode payload(String compact) throws Exception {
+        return Api.JSON.readTree(JWSObject.parse(compact).getPayload().toString());
+    }
+
+    /** The rule of docs/openapi.yaml, written again here: SHA-256(previous chain ‖ SHA-256(each field)). */
+    static void assertChain(JsonNode receipt) throws Exception {
+        byte[] previous = new byte[0];
+        long lastId = 0;
+        for (JsonNode row : receipt.get("history")) {
+            assertThat(row.get("id").asLong()).as("oldest first").isGreaterThan(lastId);
+            lastId = row.get("id").asLong();
+            MessageDigest chain = MessageDigest.getInstance("SHA-256");
+            chain.update(previous);
+            for (String pointer : CHAINED) {
+                JsonNode v = row.at(pointer);
+                String text = v.isMissingNode() || v.isNull() ? "" : v.asText();
+                chain.update(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            }
+            previous = chain.digest();
+            assertThat(row.get("chain").asText()).as("chain of row %s", row.get("id")).isEqualTo(
+                    HexFormat.of().formatHex(previous));
+        }
+        assertThat(receipt.get("historyRows").asInt()).isEqualTo(receipt.get("history").size());
+        assertThat(receipt.get("historyDigest").asText(null)).isEqualTo(previous.length == 0 ? null
+                : HexFormat.of().formatHex(previous));
+    }
+
+    @Test
+    @DisplayName("given a person with answers, then their signed receipt verifies with an independent JOSE library"
+            + " against the realm's JWKS, holds the same record as the JSON receipt with an intact chain, fails"
+            + " after one changed byte, and is no token")
+    void signedReceiptVerifies() throws Exception {
+        String username = "rc-sign-" + N.incrementAndGet();
+        String userId = api.createUser(username);
+        Api.Tokens tokens = api.login(username);
+        assertThat(api.choose(tokens.access(), List.of(Api.choice("newsletter", false))).status()).isEqualTo(200);
+        api.onBehalf(userId, "analytics", true);
+        assertThat(api.choose(tokens.access(), List.of(Api.choice("analytics", false))).status()).isEqualTo(200);
+
+        Api.Reply signed = api.get("/realms/demo/consent/me/receipt/signed", tokens.access());
+        assertThat(signed.status()).as(signed.toString()).isEqualTo(200);
+        assertThat(signed.header("Content-Type")).startsWith("application/jose");
+        assertThat(signed.header("Content-Disposition")).contains("consent-receipt-demo.jws");
+        String compact = signed.body();
+        JWSObject jws = JWSObject.parse(compact);
+        assertThat(jws.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(jws.getHeader().getType().getType()).isEqualTo("idc-receipt+json");
+        assertThat(verifies(api, "demo", compact)).as("signature against the JWKS").isTrue();
+
+        JsonNode receipt = payload(compact);
+        JsonNode plain = api.get("/realms/demo/consent/me/receipt", tokens.access()).json();
+        assertThat(receipt.get("issuer").asText()).endsWith("/realms/demo");
+        assertThat(receipt.get("subject").asText()).isEqualTo(userId);
+        assertThat(receipt.get("history")).hasSize(3);
+        assertThat(receipt.get("history")).extracting(r -> r.get("purpose").asText() + " " + r.get("state").asText()
+                + " " + r.get("via").asText()).containsExactly("newsletter denied api", "analytics granted admin",
+                "analytics denied api");
+        assertThat(receipt.at("/history/1/text/label").asText()).isEqualTo("Usage analytics");
+        assertThat(receipt.get("history")).isEqualTo(plain.get("history"));
+        assertThat(receipt.get("purposes")).isEqualTo(plain.get("purposes"));
+        assertChain(receipt);
+        // no claim a relying party would take it for a token with
+        for (String claim : List.of("iss", "sub", "aud", "exp", "azp", "typ")) {
+            assertThat(receipt.has(claim)).as(claim).isFalse();
+        }
+        assertThat(api.get("/realms/demo/consent/me", compact).status()).as("the receipt as a bearer token")
+                .isEqualTo(401);
+
+        // one changed byte of the payload, or a row changed and encoded again, and the signature no longer holds
+        String[] parts = compact.split("\\.");
+        char c = parts[1].charAt(10);
+        String flipped = parts[0] + "." + parts[1].substring(0, 10) + (c == 'A' ? 'B' : 'A') + parts[1].substring(11)
+                + "." + parts[2];
+        assertThat(verifies(api, "demo", flipped)).isFalse();
+        ObjectNode edited = receipt.deepCopy();
+        ((ObjectNode) edited.get("history").get(2)).put("state", "granted");
+        String forged = parts[0] + "." + Base64URL.encode(Api.JSON.writeValueAsBytes(edited)) + "." + parts[2];
+        assertThat(verifies(api, "demo", forged)).isFalse();
+
+        // the admin API gives the same record signed
+        String admin = api.get("/admin/realms/demo/consent/users/" + userId + "/receipt/signed", api.adminToken())
+                .body();
+        assertThat(verifies(api, "demo", admin)).isTrue();
+        assertThat(payload(admin).get("historyDigest")).isEqualTo(receipt.get("historyDigest"));
+    }
+
+    @Test
+    @DisplayName("given tokens that may not read the record, then no receipt is signed for them")
+    void refusals() {
+        String username = "rc-refuse-" + N.incrementAndGet();
+        String userId = api.createUser(username);
+        String writeOnly = api.login(Api.REALM, username, username, "openid idc-choices-write").access();
+        Api.Reply noScope = api.get("/realms/demo/consent/me/receipt/signed", writeOnly);
+        assertThat(noScope.status()).isEqualTo(403);
+        assertThat(noScope.header("WWW-Authenticate")).contains("idc-choices-read");
+        assertThat(api.get("/realms/demo/consent/me/receipt/signed", null).status()).isEqualTo(401);
+        Api.Reply notAdmin = api.get("/admin/realms/demo/consent/users/" + userId + "/receipt/signed",
+                api.login(username).access());
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(notAdmin.body()).doesNotContain(".ey");
+    }
+
+    @Test
+    @DisplayName("given a person with 2,500 history rows, then the receipt pages through them in order with an"
+            + " unbroken chain and a valid signature")
+    void longHistory() throws Exception {
+        Database db = KeycloakExtension.database();
+        String username = "rc-long-" + N.incrementAndGet();
+        String userId = api.createUser(username);
+        String realmId = db.text("select ID from REALM where NAME = ?", "demo");
+        long at = System.currentTimeMillis() - 3_600_000;
+        for (int i = 0; i < 2500; i++) {
+            db.execute("insert into IDC_CHOICE_HISTORY (REALM_ID, USER_ID, PURPOSE_KEY, CHANNEL, PURPOSE_VERSION,"
+                    + " STATE, VIA, ACTOR_USERNAME, ACTOR_KIND, CREATED_AT, SOURCE) values (?, ?, 'newsletter',"
+                    + " 'email', 1, ?, 'import', 'rc-seed', 'admin', ?, 'rc-archive')", realmId, userId,
+                    i % 2 == 0 ? "denied" : "granted", at + i);
+        }
+        String compact = api.get("/admin/realms/demo/consent/users/" + userId + "/receipt/signed", api.adminToken())
+                .body();
+        assertThat(verifies(api, "demo", compact)).isTrue();
+        JsonNode receipt = payload(compact);
+        assertThat(receipt.get("history")).hasSize(2500);
+        assertChain(receipt);
+    }
+
+    @Test
+    @DisplayName("given the realm's signing key is rotated, then a receipt signed before verifies while the old key"
+            + " is published, new receipts carry the new key, and the old one stops verifying once its key is gone")
+    void keyRotation() throws Exception {
+        ObjectNode copy = LifecycleIT.demoRealm();
+        LifecycleIT.withoutIds(copy);
+        String realm = "it-rc-keys";
+        copy.put("realm", realm);
+        String admin = api.adminToken();
+        assertThat(api.post("/admin/realms", admin, copy).status()).isEqualTo(201);
+        try {
+            String alice = api.get("/admin/realms/" + realm + "/users?exact=true&username=alice", admin).json().get(0)
+                    .get("id").asText();
+            String receiptPath = "/admin/realms/" + realm + "/consent/users/" + alice + "/receipt/signed";
+            String before = api.get(receiptPath, admin).body();
+            assertThat(verifies(api, realm, before)).isTrue();
+
+            JsonNode old = null;
+            for (JsonNode key : api.get("/admin/realms/" + realm + "/components?type=org.keycloak.keys.KeyProvider",
+                    admin).json()) {
+                if (key.get("providerId").asText().equals("rsa-generated")) {
+                    old = key;
+                }
+            }
+            assertThat(old).as("the realm's generated RSA key").isNotNull();
+            String realmId = api.get("/admin/realms/" + realm, admin).json().get("id").asText();
+            assertThat(api.post("/admin/realms/" + realm + "/components", admin, Map.of("name", "rotated",
+                    "providerId", "rsa-generated", "providerType", "org.keycloak.keys.KeyProvider",
+                    "parentId", realmId, "config", Map.of("priority", List.of("1000")))).status()).isEqualTo(201);
+
+            String after = api.get(receiptPath, admin).body();
+            assertThat(JWSObject.parse(after).getHeader().getKeyID())
+                    .isNotEqualTo(JWSObject.parse(before).getHeader().getKeyID());
+            assertThat(verifies(api, realm, after)).isTrue();
+            assertThat(verifies(api, realm, before)).as("old key still published").isTrue();
+
+            ((ObjectNode) old.get("config")).putArray("enabled").add("false");
+            assertThat(api.put("/admin/realms/" + realm + "/components/" + old.get("id").asText(), admin, old)
+                    .status()).isEqualTo(204);
+            assertThat(verifies(api, realm, before)).as("old key withdrawn").isFalse();
+            assertThat(verifies(api, realm, after)).isTrue();
+        } finally {
+            api.delete("/admin/realms/" + realm, admin);
+        }
+    }
+}
