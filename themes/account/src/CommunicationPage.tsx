@@ -4,6 +4,7 @@ import {
   Card,
   CardBody,
   CardTitle,
+  ExpandableSection,
   Flex,
   FlexItem,
   Label,
@@ -23,7 +24,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ConsentApi, type ChannelState, type ConsentView, type HistoryEntry, type Purpose } from "./api";
+import { ConsentApi, type ChannelState, type ConsentView, type HistoryEntry, type Purpose, type Segment } from "./api";
 import { downloadRecord, downloadSignedRecord } from "./record";
 import { useWords, type Words } from "./words";
 
@@ -277,6 +278,7 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
         <TextContent>
           {words.description(purpose) && <Text>{words.description(purpose)}</Text>}
         </TextContent>
+        {purpose.changedSinceAnswer && <ChangedSinceAnswer purpose={purpose} words={words} />}
         <Stack className="pf-v5-u-mt-sm">
           {purpose.states.map((state) => {
             const id = switchId(purpose, state);
@@ -312,6 +314,70 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
         </Stack>
       </CardBody>
     </Card>
+  );
+};
+
+/** "Updated since you answered": the text version the user answered and, on request, what changed since. */
+const ChangedSinceAnswer = ({ purpose, words }: { purpose: Purpose; words: Words }) => {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const changed = purpose.changedSinceAnswer!;
+  return (
+    <div id={`idc-updated-${purpose.key}`} className="pf-v5-u-mt-sm">
+      <Label isCompact color="orange">
+        {t("idcUpdatedSinceAnswer")}
+      </Label>
+      <ExpandableSection
+        toggleId={`idc-updated-${purpose.key}-toggle`}
+        toggleText={t("idcWhatChanged")}
+        isExpanded={open}
+        onToggle={(_event, expanded) => setOpen(expanded)}
+      >
+        <TextContent>
+          <Text>
+            {t("idcChangedSince", {
+              date: words.date(changed.answeredAt),
+              from: changed.answeredVersion,
+              to: purpose.version,
+            })}
+          </Text>
+          {changed.label.length > 0 && (
+            <Text className="idc-diff-label">
+              <strong>
+                <Diff segments={changed.label} />
+              </strong>
+            </Text>
+          )}
+          <Text className="idc-diff-description">
+            <Diff segments={changed.description} />
+          </Text>
+        </TextContent>
+      </ExpandableSection>
+    </div>
+  );
+};
+
+/** Removed words struck through, added ones underlined, each named for screen readers. */
+const Diff = ({ segments }: { segments: Segment[] }) => {
+  const { t } = useTranslation();
+  return (
+    <>
+      {segments.map((s, i) =>
+        s.op === "removed" ? (
+          <del key={i}>
+            <span className="pf-v5-screen-reader">{t("idcRemoved")} </span>
+            {s.text}
+          </del>
+        ) : s.op === "added" ? (
+          <ins key={i}>
+            <span className="pf-v5-screen-reader">{t("idcAdded")} </span>
+            {s.text}
+          </ins>
+        ) : (
+          <span key={i}>{s.text}</span>
+        ),
+      )}
+    </>
   );
 };
 

@@ -28,7 +28,12 @@ export type Purpose = {
   renewAfterDays?: number | null;
   granted: boolean;
   states: ChannelState[];
+  /** Only when the user answered an older text version: which, when, and what changed since. */
+  changedSinceAnswer?: { answeredVersion: number; answeredAt: string; label: Segment[]; description: Segment[] };
 };
+
+/** A run of text and what happened to it since the version the user answered. */
+export type Segment = { op: "same" | "removed" | "added"; text: string };
 
 export type ConsentView = { subject: string; purposes: Purpose[] };
 

@@ -1,6 +1,8 @@
 <#-- The consent step (required action idc-consent-step). Plain markup with the theme's classes, so it renders in
      the default login theme and in every theme that inherits from it. -->
 <#import "template.ftl" as layout>
+<#-- what changed in a text: removed words struck through, added ones underlined, each named for screen readers -->
+<#macro diff segments><#list segments as s><#if s.op == "removed"><del class="idc-removed"><span class="idc-sr" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">${msg("idcConsentRemoved")} </span>${s.text}</del><#elseif s.op == "added"><ins class="idc-added"><span class="idc-sr" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">${msg("idcConsentAdded")} </span>${s.text}</ins><#else>${s.text}</#if></#list></#macro>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
         ${msg("idcConsentTitle")}
@@ -20,6 +22,13 @@
                     <input type="hidden" name="version.${p.key}" value="${p.version}">
                     <#if p.agreedOn??>
                         <p class="idc-purpose-renewal" id="idc-renewal-${p.key}">${msg("idcConsentRenewal", p.agreedOn, p.label)}</p>
+                    </#if>
+                    <#if p.changed??>
+                        <div class="idc-purpose-changed" id="idc-changed-${p.key}">
+                            <p>${msg("idcConsentChanged", p.changed.answeredOn, p.changed.fromVersion, p.version)}</p>
+                            <#if p.changed.label?has_content><p class="idc-diff-label"><strong><@diff p.changed.label/></strong></p></#if>
+                            <p class="idc-diff-description"><@diff p.changed.description/></p>
+                        </div>
                     </#if>
                     <#if p.channelBoxes?has_content>
                         <#-- several channels: one answer each, so an answer for one never overwrites another -->

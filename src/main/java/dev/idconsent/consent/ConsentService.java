@@ -171,6 +171,51 @@ public final class ConsentService {
     }
 
     /**
+     * The text a person answered, for a purpose whose text has a newer version since: the version they answered (the
+     * oldest, if their channels differ) as it read when they answered, and when that was.
+     */
+    public record AnsweredText(Purpose purpose, PurposeTexts.Text text, Instant answeredAt) {
+        /** What changed in the label and in the description since. */
+        public List<TextDiff.Segment> labelChanges() {
+            return TextDiff.words(text.label(), purpose.label());
+        }
+
+        public List<TextDiff.Segment> descriptionChanges() {
+            return TextDiff.words(text.description(), purpose.description());
+        }
+    }
+
+    /**
+     * Per purpose of the view answered under an older text version: what that text said (so the consent step can show
+     * what changed). A purpose whose answered text is not archived is left out.
+     */
+    public Map<String, AnsweredText> outdatedAnswers(ConsentView view) {
+        Map<String, AnsweredText> out = new HashMap<>();
+        for (ConsentView.PurposeState state : view.purposes()) {
+            Purpose purpose = state.purpose();
+            Choice oldest = null;
+            for (ConsentView.ChannelState c : state.channels()) {
+                Choice choice = c.choice();
+                if (choice != null && choice.purposeVersion() < purpose.version()
+                        && (oldest == null || choice.purposeVersion() < oldest.purposeVersion())) {
+                    oldest = choice;
+                }
+            }
+            if (oldest == null) {
+                continue;
+            }
+            Choice answered = oldest;
+            List<PurposeTexts.Text> versionTexts = texts.of(purpose.key()).stream()
+                    .filter(t -> t.version() == answered.purposeVersion()).toList();
+            // the text in force when they answered; else the version's first (answered before it was archived)
+            versionTexts.stream().filter(t -> !t.at().isAfter(answered.at())).reduce((earlier, later) -> later)
+                    .or(() -> versionTexts.stream().findFirst())
+                    .ifPresent(t -> out.put(purpose.key(), new AnsweredText(purpose, t, answered.at())));
+        }
+        return out;
+    }
+
+    /**
      * Honors a browser's Global Privacy Control signal: every active purpose flagged "honor GPC" is switched off,
      * once per person and purpose — a GPC row is recorded even when it was already off, so a later explicit
      * opt-in stands.

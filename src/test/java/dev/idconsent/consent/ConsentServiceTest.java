@@ -695,6 +695,26 @@ class ConsentServiceTest {
     }
 
     @Test
+    @DisplayName("given a new text version after an answer, then the answered text is named until the person answers"
+            + " the new one")
+    void outdatedAnswers() {
+        record(set("analytics", true)); // archives the text of version 2
+        assertThat(service.outdatedAnswers(service.view(alice))).isEmpty();
+
+        catalog.save(ANALYTICS.withVersion(3));
+        var outdated = service.outdatedAnswers(service.view(alice));
+
+        assertThat(outdated).containsOnlyKeys("analytics");
+        assertThat(outdated.get("analytics").text().version()).isEqualTo(2);
+        assertThat(outdated.get("analytics").answeredAt()).isBetween(InMemory.NOW_MILLIS, InMemory.NOW);
+        assertThat(TextDiff.changed(outdated.get("analytics").descriptionChanges())).as("same words").isFalse();
+
+        service.record(alice, List.of(new ChangeRequest("analytics", null, false, 3)),
+                new ChangeContext(ALICE, Via.ACCOUNT, "account-console", "idc-choices-write", null, null));
+        assertThat(service.outdatedAnswers(service.view(alice))).isEmpty();
+    }
+
+    @Test
     @DisplayName("given a text is corrected after an answer, then the receipt shows each change with the text in"
             + " force when it was made")
     void receiptShowsTheTextThen() {

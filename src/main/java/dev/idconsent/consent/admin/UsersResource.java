@@ -2,6 +2,7 @@ package dev.idconsent.consent.admin;
 
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
@@ -44,8 +45,9 @@ final class UsersResource extends AdminResource {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
         return handle(() -> {
-            ConsentView view = plugin().consent(realm).view(plugin().subject(realm, user));
-            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+            ConsentService consent = plugin().consent(realm);
+            ConsentView view = consent.view(plugin().subject(realm, user));
+            return ConsentJson.ok(ConsentJson.view(view, consent.outdatedAnswers(view))).tag(view.tag()).build();
         });
     }
 
@@ -101,13 +103,15 @@ final class UsersResource extends AdminResource {
             if (reason.length() > 1000) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"reason\" is longer than 1000 characters");
             }
-            ConsentView view = plugin().consent(realm).record(plugin().subject(realm, user),
+            ConsentService consent = plugin().consent(realm);
+            ConsentView view = consent.record(plugin().subject(realm, user),
                     new JsonInput.Choices(request.choices()).changes(), new ChangeContext(adminActor(), Via.ADMIN,
                             auth.adminAuth().getClient().getClientId(), "manage-users", reason,
                             JsonInput.unquoteTag(ifMatch)));
             var changed = new OnBehalfEvent(reason, ConsentJson.histories(view.changes()));
             return audited(OperationType.UPDATE, CHOICES_RESOURCE, changed,
-                    ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build(), "consent", "users", userId,
+                    ConsentJson.ok(ConsentJson.view(view, consent.outdatedAnswers(view))).tag(view.tag()).build(),
+                    "consent", "users", userId,
                     "choices");
         });
     }

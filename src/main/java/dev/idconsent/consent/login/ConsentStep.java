@@ -8,6 +8,7 @@ import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.TextDiff;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.model.UserSubject;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -139,6 +140,9 @@ final class ConsentStep implements RequiredActionProvider {
         }
         // "You agreed on …": a yes that reached its lifetime is asked again
         Map<String, java.time.Instant> expired = plugin(context).consent(context.getRealm()).expiredAgreements(view);
+        // asked again after a new text version: what changed since the text they answered
+        Map<String, ConsentService.AnsweredText> outdated = plugin(context).consent(context.getRealm())
+                .outdatedAnswers(view);
         java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter
                 .ofLocalizedDate(java.time.format.FormatStyle.LONG)
                 .withLocale(context.getSession().getContext().resolveLocale(context.getUser()))
@@ -165,6 +169,16 @@ final class ConsentStep implements RequiredActionProvider {
                 if (expired.containsKey(p.key()) && !state.granted()) {
                     item.put("agreedOn", day.format(expired.get(p.key())));
                 }
+                ConsentService.AnsweredText answered = outdated.get(p.key());
+                if (answered != null) {
+                    Map<String, Object> changed = new LinkedHashMap<>();
+                    changed.put("answeredOn", day.format(answered.answeredAt()));
+                    changed.put("fromVersion", Integer.toString(answered.text().version()));
+                    List<TextDiff.Segment> label = answered.labelChanges();
+                    changed.put("label", TextDiff.changed(label) ? segments(label) : List.of());
+                    changed.put("description", segments(answered.descriptionChanges()));
+                    item.put("changed", changed);
+                }
                 purposes.add(item);
             }
         }
@@ -176,6 +190,10 @@ final class ConsentStep implements RequiredActionProvider {
             form.setError("idcConsentError", error);
         }
         return form.createForm(TEMPLATE);
+    }
+
+    private static List<Map<String, String>> segments(List<TextDiff.Segment> segments) {
+        return segments.stream().map(s -> Map.of("op", s.op().value(), "text", s.text())).toList();
     }
 
     private static ChangeContext changeContext(RequiredActionContext context, Via via) {

@@ -6,16 +6,19 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.idconsent.consent.Actor;
 import dev.idconsent.consent.Choice;
 import dev.idconsent.consent.ConsentReports;
+import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeTexts;
+import dev.idconsent.consent.TextDiff;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON shapes of the user and admin APIs as records (docs/openapi.yaml describes each), in one place so both
@@ -53,8 +56,23 @@ public final class ConsentJson {
     public record StateJson(String channel, boolean granted, boolean explicit, @JsonUnwrapped AnswerJson answer) {
     }
 
+    /**
+     * @param changedSinceAnswer present when the person answered an older text version: what changed since
+     */
     @JsonInclude(Include.ALWAYS)
-    public record PurposeStateJson(@JsonUnwrapped PurposeJson purpose, boolean granted, List<StateJson> states) {
+    public record PurposeStateJson(@JsonUnwrapped PurposeJson purpose, boolean granted, List<StateJson> states,
+                                   @JsonInclude(Include.NON_NULL) ChangedJson changedSinceAnswer) {
+    }
+
+    /** A run of text and what happened to it: {@code same}, {@code removed} or {@code added}. */
+    @JsonInclude(Include.ALWAYS)
+    public record SegmentJson(String op, String text) {
+    }
+
+    /** The text version the person answered, when, and what changed in the label and description since. */
+    @JsonInclude(Include.ALWAYS)
+    public record ChangedJson(int answeredVersion, String answeredAt, List<SegmentJson> label,
+                              List<SegmentJson> description) {
     }
 
     /** A person's choices; {@code changes}: the history rows a write just recorded (only after a write). */
@@ -116,10 +134,29 @@ public final class ConsentJson {
     // ---- mapping ------------------------------------------------------------------------------------------
 
     public static ViewJson view(ConsentView view) {
+        return view(view, Map.of());
+    }
+
+    /** @param outdated {@link ConsentService#outdatedAnswers}: purposes answered under an older text version */
+    public static ViewJson view(ConsentView view, Map<String, ConsentService.AnsweredText> outdated) {
         List<PurposeStateJson> purposes = view.purposes().stream().map(state -> new PurposeStateJson(
                 purpose(state.purpose()), state.granted(), state.channels().stream().map(c -> new StateJson(
-                        c.channel(), c.granted(), c.choice() != null, answer(c.choice()))).toList())).toList();
+                        c.channel(), c.granted(), c.choice() != null, answer(c.choice()))).toList(),
+                changed(outdated.get(state.purpose().key())))).toList();
         return new ViewJson(view.subjectId(), purposes, histories(view.changes()));
+    }
+
+    private static ChangedJson changed(ConsentService.AnsweredText answered) {
+        if (answered == null) {
+            return null;
+        }
+        List<TextDiff.Segment> label = answered.labelChanges();
+        return new ChangedJson(answered.text().version(), answered.answeredAt().toString(),
+                TextDiff.changed(label) ? segments(label) : List.of(), segments(answered.descriptionChanges()));
+    }
+
+    private static List<SegmentJson> segments(List<TextDiff.Segment> segments) {
+        return segments.stream().map(s -> new SegmentJson(s.op().value(), s.text())).toList();
     }
 
     private static AnswerJson answer(Choice choice) {

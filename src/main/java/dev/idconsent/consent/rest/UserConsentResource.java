@@ -76,7 +76,7 @@ public final class UserConsentResource {
     public Response me() {
         return asUser(ConsentScopes.READ, (auth, service) -> {
             ConsentView view = service.view(subject(auth));
-            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+            return ConsentJson.ok(ConsentJson.view(view, service.outdatedAnswers(view))).tag(view.tag()).build();
         });
     }
 
@@ -88,7 +88,7 @@ public final class UserConsentResource {
     public Response change(String body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser(ConsentScopes.WRITE, (auth, service) -> {
             var changes = JsonInput.read(body, JsonInput.Choices.class, "the request").changes();
-            return written(auth, service.record(subject(auth), changes, context(auth, ifMatch)));
+            return written(auth, service, service.record(subject(auth), changes, context(auth, ifMatch)));
         });
     }
 
@@ -98,7 +98,7 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser(ConsentScopes.WRITE, (auth, service) ->
-                written(auth, service.optOutOfAll(subject(auth), context(auth, ifMatch))));
+                written(auth, service, service.optOutOfAll(subject(auth), context(auth, ifMatch))));
     }
 
     @GET
@@ -136,9 +136,9 @@ public final class UserConsentResource {
      * The answer to a write: the new state for a token that may also read, else only the history rows written (a
      * write-only capability does not read the person's other choices).
      */
-    private static Response written(AuthResult auth, ConsentView view) {
+    private static Response written(AuthResult auth, ConsentService service, ConsentView view) {
         if (ConsentScopes.granted(auth.token(), ConsentScopes.READ)) {
-            return ConsentJson.ok(ConsentJson.view(view)).tag(view.tag()).build();
+            return ConsentJson.ok(ConsentJson.view(view, service.outdatedAnswers(view))).tag(view.tag()).build();
         }
         return ConsentJson.ok(new ConsentJson.ChangesJson(ConsentJson.histories(view.changes()))).build();
     }

@@ -37,7 +37,8 @@ class AccountPageIT {
 
     @AfterAll
     static void tearDown() { // in case a test failed before retiring its purpose
-        List.of("it-account-bump", "it-account-multi", "it-account-renew").forEach(AccountPageIT::retire);
+        List.of("it-account-bump", "it-account-multi", "it-account-renew", "it-account-updated")
+                .forEach(AccountPageIT::retire);
     }
 
     /** Purposes a test creates leave with it, so other tests (and the README's picture) see only the demo's. */
@@ -192,6 +193,48 @@ class AccountPageIT {
         assertThat(Api.purpose(view, "product-updates").get("states").get(0).get("explicit").asBoolean()).isFalse();
         assertThat(Api.purpose(view, "it-account-bump").get("granted").asBoolean()).isFalse();
         retire("it-account-bump");
+    }
+
+    @Test
+    @DisplayName("given a text changed materially while the person is signed in, then the page marks the purpose"
+            + " 'Updated since you answered' and shows what changed, until the person answers the new text")
+    void updatedSinceAnswer() throws Exception {
+        api.createPurpose(Map.of("key", "it-account-updated", "label", "Partner offers", "mechanism", "opt-in",
+                "description", "We send you offers from our partners."));
+        String id = api.createUser("acc-uma");
+        api.onBehalf(id, "it-account-updated", true);
+        try (Browser browser = signIn("acc-uma", "/communication-privacy")) {
+            browser.find("#idc-switch-it-account-updated");
+            assertThat(browser.has("#idc-updated-it-account-updated")).isFalse();
+
+            Api.Reply bumped = api.put(ADMIN + "/consent/purposes/it-account-updated", api.adminToken(), Map.of(
+                    "description", "We send you offers from our partners and share your email with them.",
+                    "change", "material"));
+            assertThat(bumped.status()).as(bumped.toString()).isEqualTo(200);
+            // the page learns of it from its next answer from the server (a reload would sign in again, and the
+            // consent step would ask about the new text first, showing what changed, see ConsentStepIT)
+            browser.click("label[for='idc-switch-analytics']");
+            browser.awaitText("Usage analytics: On. Your change is saved and effective now.");
+            browser.awaitText("#idc-updated-it-account-updated", "Updated since you answered");
+            browser.click("#idc-updated-it-account-updated-toggle");
+            browser.awaitText("#idc-updated-it-account-updated", "You answered version 1 on ");
+            assertThat(browser.find("#idc-updated-it-account-updated").getText()).contains("this is version 2.");
+            assertThat(browser.find("#idc-updated-it-account-updated .idc-diff-description")
+                    .getAttribute("textContent")).isEqualTo("We send you offers from our removed: partners.added:"
+                    + " partners and share your email with them.");
+            assertThat(browser.find("#idc-updated-it-account-updated del").getCssValue("text-decoration-line"))
+                    .isEqualTo("line-through");
+
+            browser.click("label[for='idc-switch-it-account-updated']");
+            browser.awaitText("Partner offers: Off. Your change is saved and effective now.");
+            assertThat(browser.has("#idc-updated-it-account-updated")).as("answered the new text").isFalse();
+        } finally {
+            retire("it-account-updated");
+        }
+        JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                .get("history").get(0);
+        assertThat(row.get("version").asInt()).isEqualTo(2);
+        assertThat(row.get("state").asText()).isEqualTo("denied");
     }
 
     @Test

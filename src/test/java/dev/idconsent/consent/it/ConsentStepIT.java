@@ -134,10 +134,12 @@ class ConsentStepIT {
     }
 
     @Test
-    @DisplayName("given a material change, then only users who answered the old version are asked, and ask-at-login"
-            + " purposes are asked of users who never answered")
+    @DisplayName("given a material change, then only users who answered the old version are asked, shown what changed"
+            + " since their answer (English and German), and ask-at-login purposes are asked of users who never"
+            + " answered")
     void reconsentOnNewVersion() throws Exception {
         String oldAnswer = user("olive", Map.of("it-step-bump", true, "it-step-ask", false));
+        user("olga-de", Map.of("it-step-bump", false, "it-step-ask", false));
         String neverSaw = user("nora", Map.of("analytics", true));
         Api.Reply bumped = api.put(ADMIN + "/consent/purposes/it-step-bump", api.adminToken(),
                 Map.of("description", "Text two, with more sharing.", "change", "material"));
@@ -151,6 +153,28 @@ class ConsentStepIT {
             assertThat(browser.has("#idc-purpose-it-step-ask")).isFalse();   // answered
             assertThat(browser.has("#idc-purpose-analytics")).isFalse();     // never answered, not ask-at-login
             assertThat(browser.find("#idc-granted-it-step-bump").isSelected()).isTrue();
+            // what changed since the text olive answered: "Text one." became "Text two, with more sharing."
+            assertThat(browser.find("#idc-changed-it-step-bump").getText())
+                    .startsWith("This text has changed since you answered it on ").contains("(version 1 → version 2)");
+            assertThat(browser.find("#idc-changed-it-step-bump del").getAttribute("textContent"))
+                    .isEqualTo("removed: one.");
+            assertThat(browser.find("#idc-changed-it-step-bump ins").getAttribute("textContent"))
+                    .isEqualTo("added: two, with more sharing.");
+            assertThat(browser.find("#idc-changed-it-step-bump .idc-diff-description").getAttribute("textContent"))
+                    .isEqualTo("Text removed: one.added: two, with more sharing.");
+            assertThat(browser.has("#idc-changed-it-step-bump .idc-diff-label")).as("the label did not change")
+                    .isFalse();
+            browser.click("#idc-save");
+            browser.awaitUrl(callback);
+        }
+        try (Browser browser = new Browser()) {
+            signIn(browser, api.authorization(Api.REALM, callback, "openid", "ui_locales", "de"), "olga-de");
+            assertThat(browser.find("#idc-changed-it-step-bump").getText())
+                    .startsWith("Dieser Text hat sich geändert, seit Sie am ").contains("(Version 1 → Version 2)");
+            assertThat(browser.find("#idc-changed-it-step-bump del").getAttribute("textContent"))
+                    .isEqualTo("entfernt: one.");
+            assertThat(browser.find("#idc-changed-it-step-bump ins").getAttribute("textContent"))
+                    .isEqualTo("neu: two, with more sharing.");
             browser.click("#idc-save");
             browser.awaitUrl(callback);
         }
