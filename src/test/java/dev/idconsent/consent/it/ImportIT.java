@@ -43,6 +43,10 @@ class ImportIT {
         return lines;
     }
 
+    static String summaryOrOutcome(JsonNode line) {
+        return line.has("summary") ? "imported=" + line.get("summary").get("imported").asInt() : outcome(line);
+    }
+
     static String outcome(JsonNode line) {
         return line.get("row").asInt() + " " + line.get("result").asText()
                 + (line.has("reason") ? " " + line.get("reason").asText() : "");
@@ -187,11 +191,20 @@ class ImportIT {
         Api.Reply header = send("user,purpose,state,at,source,colour\n", "text/csv", "");
         assertThat(header.status()).isEqualTo(400);
         assertThat(header.json().get("message").asText()).contains("unknown column 'colour'");
-        String row = HEADER + "imp-dan,newsletter,email,granted,2024-02-01T00:00:00Z,CRM,,\n";
+        // a yes to the purpose gating partner-data would also grant its role: neither happens for these tokens
+        String row = HEADER + "imp-dan,newsletter,email,granted,2024-02-01T00:00:00Z,CRM,,\n"
+                + "imp-dan,partner-sharing,,granted,2024-02-01T00:00:00Z,CRM,,\n";
+        long roles = db.count("select count(*) from USER_ROLE_MAPPING where USER_ID = ?", dan);
         for (String token : List.of(api.login("imp-dan").access(), api.serviceToken("mailer", "mailer-secret"))) {
             Api.Reply refused = api.send("POST", IMPORT, token, row, "Content-Type", "text/csv");
             assertThat(refused.status()).isEqualTo(403);
         }
         assertThat(historyOf(dan)).isEqualTo(8);
+        assertThat(db.count("select count(*) from USER_ROLE_MAPPING where USER_ID = ?", dan)).isEqualTo(roles);
+        // the same file from an admin: the yes to partner-sharing is in, and the gating role with it (what the
+        // refusals kept out); dan's newsletter already said yes
+        assertThat(lines(send(row, "text/csv", ""))).extracting(ImportIT::summaryOrOutcome)
+                .containsExactly("1 skipped unchanged", "2 imported", "imported=1");
+        assertThat(db.count("select count(*) from USER_ROLE_MAPPING where USER_ID = ?", dan)).isEqualTo(roles + 1);
     }
 }
