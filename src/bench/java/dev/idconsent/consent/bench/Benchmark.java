@@ -31,7 +31,8 @@ public final class Benchmark {
 
     /**
      * @param scansOnly  only the audience and feed scans (5, 6): the scaling points, without the load phases
-     * @param importOnly only the import (7): one row per seeded user, without the load phases and scans
+     * @param importOnly only the receipt (8) and the import (7): one row per seeded user, without the load phases
+     *                   and scans
      * @param receiptRows history rows of the person whose signed receipt is read (8, with the scans)
      */
     record Settings(String db, int users, int warmup, int duration, int rounds, int concurrency, int scanLimit,
@@ -95,6 +96,7 @@ public final class Benchmark {
 
         Sampler sampler = new Sampler(server);
         if (settings.importOnly()) {
+            report.receipt(ReceiptRun.run(server.baseUrl(), admin, db, sampler, settings.receiptRows()));
             report.imported(new ImportRun(api, admin, db, sampler).run(settings.users()));
             report.print(settings.dir().resolve("results.md"));
             return 0;

@@ -44,8 +44,8 @@ final class Report {
                 + ", Gatling 3.14.9 in the same machine");
         environment.add("load average at start (1/5/15 min, the machine is shared): " + loadAverage());
         environment.add(s.importOnly()
-                ? String.format(Locale.ROOT, "settings: %d seeded users, import only (7: one row per seeded user)",
-                        s.users())
+                ? String.format(Locale.ROOT, "settings: %d seeded users, receipt (8, %d history rows) and import only (7:"
+                        + " one row per seeded user)", s.users(), s.receiptRows())
                 : s.scansOnly()
                 ? String.format(Locale.ROOT, "settings: %d seeded users, scans only (5 and 6, no load phases), scan"
                         + " limit %d s", s.users(), s.scanLimit())
