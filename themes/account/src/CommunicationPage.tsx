@@ -261,6 +261,7 @@ type PurposeCardProps = {
 };
 
 const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => {
+  const { t } = useTranslation();
   const required = purpose.mechanism === "required";
   return (
     <Card isCompact id={`idc-purpose-${purpose.key}`} data-purpose={purpose.key}>
@@ -277,6 +278,11 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
       <CardBody>
         <TextContent>
           {words.description(purpose) && <Text>{words.description(purpose)}</Text>}
+          {purpose.recipients && purpose.recipients.length > 0 && (
+            <Text component="small" id={`idc-recipients-${purpose.key}`}>
+              {t("idcSharedWith", { names: purpose.recipients.join(", ") })}
+            </Text>
+          )}
         </TextContent>
         {purpose.changedSinceAnswer && <ChangedSinceAnswer purpose={purpose} words={words} />}
         <Stack className="pf-v5-u-mt-sm">
@@ -351,6 +357,16 @@ const ChangedSinceAnswer = ({ purpose, words }: { purpose: Purpose; words: Words
           <Text className="idc-diff-description">
             <Diff segments={changed.description} />
           </Text>
+          {changed.recipientsAdded && changed.recipientsAdded.length > 0 && (
+            <Text className="idc-diff-recipients-added">
+              <ins>{t("idcNowAlsoSharedWith", { names: changed.recipientsAdded.join(", ") })}</ins>
+            </Text>
+          )}
+          {changed.recipientsRemoved && changed.recipientsRemoved.length > 0 && (
+            <Text className="idc-diff-recipients-removed">
+              <del>{t("idcNoLongerSharedWith", { names: changed.recipientsRemoved.join(", ") })}</del>
+            </Text>
+          )}
         </TextContent>
       </ExpandableSection>
     </div>

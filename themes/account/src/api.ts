@@ -26,10 +26,19 @@ export type Purpose = {
   version: number;
   /** How long a yes lasts; null: until withdrawn. */
   renewAfterDays?: number | null;
+  /** Who the data is shared with, as part of the text. */
+  recipients?: string[];
   granted: boolean;
   states: ChannelState[];
   /** Only when the user answered an older text version: which, when, and what changed since. */
-  changedSinceAnswer?: { answeredVersion: number; answeredAt: string; label: Segment[]; description: Segment[] };
+  changedSinceAnswer?: {
+    answeredVersion: number;
+    answeredAt: string;
+    label: Segment[];
+    description: Segment[];
+    recipientsAdded?: string[];
+    recipientsRemoved?: string[];
+  };
 };
 
 /** A run of text and what happened to it since the version the user answered. */

@@ -3,6 +3,8 @@
 <#import "template.ftl" as layout>
 <#-- what changed in a text: removed words struck through, added ones underlined, each named for screen readers -->
 <#macro diff segments><#list segments as s><#if s.op == "removed"><del class="idc-removed"><span class="idc-sr" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">${msg("idcConsentRemoved")} </span>${s.text}</del><#elseif s.op == "added"><ins class="idc-added"><span class="idc-sr" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">${msg("idcConsentAdded")} </span>${s.text}</ins><#else>${s.text}</#if></#list></#macro>
+<#-- who the data goes to: part of the text the person answers -->
+<#macro recipients p><#if p.recipients?has_content><p class="idc-purpose-recipients" id="idc-recipients-${p.key}">${msg("idcConsentRecipients", p.recipients)}</p></#if></#macro>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
         ${msg("idcConsentTitle")}
@@ -28,12 +30,15 @@
                             <p>${msg("idcConsentChanged", p.changed.answeredOn, p.changed.fromVersion, p.version)}</p>
                             <#if p.changed.label?has_content><p class="idc-diff-label"><strong><@diff p.changed.label/></strong></p></#if>
                             <p class="idc-diff-description"><@diff p.changed.description/></p>
+                            <#if p.changed.recipientsAdded?has_content><p class="idc-diff-recipients-added"><ins class="idc-added">${msg("idcConsentRecipientsAdded", p.changed.recipientsAdded)}</ins></p></#if>
+                            <#if p.changed.recipientsRemoved?has_content><p class="idc-diff-recipients-removed"><del class="idc-removed">${msg("idcConsentRecipientsRemoved", p.changed.recipientsRemoved)}</del></p></#if>
                         </div>
                     </#if>
                     <#if p.channelBoxes?has_content>
                         <#-- several channels: one answer each, so an answer for one never overwrites another -->
                         <strong class="idc-purpose-label">${p.label}</strong>
                         <#if p.description?has_content><p class="idc-purpose-description">${p.description}</p></#if>
+                        <@recipients p/>
                         <#list p.channelBoxes as c>
                             <input type="hidden" name="channel.${p.key}" value="${c.channel}">
                             <label class="idc-purpose-channel" for="idc-granted-${p.key}-${c.channel}">
@@ -49,6 +54,7 @@
                             <strong>${p.label}</strong>
                         </label>
                         <#if p.description?has_content><p class="idc-purpose-description">${p.description}</p></#if>
+                        <@recipients p/>
                     </#if>
                     <p class="idc-purpose-mechanism"><small>${msg("idcConsentMechanism." + p.mechanism)}<#if p.channels?has_content> · ${msg("idcConsentChannels", p.channels)}</#if></small></p>
                 </div>

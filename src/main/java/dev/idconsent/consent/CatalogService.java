@@ -49,8 +49,8 @@ public final class CatalogService {
     }
 
     /**
-     * @param kind required when the label, description or mechanism changes; a mechanism change is always
-     *             material
+     * @param kind required when the label, description, recipients, mechanism or legal basis change; a change of
+     *             mechanism or legal basis is always material
      */
     public Purpose update(String key, Purpose draft, ChangeKind kind, Actor actor) {
         Purpose current = require(key);
@@ -89,16 +89,18 @@ public final class CatalogService {
         }
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
-                draft.askAtLogin(), draft.doubleOptIn(), draft.retired(), draft.renewAfter()).validate();
+                draft.askAtLogin(), draft.doubleOptIn(), draft.retired(), draft.renewAfter(), draft.legalBasis(),
+                draft.purposeType(), draft.recipients()).validate();
         boolean textChanged = !next.sameText(current);
         boolean mechanismChanged = next.mechanism() != current.mechanism();
-        if ((textChanged || mechanismChanged) && kind == null) {
+        boolean basisChanged = next.legalBasis() != current.legalBasis();
+        if ((textChanged || mechanismChanged || basisChanged) && kind == null) {
             throw new ConsentException(ErrorCode.CHANGE_KIND_REQUIRED, "the text of '" + key
                     + "' changes: say whether it is \"material\" (users are asked again) or a \"correction\"");
         }
-        if (mechanismChanged && kind == ChangeKind.CORRECTION) {
-            throw new ConsentException(ErrorCode.INVALID_REQUEST,
-                    "changing the mechanism of '" + key + "' is always a material change");
+        if ((mechanismChanged || basisChanged) && kind == ChangeKind.CORRECTION) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "changing the " + (mechanismChanged
+                    ? "mechanism" : "legal basis") + " of '" + key + "' is always a material change");
         }
         return kind == ChangeKind.MATERIAL ? next.withVersion(current.version() + 1) : next;
     }
@@ -134,6 +136,7 @@ public final class CatalogService {
 
     private void append(Purpose purpose, PurposeTexts.Kind kind, Actor actor) {
         texts.append(new PurposeTexts.Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(),
-                kind, actor == null ? null : actor.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+                purpose.recipients(), purpose.legalBasis(), kind, actor == null ? null : actor.id(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }
 }

@@ -183,6 +183,16 @@ public final class ConsentService {
         public List<TextDiff.Segment> descriptionChanges() {
             return TextDiff.words(text.description(), purpose.description());
         }
+
+        /** Who the data goes to now and did not when they answered. */
+        public List<String> recipientsAdded() {
+            return purpose.recipients().stream().filter(r -> !text.recipients().contains(r)).toList();
+        }
+
+        /** Who the data went to when they answered and no longer does. */
+        public List<String> recipientsRemoved() {
+            return text.recipients().stream().filter(r -> !purpose.recipients().contains(r)).toList();
+        }
     }
 
     /**

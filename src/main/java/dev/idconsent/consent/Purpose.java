@@ -22,11 +22,20 @@ import java.util.regex.Pattern;
  * @param retired        hidden from users and tokens; its history stays
  * @param renewAfter     (opt-in) how long a yes lasts: after it the yes expires and the consent step asks again;
  *                       {@code null}: until withdrawn
+ * @param legalBasis     what the processing rests on; {@code null}: {@link LegalBasis#defaultFor the mechanism's}
+ * @param purposeType    optional classification from the W3C Data Privacy Vocabulary, e.g. {@code dpv:Marketing}
+ * @param recipients     who the data is shared with, as the person is told (part of the text: a change is versioned)
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
-                      boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter) {
+                      boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
+                      LegalBasis legalBasis, String purposeType, List<String> recipients) {
     public static final String EMAIL = "email";
+    public static final int MAX_RECIPIENTS = 20;
+    public static final int MAX_RECIPIENT = 200;
+    public static final int MAX_PURPOSE_TYPE = 100;
+    /** A compact IRI such as {@code dpv:Marketing} (a vocabulary prefix and a concept name). */
+    private static final Pattern PURPOSE_TYPE = Pattern.compile("[a-z][a-z0-9-]*:[A-Za-z][A-Za-z0-9_-]*");
 
 
     public static final int MAX_KEY = 64;
@@ -42,6 +51,18 @@ public record Purpose(String key, String label, String description, String categ
         channels = channels == null ? List.of() : List.copyOf(channels);
         category = category == null || category.isBlank() ? DEFAULT_CATEGORY : category;
         description = description == null ? "" : description;
+        legalBasis = legalBasis == null ? LegalBasis.defaultFor(mechanism) : legalBasis;
+        purposeType = purposeType == null || purposeType.isBlank() ? null : purposeType.trim();
+        recipients = recipients == null ? List.of()
+                : recipients.stream().map(r -> r == null ? null : r.strip()).toList();
+    }
+
+    /** Processing details from the mechanism: its default legal basis, no type, no recipients. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, renewAfter, null, null, null);
     }
 
     /** A yes lasts until withdrawn. */
@@ -104,6 +125,38 @@ public record Purpose(String key, String label, String description, String categ
                         + MAX_RENEW_AFTER_DAYS + " days; 0 means a yes lasts until withdrawn");
             }
         }
+        if (legalBasis == LegalBasis.CONSENT && mechanism != Mechanism.OPT_IN) {
+            throw invalid(mechanism == Mechanism.OPT_OUT
+                    ? "'" + key + "' is opt-out, so it cannot rest on consent: a default yes is not consent (GDPR"
+                    + " Art. 4(11), recital 32); name its legalBasis, e.g. legitimate-interest"
+                    : "'" + key + "' is required, so it cannot rest on consent: consent that cannot be refused is"
+                    + " not freely given (GDPR Art. 7(4)); name its legalBasis, e.g. contract or legal-obligation");
+        }
+        if (purposeType != null && (purposeType.length() > MAX_PURPOSE_TYPE
+                || !PURPOSE_TYPE.matcher(purposeType).matches())) {
+            throw invalid("purposeType '" + purposeType + "' must be a compact IRI of the Data Privacy Vocabulary"
+                    + " such as dpv:Marketing (prefix, colon, concept name; at most " + MAX_PURPOSE_TYPE
+                    + " characters)");
+        }
+        if (recipients.size() > MAX_RECIPIENTS) {
+            throw invalid("recipients lists at most " + MAX_RECIPIENTS + " names, not " + recipients.size());
+        }
+        for (String recipient : recipients) {
+            if (recipient == null || recipient.isEmpty()) {
+                throw invalid("recipients must be names, not empty");
+            }
+            if (recipient.length() > MAX_RECIPIENT) {
+                throw invalid("recipient '" + recipient.substring(0, 40) + "…' is longer than " + MAX_RECIPIENT
+                        + " characters");
+            }
+            if (recipient.chars().anyMatch(Character::isISOControl)) {
+                throw invalid("recipient '" + recipient.replaceAll("\\p{Cntrl}", "?")
+                        + "' must not contain line breaks or control characters");
+            }
+        }
+        if (recipients.stream().distinct().count() != recipients.size()) {
+            throw invalid("recipients must not repeat");
+        }
         if (version < 1) {
             throw invalid("version must be 1 or more");
         }
@@ -133,23 +186,33 @@ public record Purpose(String key, String label, String description, String categ
         return channels.isEmpty() ? java.util.Collections.singletonList(null) : channels;
     }
 
+    /** The words the person is shown: label, description and who the data goes to. */
     public boolean sameText(Purpose other) {
-        return label.equals(other.label) && description.equals(other.description);
+        return label.equals(other.label) && description.equals(other.description)
+                && recipients.equals(other.recipients);
     }
 
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
+                recipients);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter);
+                includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter, legalBasis, purposeType,
+                recipients);
     }
 
     public Purpose withRenewAfter(Duration value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, retired, value);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients);
+    }
+
+    /** The same purpose with other processing details (legal basis, DPV type, recipients). */
+    public Purpose withProcessing(LegalBasis basis, String type, List<String> names) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names);
     }
 
     /**

@@ -15,8 +15,15 @@ public interface PurposeTexts {
         }
     }
 
-    record Text(String purpose, int version, String label, String description, Kind kind, String actorId,
-                Instant at) {
+    /**
+     * @param recipients who the data goes to, as the person was told (empty before recipients were recorded)
+     * @param legalBasis the basis the version rested on; {@code null} for texts archived before it was recorded
+     */
+    record Text(String purpose, int version, String label, String description, List<String> recipients,
+                LegalBasis legalBasis, Kind kind, String actorId, Instant at) {
+        public Text {
+            recipients = recipients == null ? List.of() : List.copyOf(recipients);
+        }
     }
 
     void append(Text text);
@@ -29,8 +36,8 @@ public interface PurposeTexts {
      */
     default void keep(Purpose purpose, Instant at) {
         if (!has(purpose.key(), purpose.version())) {
-            append(new Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(), Kind.IMPORTED,
-                    null, at));
+            append(new Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(),
+                    purpose.recipients(), purpose.legalBasis(), Kind.IMPORTED, null, at));
         }
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("CatalogService: keys are immutable, text changes are material or corrections, nothing is deleted")
 class CatalogServiceTest {
@@ -53,7 +54,8 @@ class CatalogServiceTest {
             assertThat(created.retired()).isFalse();
             assertThat(created.category()).isEqualTo(Purpose.DEFAULT_CATEGORY);
             assertThat(texts.all()).containsExactly(
-                    new PurposeTexts.Text("newsletter", 1, "Newsletter", "Monthly news", Kind.CREATED, "admin-id",
+                    new PurposeTexts.Text("newsletter", 1, "Newsletter", "Monthly news", List.of(),
+                            LegalBasis.LEGITIMATE_INTEREST, Kind.CREATED, "admin-id",
                             NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
         }
 
@@ -224,6 +226,102 @@ class CatalogServiceTest {
         void unknown() {
             assertThat(refusal(() -> service.update("no-such", newsletter(), ChangeKind.MATERIAL, ADMIN)).code())
                     .isEqualTo(ErrorCode.NOT_FOUND);
+        }
+    }
+
+    @Nested
+    @DisplayName("given what the processing rests on and who gets the data")
+    class Processing {
+        @Test
+        @DisplayName("with no legal basis, then the mechanism's default: consent, legitimate interest, contract")
+        void defaults() {
+            assertThat(List.of(Mechanism.OPT_IN, Mechanism.OPT_OUT, Mechanism.REQUIRED)).extracting(
+                    m -> draft("x", "X", "", m).legalBasis()).containsExactly(LegalBasis.CONSENT,
+                    LegalBasis.LEGITIMATE_INTEREST, LegalBasis.CONTRACT);
+        }
+
+        @Test
+        @DisplayName("consent for an opt-out or required purpose, then INVALID_PURPOSE naming why, nothing saved")
+        void consentNeedsOptIn() {
+            ConsentException optOut = refusal(() -> service.create(newsletter().withProcessing(LegalBasis.CONSENT,
+                    null, List.of()), ADMIN));
+            assertThat(optOut.code()).isEqualTo(ErrorCode.INVALID_PURPOSE);
+            assertThat(optOut.getMessage()).contains("opt-out", "a default yes is not consent", "legitimate-interest");
+            assertThat(refusal(() -> service.create(draft("terms", "Terms", "", Mechanism.REQUIRED)
+                    .withProcessing(LegalBasis.CONSENT, null, List.of()), ADMIN)).getMessage())
+                    .contains("required", "not freely given");
+            assertThat(catalog.all()).isEmpty();
+            assertThat(texts.all()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("then type and recipients are kept, and the archived text holds the recipients and the basis")
+        void archived() {
+            Purpose created = service.create(newsletter().withProcessing(LegalBasis.LEGITIMATE_INTEREST,
+                    "dpv:DirectMarketing", List.of(" Acme Mail Ltd ", "Partner GmbH")), ADMIN);
+
+            assertThat(stored("newsletter")).isEqualTo(created);
+            assertThat(created.recipients()).containsExactly("Acme Mail Ltd", "Partner GmbH");
+            assertThat(texts.all()).extracting(PurposeTexts.Text::recipients, PurposeTexts.Text::legalBasis)
+                    .containsExactly(tuple(List.of("Acme Mail Ltd", "Partner GmbH"), LegalBasis.LEGITIMATE_INTEREST));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Marketing", "dpv:", "dpv: Marketing", "https://w3id.org/dpv#Marketing", "DPV:Marketing"})
+        @DisplayName("with a purpose type that is not a compact IRI like dpv:Marketing, then INVALID_PURPOSE")
+        void badType(String type) {
+            assertThat(refusal(() -> service.create(newsletter().withProcessing(null, type, List.of()), ADMIN))
+                    .getMessage()).contains("purposeType", "dpv:Marketing");
+        }
+
+        @Test
+        @DisplayName("with empty, repeated, multi-line or too many recipients, then INVALID_PURPOSE naming it")
+        void badRecipients() {
+            assertThat(refusal(() -> service.create(newsletter().withProcessing(null, null, List.of(" ")), ADMIN))
+                    .getMessage()).contains("not empty");
+            assertThat(refusal(() -> service.create(newsletter().withProcessing(null, null, List.of("A", "A")),
+                    ADMIN)).getMessage()).contains("must not repeat");
+            assertThat(refusal(() -> service.create(newsletter().withProcessing(null, null, List.of("A\nB")),
+                    ADMIN)).getMessage()).contains("line breaks");
+            List<String> many = java.util.stream.IntStream.rangeClosed(1, 21).mapToObj(i -> "R" + i).toList();
+            assertThat(refusal(() -> service.create(newsletter().withProcessing(null, null, many), ADMIN))
+                    .getMessage()).contains("at most 20");
+            assertThat(catalog.all()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a new recipient needs a change kind; as material it raises the version, as correction not")
+        void recipientsAreText() {
+            service.create(newsletter(), ADMIN);
+            Purpose shared = newsletter().withProcessing(null, null, List.of("Partner GmbH"));
+
+            assertThat(refusal(() -> service.update("newsletter", shared, null, ADMIN)).code())
+                    .isEqualTo(ErrorCode.CHANGE_KIND_REQUIRED);
+            assertThat(service.update("newsletter", shared, ChangeKind.MATERIAL, ADMIN).version()).isEqualTo(2);
+            assertThat(texts.of("newsletter")).extracting(PurposeTexts.Text::version, PurposeTexts.Text::recipients)
+                    .containsExactly(tuple(1, List.of()), tuple(2, List.of("Partner GmbH")));
+        }
+
+        @Test
+        @DisplayName("a new legal basis is always material: as a correction INVALID_REQUEST, as material a new version")
+        void basisIsMaterial() {
+            service.create(newsletter(), ADMIN);
+            Purpose contract = newsletter().withProcessing(LegalBasis.CONTRACT, null, List.of());
+
+            assertThat(refusal(() -> service.update("newsletter", contract, ChangeKind.CORRECTION, ADMIN))
+                    .getMessage()).contains("legal basis", "always a material change");
+            assertThat(stored("newsletter").legalBasis()).isEqualTo(LegalBasis.LEGITIMATE_INTEREST);
+            assertThat(service.update("newsletter", contract, ChangeKind.MATERIAL, ADMIN))
+                    .extracting(Purpose::legalBasis, Purpose::version).containsExactly(LegalBasis.CONTRACT, 2);
+        }
+
+        @Test
+        @DisplayName("a new purpose type alone needs no change kind and keeps the version")
+        void typeIsNotText() {
+            service.create(newsletter(), ADMIN);
+            assertThat(service.update("newsletter", newsletter().withProcessing(null, "dpv:Marketing", List.of()),
+                    null, ADMIN)).extracting(Purpose::purposeType, Purpose::version).containsExactly("dpv:Marketing", 1);
+            assertThat(texts.all()).hasSize(1);
         }
     }
 

@@ -318,14 +318,14 @@ class ConsentServiceTest {
             record(set("newsletter", true));
 
             assertThat(texts.all()).containsExactly(new PurposeTexts.Text("newsletter", 1, NEWSLETTER.label(),
-                    NEWSLETTER.description(), PurposeTexts.Kind.IMPORTED, null, NOW_MILLIS));
+                    NEWSLETTER.description(), NEWSLETTER.recipients(), NEWSLETTER.legalBasis(), PurposeTexts.Kind.IMPORTED, null, NOW_MILLIS));
         }
 
         @Test
         @DisplayName("but a text exists for its version, then nothing is archived")
         void alreadyArchived() {
             PurposeTexts.Text created = new PurposeTexts.Text("analytics", 2, ANALYTICS.label(), ANALYTICS.description(),
-                    PurposeTexts.Kind.CREATED, "admin-id", InMemory.NOW);
+                    List.of(), ANALYTICS.legalBasis(), PurposeTexts.Kind.CREATED, "admin-id", InMemory.NOW);
             texts.append(created);
 
             record(set("analytics", true));
@@ -720,7 +720,7 @@ class ConsentServiceTest {
     void receiptShowsTheTextThen() {
         record(set("analytics", true)); // archives the text of version 2 (it came without the API)
         texts.append(new PurposeTexts.Text("analytics", 2, "Analytics (corrected)", "Fixed a typo.",
-                PurposeTexts.Kind.CORRECTION, "admin-id", InMemory.NOW.plusSeconds(60)));
+                List.of(), ANALYTICS.legalBasis(), PurposeTexts.Kind.CORRECTION, "admin-id", InMemory.NOW.plusSeconds(60)));
 
         ConsentReports.Receipt receipt = reports.receipt(alice);
 

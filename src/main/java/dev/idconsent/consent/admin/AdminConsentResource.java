@@ -1,6 +1,8 @@
 package dev.idconsent.consent.admin;
 
 import dev.idconsent.consent.ConsentException;
+import dev.idconsent.consent.Controller;
+import dev.idconsent.consent.model.ControllerSettings;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.mail.ConfirmationMails;
 import dev.idconsent.consent.catalog.PurposeComponents;
@@ -52,7 +54,7 @@ public final class AdminConsentResource extends AdminResource {
         return new SuppressionsResource(session, realm, auth, adminEvent);
     }
 
-    /** {@code {"confirmationEmails": bool, "suppression": bool}}: the realm's consent settings. */
+    /** {@code {"confirmationEmails": bool, "suppression": bool, "controller": {…}}}: the realm's consent settings. */
     @GET
     @Path("settings")
     @Produces(MediaType.APPLICATION_JSON)
@@ -75,6 +77,9 @@ public final class AdminConsentResource extends AdminResource {
             if (in.suppression() != null) {
                 realm.setAttribute(dev.idconsent.consent.model.SuppressionSettings.SETTING, in.suppression().toString());
             }
+            if (in.controller() != null) {
+                ControllerSettings.save(realm, in.controller());
+            }
             Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "settings");
@@ -82,15 +87,15 @@ public final class AdminConsentResource extends AdminResource {
     }
 
     /**
-     * {@code {"confirmationEmails": true, "suppression": true}}: the realm's consent settings; fields left out keep
-     * their value.
+     * {@code {"confirmationEmails": true, "suppression": true, "controller": {...}}}: the realm's consent settings;
+     * fields left out keep their value, a controller sent replaces the one before ({@code {}} removes it).
      */
-    record Settings(Boolean confirmationEmails, Boolean suppression) {
+    record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller) {
     }
 
     private Settings settingsJson() {
         return new Settings(ConfirmationMails.enabled(realm),
-                dev.idconsent.consent.model.SuppressionSettings.enabled(realm));
+                dev.idconsent.consent.model.SuppressionSettings.enabled(realm), ControllerSettings.of(realm));
     }
 
     record Integrity(boolean ok, List<ConsentJson.ProblemJson> problems) {

@@ -47,15 +47,30 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             .required(true).add()
             .property().name(PurposeComponents.DESCRIPTION).label("Description")
             .type(ProviderConfigProperty.TEXT_TYPE).add()
+            .property().name(PurposeComponents.RECIPIENTS).label("Shared with")
+            .helpText("The recipients or third parties the data goes to, one name per entry (e.g. Acme Analytics"
+                    + " Ltd). People see them with the description; a change is a change of the text.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(PurposeComponents.CHANGE).label("This edit is")
-            .helpText("When you change the label, description or mechanism of an existing purpose: material (new"
-                    + " version, users are asked again) or correction (same version, e.g. a typo). Leave empty"
-                    + " otherwise.")
+            .helpText("When you change the label, description, recipients, mechanism or legal basis of an existing"
+                    + " purpose: material (new version, users are asked again) or correction (same version, e.g. a"
+                    + " typo; not for mechanism or legal basis). Leave empty otherwise.")
             .type(ProviderConfigProperty.LIST_TYPE).options("", "correction", "material").add()
             .property().name(PurposeComponents.CATEGORY).label("Category").type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue("general").add()
             .property().name(PurposeComponents.MECHANISM).label("Mechanism").type(ProviderConfigProperty.LIST_TYPE)
             .options("opt-in", "opt-out", "required").defaultValue("opt-in").add()
+            .property().name(PurposeComponents.LEGAL_BASIS).label("Legal basis")
+            .helpText("What the processing rests on (GDPR Art. 6(1)), stated in consent records. Consent fits only"
+                    + " opt-in purposes; empty: consent for opt-in, legitimate-interest for opt-out, contract for"
+                    + " required.")
+            .type(ProviderConfigProperty.LIST_TYPE).options("", "consent", "legitimate-interest", "contract",
+                    "legal-obligation", "vital-interest", "public-task").add()
+            .property().name(PurposeComponents.PURPOSE_TYPE).label("Purpose type (DPV)")
+            .helpText("Optional: the purpose's concept in the W3C Data Privacy Vocabulary"
+                    + " (https://w3id.org/dpv), e.g. dpv:Marketing, dpv:ServiceProvision, dpv:Personalisation;"
+                    + " it appears in ISO/IEC TS 27560 records.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(PurposeComponents.CHANNELS).label("Channels")
             .helpText("For example email, sms, push; answers are kept per channel, so the list never changes")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()

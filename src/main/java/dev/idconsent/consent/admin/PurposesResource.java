@@ -3,6 +3,7 @@ package dev.idconsent.consent.admin;
 import dev.idconsent.consent.CatalogService;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.LegalBasis;
 import dev.idconsent.consent.Mechanism;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.catalog.ConsentRoles;
@@ -40,7 +41,8 @@ final class PurposesResource extends AdminResource {
     record PurposeBody(String key, String label, String description, String category, String mechanism,
                        List<String> channels, Boolean honorGpc, Boolean includeInToken, Boolean gating,
                        Boolean askAtLogin, Boolean doubleOptIn, String change, Integer version, Boolean retired,
-                       String role, java.math.BigDecimal renewAfterDays) {
+                       String role, java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
+                       List<String> recipients) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -248,12 +250,16 @@ final class PurposesResource extends AdminResource {
         if (json.channels() != null && json.channels().contains(null)) {
             throw new ConsentException(ErrorCode.INVALID_VALUE, "\"channels\" must contain only strings");
         }
+        if (json.recipients() != null && json.recipients().contains(null)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"recipients\" must contain only strings");
+        }
+        Mechanism mechanism = json.mechanism() == null ? base.mechanism() : Mechanism.fromValue(json.mechanism());
         return new Purpose(
                 json.key(),
                 or(json.label(), base == null ? null : base.label()),
                 or(json.description(), base == null ? "" : base.description()),
                 or(json.category(), base == null ? null : base.category()),
-                json.mechanism() == null ? base.mechanism() : Mechanism.fromValue(json.mechanism()),
+                mechanism,
                 or(json.channels(), base == null ? List.of() : base.channels()),
                 base == null ? 1 : base.version(),
                 or(json.honorGpc(), base != null && base.honorGpc()),
@@ -263,7 +269,12 @@ final class PurposesResource extends AdminResource {
                 or(json.doubleOptIn(), base != null && base.doubleOptIn()),
                 base != null && base.retired(),
                 json.renewAfterDays() != null ? Purpose.lifetimeOfDays(json.renewAfterDays())
-                        : base == null ? null : base.renewAfter());
+                        : base == null ? null : base.renewAfter(),
+                json.legalBasis() != null ? LegalBasis.fromValue(json.legalBasis())
+                        : base == null ? null : base.legalBasis(),
+                // "" removes the type
+                json.purposeType() != null ? json.purposeType() : base == null ? null : base.purposeType(),
+                or(json.recipients(), base == null ? List.of() : base.recipients()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -2,6 +2,7 @@ package dev.idconsent.consent.catalog;
 
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.LegalBasis;
 import dev.idconsent.consent.Mechanism;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeCatalog;
@@ -34,6 +35,12 @@ public final class PurposeComponents implements PurposeCatalog {
     public static final String RETIRED = "retired";
     /** Days a yes lasts (fractions allowed); empty or 0: until withdrawn. */
     public static final String RENEW_AFTER_DAYS = "renewAfterDays";
+    /** GDPR Art. 6 basis ({@link LegalBasis}); empty: the mechanism's default. */
+    public static final String LEGAL_BASIS = "legalBasis";
+    /** Optional W3C DPV purpose concept, e.g. dpv:Marketing. */
+    public static final String PURPOSE_TYPE = "purposeType";
+    /** Who the data is shared with, one value per name. */
+    public static final String RECIPIENTS = "recipients";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -113,9 +120,8 @@ public final class PurposeComponents implements PurposeCatalog {
         } catch (NumberFormatException e) {
             throw new ConsentException(ErrorCode.INVALID_PURPOSE, "version must be a whole number");
         }
-        List<String> channels = model.getConfig() == null || model.getConfig().get(CHANNELS) == null
-                ? List.of()
-                : model.getConfig().get(CHANNELS).stream().filter(s -> s != null && !s.isBlank()).toList();
+        List<String> channels = values(model, CHANNELS);
+        String legalBasis = model.get(LEGAL_BASIS);
         String renewAfter = model.get(RENEW_AFTER_DAYS);
         java.math.BigDecimal renewAfterDays;
         try {
@@ -129,7 +135,15 @@ public final class PurposeComponents implements PurposeCatalog {
                 mechanism == null ? null : Mechanism.fromValue(mechanism), channels, version,
                 model.get(HONOR_GPC, false), model.get(INCLUDE_IN_TOKEN, true), model.get(GATING, false),
                 model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false),
-                Purpose.lifetimeOfDays(renewAfterDays));
+                Purpose.lifetimeOfDays(renewAfterDays),
+                legalBasis == null || legalBasis.isBlank() ? null : LegalBasis.fromValue(legalBasis.trim()),
+                model.get(PURPOSE_TYPE), values(model, RECIPIENTS));
+    }
+
+    /** A multi-valued field without the blank entries the console's form leaves. */
+    private static List<String> values(ComponentModel model, String name) {
+        return model.getConfig() == null || model.getConfig().get(name) == null ? List.of()
+                : model.getConfig().get(name).stream().filter(s -> s != null && !s.isBlank()).toList();
     }
 
     public static MultivaluedHashMap<String, String> toConfig(Purpose p) {
@@ -151,6 +165,13 @@ public final class PurposeComponents implements PurposeCatalog {
         config.putSingle(RETIRED, Boolean.toString(p.retired()));
         if (p.renewAfter() != null) {
             config.putSingle(RENEW_AFTER_DAYS, p.renewAfterDays().toPlainString());
+        }
+        config.putSingle(LEGAL_BASIS, p.legalBasis().value());
+        if (p.purposeType() != null) {
+            config.putSingle(PURPOSE_TYPE, p.purposeType());
+        }
+        if (!p.recipients().isEmpty()) {
+            config.put(RECIPIENTS, p.recipients());
         }
         return config;
     }

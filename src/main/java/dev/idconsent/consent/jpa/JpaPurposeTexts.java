@@ -1,5 +1,6 @@
 package dev.idconsent.consent.jpa;
 
+import dev.idconsent.consent.LegalBasis;
 import dev.idconsent.consent.PurposeTexts;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
@@ -48,6 +49,8 @@ public final class JpaPurposeTexts implements PurposeTexts {
         t.version = text.version();
         t.label = text.label();
         t.description = text.description();
+        t.recipients = text.recipients().isEmpty() ? null : String.join("\n", text.recipients());
+        t.legalBasis = text.legalBasis() == null ? null : text.legalBasis().value();
         t.kind = text.kind().value();
         t.actorId = text.actorId();
         t.createdAt = text.at().toEpochMilli();
@@ -83,7 +86,8 @@ public final class JpaPurposeTexts implements PurposeTexts {
         return em.createNamedQuery("idcTextsOfPurpose", PurposeTextEntity.class).setParameter("realmId", realmId)
                 .setParameter("purposeKey", purpose).getResultStream()
                 .map(t -> new Text(t.purposeKey, t.version, t.label, t.description == null ? "" : t.description,
-                        Kind.valueOf(t.kind.toUpperCase(java.util.Locale.ROOT)), t.actorId,
+                        t.recipients == null ? List.of() : List.of(t.recipients.split("\n")),
+                        t.legalBasis == null ? null : LegalBasis.fromValue(t.legalBasis), Kind.valueOf(t.kind.toUpperCase(java.util.Locale.ROOT)), t.actorId,
                         Instant.ofEpochMilli(t.createdAt)))
                 .toList();
     }

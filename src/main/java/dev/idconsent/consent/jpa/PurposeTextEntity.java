@@ -31,6 +31,11 @@ class PurposeTextEntity {
     String label;
     @Column(name = "DESCRIPTION", length = 4000)
     String description;
+    /** One name per line; null when there are none. */
+    @Column(name = "RECIPIENTS", length = 4100)
+    String recipients;
+    @Column(name = "LEGAL_BASIS", length = 32)
+    String legalBasis;
     @Column(name = "KIND", length = 16, nullable = false)
     String kind;
     @Column(name = "ACTOR_ID", length = 36)

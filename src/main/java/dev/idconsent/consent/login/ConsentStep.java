@@ -160,6 +160,7 @@ final class ConsentStep implements RequiredActionProvider {
                 item.put("mechanism", p.mechanism().value());
                 item.put("version", Integer.toString(p.version()));
                 item.put("channels", String.join(", ", p.channels()));
+                item.put("recipients", String.join(", ", p.recipients()));
                 item.put("granted", state.granted());
                 List<Map<String, Object>> boxes = new ArrayList<>();
                 if (p.channels().size() > 1) {
@@ -177,6 +178,8 @@ final class ConsentStep implements RequiredActionProvider {
                     List<TextDiff.Segment> label = answered.labelChanges();
                     changed.put("label", TextDiff.changed(label) ? segments(label) : List.of());
                     changed.put("description", segments(answered.descriptionChanges()));
+                    changed.put("recipientsAdded", String.join(", ", answered.recipientsAdded()));
+                    changed.put("recipientsRemoved", String.join(", ", answered.recipientsRemoved()));
                     item.put("changed", changed);
                 }
                 purposes.add(item);

@@ -38,7 +38,8 @@ public final class ConsentJson {
                               List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                               boolean gating, boolean askAtLogin, boolean doubleOptIn,
                               @JsonInclude(Include.NON_NULL) String role, boolean retired,
-                              java.math.BigDecimal renewAfterDays) {
+                              java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
+                              List<String> recipients) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -69,10 +70,14 @@ public final class ConsentJson {
     public record SegmentJson(String op, String text) {
     }
 
-    /** The text version the person answered, when, and what changed in the label and description since. */
+    /**
+     * The text version the person answered, when, and what changed since: in the label and description, and who the
+     * data now also goes to or no longer goes to.
+     */
     @JsonInclude(Include.ALWAYS)
     public record ChangedJson(int answeredVersion, String answeredAt, List<SegmentJson> label,
-                              List<SegmentJson> description) {
+                              List<SegmentJson> description, List<String> recipientsAdded,
+                              List<String> recipientsRemoved) {
     }
 
     /** A person's choices; {@code changes}: the history rows a write just recorded (only after a write). */
@@ -101,7 +106,8 @@ public final class ConsentJson {
 
     /** A text a purpose had: what people were shown under its version. */
     @JsonInclude(Include.ALWAYS)
-    public record TextJson(int version, String label, String description, String kind, String actorId, String at) {
+    public record TextJson(int version, String label, String description, List<String> recipients,
+                           String legalBasis, String kind, String actorId, String at) {
     }
 
     /** A history row of a receipt, with the text shown for it (when it is archived). */
@@ -152,7 +158,8 @@ public final class ConsentJson {
         }
         List<TextDiff.Segment> label = answered.labelChanges();
         return new ChangedJson(answered.text().version(), answered.answeredAt().toString(),
-                TextDiff.changed(label) ? segments(label) : List.of(), segments(answered.descriptionChanges()));
+                TextDiff.changed(label) ? segments(label) : List.of(), segments(answered.descriptionChanges()),
+                answered.recipientsAdded(), answered.recipientsRemoved());
     }
 
     private static List<SegmentJson> segments(List<TextDiff.Segment> segments) {
@@ -167,7 +174,8 @@ public final class ConsentJson {
     public static PurposeJson purpose(Purpose p) {
         return new PurposeJson(p.key(), p.label(), p.description(), p.category(), p.mechanism().value(),
                 List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(), p.gating(), p.askAtLogin(),
-                p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null, p.retired(), p.renewAfterDays());
+                p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null, p.retired(), p.renewAfterDays(),
+                p.legalBasis().value(), p.purposeType(), p.recipients());
     }
 
     public static HistoryJson history(HistoryEntry h) {
@@ -200,7 +208,9 @@ public final class ConsentJson {
     }
 
     public static TextJson text(PurposeTexts.Text t) {
-        return new TextJson(t.version(), t.label(), t.description(), t.kind().value(), t.actorId(), t.at().toString());
+        return new TextJson(t.version(), t.label(), t.description(), t.recipients(),
+                t.legalBasis() == null ? null : t.legalBasis().value(), t.kind().value(), t.actorId(),
+                t.at().toString());
     }
 
     public static List<ProblemJson> problems(List<ConsentRoles.Problem> problems) {

@@ -44,7 +44,8 @@ import org.keycloak.services.Urls;
  * transaction of its own: a history of any length costs one page of memory.
  *
  * <p>Each history row (oldest first) carries {@code chain}: the SHA-256 of the previous row's chain followed by the
- * SHA-256 of each of {@link #CHAINED} (in that order, an absent value as the empty string), in hex; the receipt's
+ * SHA-256 of each of {@link #CHAINED} (in that order, an absent value or empty list as the empty string, a list as
+ * its compact JSON), in hex; the receipt's
  * {@code historyDigest} is the last row's chain. Two receipts of the same person agree on the chain of every row
  * both hold, so a row dropped, changed or moved between them shows.
  *
@@ -60,7 +61,7 @@ public final class Receipts {
     public static final List<String> CHAINED = List.of("/id", "/subject", "/purpose", "/channel", "/version",
             "/previous", "/state", "/via", "/actor/kind", "/actor/id", "/actor/username", "/clientId",
             "/capability", "/reason", "/at", "/source", "/evidence", "/text/version", "/text/label",
-            "/text/description");
+            "/text/description", "/text/recipients");
     private static final ObjectMapper JSON = org.keycloak.util.JsonSerialization.mapper;
 
     private Receipts() {
@@ -155,7 +156,9 @@ public final class Receipts {
         chain.update(previous);
         for (String pointer : CHAINED) {
             JsonNode value = row.at(pointer);
-            String text = value.isMissingNode() || value.isNull() ? "" : value.asText();
+            // a list (recipients) counts as its compact JSON; an empty list as absent
+            String text = value.isMissingNode() || value.isNull() || value.isContainerNode() && value.isEmpty() ? ""
+                    : value.isContainerNode() ? value.toString() : value.asText();
             chain.update(field.digest(text.getBytes(StandardCharsets.UTF_8)));
         }
         return chain.digest();

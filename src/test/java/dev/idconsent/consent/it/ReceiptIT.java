@@ -30,7 +30,8 @@ class ReceiptIT {
     static final AtomicInteger N = new AtomicInteger();
     static final List<String> CHAINED = List.of("/id", "/subject", "/purpose", "/channel", "/version", "/previous",
             "/state", "/via", "/actor/kind", "/actor/id", "/actor/username", "/clientId", "/capability", "/reason",
-            "/at", "/source", "/evidence", "/text/version", "/text/label", "/text/description");
+            "/at", "/source", "/evidence", "/text/version", "/text/label", "/text/description",
+            "/text/recipients");
     static Api api;
 
     @BeforeAll
@@ -61,7 +62,8 @@ class ReceiptIT {
             chain.update(previous);
             for (String pointer : CHAINED) {
                 JsonNode v = row.at(pointer);
-                String text = v.isMissingNode() || v.isNull() ? "" : v.asText();
+                String text = v.isMissingNode() || v.isNull() || v.isArray() && v.isEmpty() ? ""
+                        : v.isArray() ? Api.JSON.writeValueAsString(v) : v.asText();
                 chain.update(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
             }
             previous = chain.digest();
