@@ -33,6 +33,9 @@ public interface ChoiceStore {
     /** Oldest first: at most {@code max} rows with an id above {@code afterId} (a cursor through a long history). */
     List<HistoryEntry> historyAfter(String subjectId, long afterId, int max);
 
+    /** As {@link #historyAfter(String, long, int)}, of one purpose and channel ({@code null}: the purpose as a whole). */
+    List<HistoryEntry> historyAfter(String subjectId, String purpose, String channel, long afterId, int max);
+
     /**
      * The people with a yes to {@code purpose} (any channel) given at or before {@code givenBy}, at most {@code max},
      * in no particular order: those whose yes has reached the purpose's lifetime.

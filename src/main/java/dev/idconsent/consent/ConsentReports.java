@@ -51,9 +51,18 @@ public final class ConsentReports {
 
     /** The next rows of a person's history after {@code afterId} (0: from the start), oldest first, each with its text. */
     public List<ReceiptRow> receiptRows(String subjectId, long afterId, int max) {
+        return withTexts(store.historyAfter(subjectId, afterId, max));
+    }
+
+    /** As {@link #receiptRows(String, long, int)}, of one purpose and channel ({@code null}: the purpose as a whole). */
+    public List<ReceiptRow> receiptRows(String subjectId, String purpose, String channel, long afterId, int max) {
+        return withTexts(store.historyAfter(subjectId, purpose, channel, afterId, max));
+    }
+
+    private List<ReceiptRow> withTexts(List<HistoryEntry> entries) {
         Map<String, List<PurposeTexts.Text>> archive = new HashMap<>();
         List<ReceiptRow> rows = new ArrayList<>();
-        for (HistoryEntry e : store.historyAfter(subjectId, afterId, max)) {
+        for (HistoryEntry e : entries) {
             // the text in force for that version at that moment: a later correction of the same version is not it
             PurposeTexts.Text shown = archive.computeIfAbsent(e.purpose(), texts::of).stream()
                     .filter(t -> t.version() == e.purposeVersion() && !t.at().isAfter(e.at()))

@@ -12,7 +12,8 @@ public enum LegalBasis {
     CONTRACT("contract", "Contract"),
     LEGAL_OBLIGATION("legal-obligation", "LegalObligation"),
     VITAL_INTEREST("vital-interest", "VitalInterest"),
-    PUBLIC_TASK("public-task", "PublicTask"),
+    /** DPV has no "PublicTask": its concept for Art. 6(1)(e) is PublicInterest. */
+    PUBLIC_TASK("public-task", "PublicInterest"),
     LEGITIMATE_INTEREST("legitimate-interest", "LegitimateInterest");
 
     private final String value;

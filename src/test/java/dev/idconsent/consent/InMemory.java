@@ -180,6 +180,13 @@ final class InMemory {
         }
 
         @Override
+        public List<HistoryEntry> historyAfter(String subjectId, String purpose, String channel, long afterId,
+                                               int max) {
+            return rows(subjectId).stream().filter(r -> r.id() > afterId && r.purpose().equals(purpose)
+                    && java.util.Objects.equals(r.channel(), channel)).limit(max).toList();
+        }
+
+        @Override
         public List<Count> counts() {
             Map<String, Count> counts = new LinkedHashMap<>();
             current.values().forEach(answers -> answers.values().forEach(c -> counts.merge(

@@ -8,11 +8,14 @@ import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ErrorCode;
+import dev.idconsent.consent.Iso27560;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.jpa.JpaExport;
 import dev.idconsent.consent.rest.Answers;
 import dev.idconsent.consent.rest.ConsentJson;
+import dev.idconsent.consent.rest.IsoRecords;
+import dev.idconsent.consent.rest.Receipts;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -76,6 +79,15 @@ public final class ExportResource {
 
         Object json(R row);
 
+        /** The row as an ISO/IEC TS 27560 record, {@code null} to leave it out; unsupported by default. */
+        default Object iso(R row, IsoRecords iso, java.util.Map<String, Purpose> catalog) {
+            throw new UnsupportedOperationException();
+        }
+
+        default boolean hasIso() {
+            return false;
+        }
+
         List<R> page(JpaExport export, JpaExport.Filter filter, R after);
     }
 
@@ -136,6 +148,18 @@ public final class ExportResource {
                 return new HistoryRowJson(ConsentJson.history(r.entry()), r.username());
             }
 
+            @Override
+            public Object iso(JpaExport.HistoryRow r, IsoRecords iso, java.util.Map<String, Purpose> catalog) {
+                Purpose purpose = catalog.get(r.entry().purpose());
+                return purpose == null || !Iso27560.hasRecord(purpose) ? null
+                        : iso.record(r.entry().subjectId(), purpose, r.entry());
+            }
+
+            @Override
+            public boolean hasIso() {
+                return true;
+            }
+
             public List<JpaExport.HistoryRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.HistoryRow after) {
                 return export.history(filter, after == null ? 0 : after.entry().id(), PAGE);
             }
@@ -147,27 +171,40 @@ public final class ExportResource {
         auth.realm().requireViewRealm();
         auth.users().requireView();
         return Answers.guarded(session, () -> {
-            boolean csv = switch (format == null ? "json" : format) {
+            String kind = format == null ? "json" : format;
+            boolean csv = switch (kind) {
                 case "csv" -> true;
                 case "json" -> false;
-                default -> throw new ConsentException(ErrorCode.INVALID_REQUEST,
-                        "format must be \"csv\" or \"json\", not '" + format + "'");
+                case Receipts.FORMAT_ISO -> {
+                    if (!rows.hasIso()) {
+                        throw new ConsentException(ErrorCode.INVALID_REQUEST, "format \"" + Receipts.FORMAT_ISO
+                                + "\" is for export/history (the events records are made of), not export/" + what);
+                    }
+                    yield false;
+                }
+                default -> throw new ConsentException(ErrorCode.INVALID_REQUEST, "format must be \"csv\", \"json\""
+                        + (rows.hasIso() ? " or \"" + Receipts.FORMAT_ISO + "\"" : "") + ", not '" + format + "'");
             };
+            boolean iso = Receipts.FORMAT_ISO.equals(kind);
             JpaExport.Filter filter = filter(purposeKey, channel, from, to);
             String realmId = realm.getId();
             KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
             Function<R, List<R>> next = after -> KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     s -> rows.page(JpaExport.of(s, realmId), filter, after));
-            String file = "consent-" + what + "-" + realm.getName() + "-"
+            String file = "consent-" + what + (iso ? "-iso-27560" : "") + "-" + realm.getName() + "-"
                     + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "") + (csv ? ".csv" : ".json");
             // the first page is read now, so an unreachable database is a clear 503 before anything is sent
             List<R> first = next.apply(null);
             audit.read(ReadAudit.EXPORT, new String[] {"consent", "export", what}, java.util.Map.of("format",
-                    csv ? "csv" : "json", "purpose", String.valueOf(filter.purpose()), "channel",
+                    kind, "purpose", String.valueOf(filter.purpose()), "channel",
                     String.valueOf(filter.channel()), "from", String.valueOf(filter.from()), "to",
                     String.valueOf(filter.to())));
+            IsoRecords records = iso ? new IsoRecords(session, realm) : null;
+            java.util.Map<String, Purpose> catalog = new java.util.HashMap<>();
+            new PurposeComponents(realm).all().forEach(p -> catalog.put(p.key(), p));
             StreamingOutput body = csv ? out -> writeCsv(out, rows, first, next)
-                    : out -> writeJson(out, what, filter, rows, first, next);
+                    : out -> writeJson(out, what, filter, iso ? r -> rows.iso(r, records, catalog) : rows::json, iso,
+                    first, next);
             return Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/json")
                     .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                     .header("Cache-Control", "no-store").build();
@@ -190,22 +227,31 @@ public final class ExportResource {
         csv.flush();
     }
 
-    private static <R> void writeJson(OutputStream out, String what, JpaExport.Filter filter, Rows<R> rows,
-                                      List<R> first, Function<R, List<R>> next) throws IOException {
+    /** The JSON export; as ISO/IEC TS 27560 records, the standard's {@code schema_version} and {@code records}. */
+    private static <R> void writeJson(OutputStream out, String what, JpaExport.Filter filter, Function<R, Object> rows,
+                                      boolean iso, List<R> first, Function<R, List<R>> next) throws IOException {
         try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.writeStartObject();
-            json.writeStringField("export", what);
-            json.writeObjectFieldStart("filter");
+            if (iso) {
+                json.writeStringField("schema_version", Iso27560.SCHEMA_VERSION);
+            }
+            json.writeStringField(iso ? "idc_export" : "export", what);
+            json.writeObjectFieldStart(iso ? "idc_filter" : "filter");
             json.writeStringField("purpose", filter.purpose());
             json.writeStringField("channel", filter.channel());
             json.writeStringField("from", filter.from() == null ? null : filter.from().toString());
             json.writeStringField("to", filter.to() == null ? null : filter.to().toString());
             json.writeEndObject();
-            json.writeArrayFieldStart("rows");
+            json.writeArrayFieldStart(iso ? "records" : "rows");
             R last = null;
             for (List<R> page = first; !page.isEmpty(); page = next.apply(last)) {
                 for (R row : page) {
-                    json.writeObject(rows.json(row));
+                    Object value = rows.apply(row);
+                    if (iso && value != null) {
+                        IsoRecords.write(json, value);
+                    } else if (value != null) {
+                        json.writeObject(value);
+                    }
                 }
                 last = page.get(page.size() - 1);
                 json.flush();

@@ -66,22 +66,22 @@ final class UsersResource extends AdminResource {
     @GET
     @Path("{userId}/receipt")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receipt(@PathParam("userId") String userId) {
-        return receipt(userId, false);
+    public Response receipt(@PathParam("userId") String userId, @QueryParam("format") String format) {
+        return receipt(userId, false, format);
     }
 
     /** The same receipt signed by the realm, as {@code GET /me/receipt/signed}. */
     @GET
     @Path("{userId}/receipt/signed")
     @Produces(Receipts.MEDIA_TYPE)
-    public Response signedReceipt(@PathParam("userId") String userId) {
-        return receipt(userId, true);
+    public Response signedReceipt(@PathParam("userId") String userId, @QueryParam("format") String format) {
+        return receipt(userId, true, format);
     }
 
-    private Response receipt(String userId, boolean signed) {
+    private Response receipt(String userId, boolean signed, String format) {
         UserModel user = findUser(userId);
         auth.users().requireView(user);
-        return handle(() -> Receipts.answer(session, realm, user, plugin(), signed));
+        return handle(() -> Receipts.answer(session, realm, user, plugin(), signed, format));
     }
 
     /** {@code {"reason": "...", "choices": [...]}}: a change on the user's behalf; the reason is recorded. */

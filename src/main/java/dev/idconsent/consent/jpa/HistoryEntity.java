@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
 @NamedQueries({
     @NamedQuery(name = "idcHistoryOfUser",
             query = "select h from IdcHistory h where h.userId = :userId order by h.id desc"),
+    @NamedQuery(name = "idcHistoryOfUserPurposeAfter", query = "select h from IdcHistory h where h.userId = :userId"
+            + " and h.purposeKey = :purposeKey and h.channel = :channel and h.id > :afterId order by h.id"),
     @NamedQuery(name = "idcHistoryOfUserAfter",
             query = "select h from IdcHistory h where h.userId = :userId and h.id > :afterId order by h.id"),
     @NamedQuery(name = "idcHistoryBefore", query = "select h from IdcHistory h where h.userId = :userId"

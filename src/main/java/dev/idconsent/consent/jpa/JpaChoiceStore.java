@@ -246,6 +246,17 @@ public final class JpaChoiceStore implements ChoiceStore {
     }
 
     @Override
+    public List<HistoryEntry> historyAfter(String subjectId, String purpose, String channel, long afterId, int max) {
+        return em.createNamedQuery("idcHistoryOfUserPurposeAfter", HistoryEntity.class)
+                .setParameter("userId", subjectId).setParameter("purposeKey", purpose)
+                .setParameter("channel", toColumn(channel)).setParameter("afterId", afterId).setMaxResults(max)
+                .getResultStream().map(h -> {
+                    em.detach(h);
+                    return toEntry(h);
+                }).toList();
+    }
+
+    @Override
     public java.util.Set<String> purposesChangedVia(String subjectId, dev.idconsent.consent.Via via) {
         return new java.util.HashSet<>(em.createNamedQuery("idcPurposesChangedVia", String.class)
                 .setParameter("userId", subjectId).setParameter("via", via.value()).getResultList());

@@ -67,9 +67,38 @@ public final class Receipts {
     private Receipts() {
     }
 
-    /** The response to a receipt request; checks of who may read it come before. */
+    /** The formats a receipt comes in: this project's receipt (the default) and the ISO/IEC TS 27560 record. */
+    public static final String FORMAT_IDC = "idc";
+    public static final String FORMAT_ISO = "iso-27560";
+
+    /** Writes a receipt's JSON. */
+    interface Body {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /**
+     * The response to a receipt request; checks of who may read it come before.
+     *
+     * @param format {@value #FORMAT_IDC} ({@code null}) or {@value #FORMAT_ISO}
+     */
     public static Response answer(KeycloakSession session, RealmModel realm, UserModel user, ConsentProvider plugin,
-                                  boolean signed) {
+                                  boolean signed, String format) {
+        boolean iso = switch (format == null ? FORMAT_IDC : format) {
+            case FORMAT_IDC -> false;
+            case FORMAT_ISO -> true;
+            default -> throw new ConsentException(ErrorCode.INVALID_REQUEST, "format must be \"" + FORMAT_IDC
+                    + "\" or \"" + FORMAT_ISO + "\", not '" + format + "'");
+        };
+        KeyWrapper key = signed ? signingKey(session, realm) : null;
+        Body body = iso ? IsoRecords.receipt(session, realm, user, plugin) : receipt(session, realm, user, plugin);
+        String name = (iso ? "consent-record-iso-27560-" : "consent-receipt-") + realm.getName();
+        StreamingOutput out = raw -> write(raw, body, key);
+        return Response.ok(out, signed ? MEDIA_TYPE : "application/json")
+                .header("Content-Disposition", "attachment; filename=\"" + name + (signed ? ".jws" : ".json") + "\"")
+                .header("Cache-Control", "no-store").build();
+    }
+
+    private static Body receipt(KeycloakSession session, RealmModel realm, UserModel user, ConsentProvider plugin) {
         Subject subject = plugin.subject(realm, user);
         ConsentReports reports = plugin.reports(realm);
         Map<String, Object> head = new LinkedHashMap<>();
@@ -80,46 +109,11 @@ public final class Receipts {
         head.put("username", user.getUsername());
         head.put("generatedAt", Instant.now().toString());
         head.put("purposes", ConsentJson.view(reports.receiptView(subject)).purposes());
-        KeyWrapper key = signed ? signingKey(session, realm) : null;
         // the first page now, in the request's transaction: an unreachable database is a clear 503
         List<ConsentReports.ReceiptRow> first = reports.receiptRows(subject.id(), 0, ConsentReports.PAGE);
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        String subjectId = subject.id();
-        LongFunction<List<ConsentReports.ReceiptRow>> next = afterId -> KeycloakModelUtils
-                .runJobInTransactionWithResult(factory, s -> {
-                    RealmModel r = s.realms().getRealm(realmId);
-                    s.getContext().setRealm(r);
-                    return s.getProvider(ConsentProvider.class).reports(r).receiptRows(subjectId, afterId,
-                            ConsentReports.PAGE);
-                });
-        StreamingOutput body = out -> write(out, head, first, next, key);
-        return Response.ok(body, signed ? MEDIA_TYPE : "application/json")
-                .header("Content-Disposition", "attachment; filename=\"consent-receipt-" + realm.getName()
-                        + (signed ? ".jws" : ".json") + "\"")
-                .header("Cache-Control", "no-store").build();
-    }
-
-    /** The realm's active asymmetric signing key: its default algorithm, or RS256 if that is not asymmetric. */
-    static KeyWrapper signingKey(KeycloakSession session, RealmModel realm) {
-        String algorithm = realm.getDefaultSignatureAlgorithm();
-        if (algorithm == null || algorithm.startsWith("HS")) {
-            algorithm = Algorithm.RS256;
-        }
-        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, algorithm);
-        if (key == null || !(key.getPrivateKey() instanceof PrivateKey)) {
-            throw new ConsentException(ErrorCode.UNAVAILABLE, "the realm has no active " + algorithm
-                    + " signing key to sign the receipt with");
-        }
-        return key;
-    }
-
-    private static void write(OutputStream raw, Map<String, Object> head, List<ConsentReports.ReceiptRow> first,
-                              LongFunction<List<ConsentReports.ReceiptRow>> next, KeyWrapper key) throws IOException {
-        Signing signing = key == null ? null : new Signing(raw, key);
-        OutputStream payload = signing == null ? new Unclosable(raw) : signing.payload();
-        try (JsonGenerator json = JSON.getFactory().createGenerator(payload)) {
-            json.writeStartObject();
+        LongFunction<List<ConsentReports.ReceiptRow>> next = afterId -> inTransaction(session, realm,
+                r -> r.receiptRows(subject.id(), afterId, ConsentReports.PAGE));
+        return json -> {
             for (Map.Entry<String, Object> e : head.entrySet()) {
                 json.writeObjectField(e.getKey(), e.getValue());
             }
@@ -141,6 +135,41 @@ public final class Receipts {
             json.writeEndArray();
             json.writeNumberField("historyRows", rows);
             json.writeStringField("historyDigest", rows == 0 ? null : HexFormat.of().formatHex(chain));
+        };
+    }
+
+    /** Reads from the realm's reports in a transaction of its own: a page of a receipt being written. */
+    static <T> T inTransaction(KeycloakSession session, RealmModel realm,
+                               java.util.function.Function<ConsentReports, T> read) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String realmId = realm.getId();
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel r = s.realms().getRealm(realmId);
+            s.getContext().setRealm(r);
+            return read.apply(s.getProvider(ConsentProvider.class).reports(r));
+        });
+    }
+
+    /** The realm's active asymmetric signing key: its default algorithm, or RS256 if that is not asymmetric. */
+    static KeyWrapper signingKey(KeycloakSession session, RealmModel realm) {
+        String algorithm = realm.getDefaultSignatureAlgorithm();
+        if (algorithm == null || algorithm.startsWith("HS")) {
+            algorithm = Algorithm.RS256;
+        }
+        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, algorithm);
+        if (key == null || !(key.getPrivateKey() instanceof PrivateKey)) {
+            throw new ConsentException(ErrorCode.UNAVAILABLE, "the realm has no active " + algorithm
+                    + " signing key to sign the receipt with");
+        }
+        return key;
+    }
+
+    private static void write(OutputStream raw, Body body, KeyWrapper key) throws IOException {
+        Signing signing = key == null ? null : new Signing(raw, key);
+        OutputStream payload = signing == null ? new Unclosable(raw) : signing.payload();
+        try (JsonGenerator json = JSON.getFactory().createGenerator(payload)) {
+            json.writeStartObject();
+            body.write(json);
             json.writeEndObject();
         }
         if (signing != null) {

@@ -114,18 +114,18 @@ public final class UserConsentResource {
     @GET
     @Path("me/receipt")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receipt() {
+    public Response receipt(@QueryParam("format") String format) {
         return asUser(ConsentScopes.READ, (auth, service) -> Receipts.answer(session, session.getContext().getRealm(),
-                auth.user(), plugin(), false));
+                auth.user(), plugin(), false, format));
     }
 
     /** The same receipt signed by the realm (a compact JWS anyone can verify against the realm's JWKS). */
     @GET
     @Path("me/receipt/signed")
     @Produces(Receipts.MEDIA_TYPE)
-    public Response signedReceipt() {
+    public Response signedReceipt(@QueryParam("format") String format) {
         return asUser(ConsentScopes.READ, (auth, service) -> Receipts.answer(session, session.getContext().getRealm(),
-                auth.user(), plugin(), true));
+                auth.user(), plugin(), true, format));
     }
 
     private dev.idconsent.consent.Subject subject(AuthResult auth) {

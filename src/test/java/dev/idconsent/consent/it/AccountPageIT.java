@@ -37,7 +37,8 @@ class AccountPageIT {
 
     @AfterAll
     static void tearDown() { // in case a test failed before retiring its purpose
-        List.of("it-account-bump", "it-account-multi", "it-account-renew", "it-account-updated")
+        List.of("it-account-bump", "it-account-multi", "it-account-renew", "it-account-updated",
+                "it-account-updated-de")
                 .forEach(AccountPageIT::retire);
     }
 
@@ -197,7 +198,8 @@ class AccountPageIT {
 
     @Test
     @DisplayName("given a text changed materially while the person is signed in, then the page marks the purpose"
-            + " 'Updated since you answered' and shows what changed, until the person answers the new text")
+            + " 'Updated since you answered' and shows what changed, also whom the data now goes to, opened from the"
+            + " keyboard, until the person answers the new text")
     void updatedSinceAnswer() throws Exception {
         api.createPurpose(Map.of("key", "it-account-updated", "label", "Partner offers", "mechanism", "opt-in",
                 "description", "We send you offers from our partners."));
@@ -206,17 +208,20 @@ class AccountPageIT {
         try (Browser browser = signIn("acc-uma", "/communication-privacy")) {
             browser.find("#idc-switch-it-account-updated");
             assertThat(browser.has("#idc-updated-it-account-updated")).isFalse();
+            assertThat(browser.has("#idc-recipients-it-account-updated")).as("no recipients yet").isFalse();
 
             Api.Reply bumped = api.put(ADMIN + "/consent/purposes/it-account-updated", api.adminToken(), Map.of(
                     "description", "We send you offers from our partners and share your email with them.",
-                    "change", "material"));
+                    "recipients", List.of("Partner Network Ltd"), "change", "material"));
             assertThat(bumped.status()).as(bumped.toString()).isEqualTo(200);
             // the page learns of it from its next answer from the server (a reload would sign in again, and the
             // consent step would ask about the new text first, showing what changed, see ConsentStepIT)
             browser.click("label[for='idc-switch-analytics']");
             browser.awaitText("Usage analytics: On. Your change is saved and effective now.");
             browser.awaitText("#idc-updated-it-account-updated", "Updated since you answered");
-            browser.click("#idc-updated-it-account-updated-toggle");
+            assertThat(browser.find("#idc-recipients-it-account-updated").getText())
+                    .isEqualTo("Shared with: Partner Network Ltd");
+            browser.press("#idc-updated-it-account-updated-toggle", Keys.ENTER);
             browser.awaitText("#idc-updated-it-account-updated", "You answered version 1 on ");
             assertThat(browser.find("#idc-updated-it-account-updated").getText()).contains("this is version 2.");
             assertThat(browser.find("#idc-updated-it-account-updated .idc-diff-description")
@@ -224,6 +229,11 @@ class AccountPageIT {
                     + " partners and share your email with them.");
             assertThat(browser.find("#idc-updated-it-account-updated del").getCssValue("text-decoration-line"))
                     .isEqualTo("line-through");
+            assertThat(browser.find("#idc-updated-it-account-updated .idc-diff-recipients-added").getText())
+                    .isEqualTo("Now also shared with: Partner Network Ltd");
+            browser.press("#idc-updated-it-account-updated-toggle", Keys.SPACE);
+            assertThat(browser.find("#idc-updated-it-account-updated-toggle").getAttribute("aria-expanded"))
+                    .as("Space closes it again").isEqualTo("false");
 
             browser.click("label[for='idc-switch-it-account-updated']");
             browser.awaitText("Partner offers: Off. Your change is saved and effective now.");
@@ -235,6 +245,32 @@ class AccountPageIT {
                 .get("history").get(0);
         assertThat(row.get("version").asInt()).isEqualTo(2);
         assertThat(row.get("state").asText()).isEqualTo("denied");
+    }
+
+    @Test
+    @DisplayName("given a German-speaking person whose answered text changed, then 'Updated since you answered' and"
+            + " what changed speak German")
+    void updatedSinceAnswerGerman() throws Exception {
+        api.createPurpose(Map.of("key", "it-account-updated-de", "label", "Partnerangebote", "mechanism", "opt-in",
+                "description", "Angebote unserer Partner.", "recipients", List.of("Alpha GmbH")));
+        String id = api.createUser("acc-umd");
+        JsonNode user = api.get(ADMIN + "/users/" + id, api.adminToken()).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user).putObject("attributes").putArray("locale").add("de");
+        assertThat(api.put(ADMIN + "/users/" + id, api.adminToken(), user).status()).isEqualTo(204);
+        api.onBehalf(id, "it-account-updated-de", true);
+        try (Browser browser = signIn("acc-umd", "/communication-privacy")) {
+            browser.awaitText("#idc-recipients-it-account-updated-de", "Weitergabe an: Alpha GmbH");
+            assertThat(api.put(ADMIN + "/consent/purposes/it-account-updated-de", api.adminToken(), Map.of(
+                    "recipients", List.of("Beta AG"), "change", "material")).status()).isEqualTo(200);
+            browser.click("label[for='idc-switch-analytics']");
+            browser.awaitText("#idc-updated-it-account-updated-de", "Geändert, seit Sie geantwortet haben");
+            browser.click("#idc-updated-it-account-updated-de-toggle");
+            browser.awaitText("#idc-updated-it-account-updated-de", "Neu: Weitergabe auch an Beta AG");
+            assertThat(browser.find("#idc-updated-it-account-updated-de").getText()).contains(
+                    "Was sich geändert hat", "Keine Weitergabe mehr an Alpha GmbH");
+        } finally {
+            retire("it-account-updated-de");
+        }
     }
 
     @Test

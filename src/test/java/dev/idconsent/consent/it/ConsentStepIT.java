@@ -142,7 +142,8 @@ class ConsentStepIT {
         user("olga-de", Map.of("it-step-bump", false, "it-step-ask", false));
         String neverSaw = user("nora", Map.of("analytics", true));
         Api.Reply bumped = api.put(ADMIN + "/consent/purposes/it-step-bump", api.adminToken(),
-                Map.of("description", "Text two, with more sharing.", "change", "material"));
+                Map.of("description", "Text two, with more sharing.", "recipients", List.of("Partner Network Ltd"),
+                        "change", "material"));
         assertThat(bumped.json().get("version").asInt()).isEqualTo(2);
         String newAnswer = user("nico", Map.of("it-step-bump", false, "it-step-ask", true));
 
@@ -164,6 +165,12 @@ class ConsentStepIT {
                     .isEqualTo("Text removed: one.added: two, with more sharing.");
             assertThat(browser.has("#idc-changed-it-step-bump .idc-diff-label")).as("the label did not change")
                     .isFalse();
+            // whom the data goes to is part of the text: shown with it, and named as a change
+            assertThat(browser.find("#idc-recipients-it-step-bump").getText())
+                    .isEqualTo("Shared with: Partner Network Ltd");
+            assertThat(browser.find("#idc-changed-it-step-bump .idc-diff-recipients-added").getText())
+                    .isEqualTo("Now also shared with: Partner Network Ltd");
+            assertThat(browser.has("#idc-changed-it-step-bump .idc-diff-recipients-removed")).isFalse();
             browser.click("#idc-save");
             browser.awaitUrl(callback);
         }
@@ -175,6 +182,10 @@ class ConsentStepIT {
                     .isEqualTo("entfernt: one.");
             assertThat(browser.find("#idc-changed-it-step-bump ins").getAttribute("textContent"))
                     .isEqualTo("neu: two, with more sharing.");
+            assertThat(browser.find("#idc-recipients-it-step-bump").getText())
+                    .isEqualTo("Weitergabe an: Partner Network Ltd");
+            assertThat(browser.find("#idc-changed-it-step-bump .idc-diff-recipients-added").getText())
+                    .isEqualTo("Neu: Weitergabe auch an Partner Network Ltd");
             browser.click("#idc-save");
             browser.awaitUrl(callback);
         }

@@ -9,8 +9,15 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
+import com.networknt.schema.Error;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +221,154 @@ class ReceiptIT {
                     .status()).isEqualTo(204);
             assertThat(verifies(api, realm, before)).as("old key withdrawn").isFalse();
             assertThat(verifies(api, realm, after)).isTrue();
+        } finally {
+            api.delete("/admin/realms/" + realm, admin);
+        }
+    }
+
+    /** Problems of a document against docs/schema/iso-27560-record.schema.json (none: it conforms). */
+    static List<String> isoProblems(JsonNode document) throws Exception {
+        JsonNode schema = Api.JSON.readTree(Files.readString(Path.of("docs/schema/iso-27560-record.schema.json")));
+        List<Error> errors = SchemaRegistry.withDialect(Dialects.getDraft202012())
+                .getSchema(SchemaLocation.of("urn:idconsent:schema:iso-27560-record:1"), schema).validate(document);
+        List<String> problems = new ArrayList<>();
+        errors.forEach(e -> problems.add(e.getInstanceLocation() + " " + e.getMessage()));
+        return problems;
+    }
+
+    /** Events of a record as "state by entity", oldest first. */
+    static List<String> events(JsonNode record, String personId) {
+        List<String> out = new ArrayList<>();
+        record.get("events").forEach(e -> out.add(e.get("event_state").asText() + " by "
+                + (e.get("entity_id").asText().equals(personId) ? "person" : e.get("entity_id").asText())));
+        return out;
+    }
+
+    @Test
+    @DisplayName("given a realm that names its controller and a purpose's recipients, then a person's record in the"
+            + " structure of ISO/IEC TS 27560 conforms to the schema in the repository, holds one record per consent"
+            + " with who said what on which text, is signed like the receipt, and the realm-wide export holds the"
+            + " same events; bad input changes nothing")
+    void isoRecord() throws Exception {
+        ObjectNode copy = LifecycleIT.demoRealm();
+        LifecycleIT.withoutIds(copy);
+        String realm = "it-rc-iso";
+        copy.put("realm", realm);
+        String admin = api.adminToken();
+        assertThat(api.post("/admin/realms", admin, copy).status()).isEqualTo(201);
+        String base = "/admin/realms/" + realm + "/consent";
+        try {
+            // the controller: bad input is refused by name and leaves the settings as they were
+            Map<String, Object> controller = Map.of("name", "Test Shop GmbH", "email", "privacy@shop.example",
+                    "address", "Hauptstr. 1, 10115 Berlin, Germany", "url", "https://shop.example",
+                    "privacyNotice", "https://shop.example/privacy");
+            JsonNode before = api.get(base + "/settings", admin).json();
+            Api.Reply noName = api.put(base + "/settings", admin, Map.of("controller", Map.of("email", "a@b.example")));
+            assertThat(noName.status()).isEqualTo(400);
+            assertThat(noName.body()).contains("controller.name is required");
+            Api.Reply badMail = api.put(base + "/settings", admin, Map.of("controller", Map.of("name", "X", "email",
+                    "not-an-address")));
+            assertThat(badMail.status()).isEqualTo(400);
+            assertThat(badMail.body()).contains("controller.email");
+            assertThat(api.get(base + "/settings", admin).json()).as("refusals change nothing").isEqualTo(before);
+            Api.Reply set = api.put(base + "/settings", admin, Map.of("controller", controller));
+            assertThat(set.status()).as(set.toString()).isEqualTo(200);
+            assertThat(set.json().at("/controller/name").asText()).isEqualTo("Test Shop GmbH");
+
+            // the catalog: consent is refused for an opt-out purpose, recipients are text (versioned)
+            int texts = api.get(base + "/purposes/analytics/texts", admin).json().size();
+            Api.Reply optOutConsent = api.put(base + "/purposes/newsletter", admin, Map.of("legalBasis", "consent",
+                    "change", "material"));
+            assertThat(optOutConsent.status()).isEqualTo(400);
+            assertThat(optOutConsent.body()).contains("a default yes is not consent");
+            Api.Reply noKind = api.put(base + "/purposes/analytics", admin, Map.of("recipients",
+                    List.of("Acme Analytics Ltd")));
+            assertThat(noKind.status()).isEqualTo(400);
+            assertThat(noKind.body()).contains("change_kind_required");
+            assertThat(api.get(base + "/purposes/analytics/texts", admin).json()).hasSize(texts);
+            Api.Reply shared = api.put(base + "/purposes/analytics", admin, Map.of("recipients",
+                    List.of("Acme Analytics Ltd"), "purposeType", "dpv:ServiceUsageAnalytics", "change", "material"));
+            assertThat(shared.status()).as(shared.toString()).isEqualTo(200);
+            assertThat(shared.json().get("version").asInt()).isEqualTo(2);
+            assertThat(shared.json().get("legalBasis").asText()).isEqualTo("consent");
+            assertThat(api.get(base + "/purposes/newsletter", admin).json().get("legalBasis").asText())
+                    .isEqualTo("legitimate-interest");
+            JsonNode archived = api.get(base + "/purposes/analytics/texts", admin).json();
+            assertThat(archived.get(archived.size() - 1).get("recipients")).containsExactly(
+                    Api.JSON.getNodeFactory().textNode("Acme Analytics Ltd"));
+
+            // the person: an admin records a yes taken on paper, the person withdraws it and refuses SMS
+            String username = "rc-iso-" + N.incrementAndGet();
+            String userId = api.createUserIn(realm, username);
+            assertThat(api.post(base + "/users/" + userId + "/choices", admin, Map.of("reason",
+                    "signed form 2026-12", "choices", List.of(Api.choice("analytics", true)))).status()).isEqualTo(200);
+            String token = api.login(realm, username, username).access();
+            JsonNode me = api.get("/realms/" + realm + "/consent/me", token).json();
+            assertThat(Api.purpose(me, "analytics").get("recipients").get(0).asText()).isEqualTo("Acme Analytics Ltd");
+            assertThat(api.post("/realms/" + realm + "/consent/me/choices", token, Map.of("choices", List.of(
+                    Api.choice("analytics", false), Map.of("purpose", "sms-reminders", "channel", "sms", "granted",
+                            false), Map.of("purpose", "newsletter", "channel", "email", "granted", false))))
+                    .status()).isEqualTo(200);
+
+            Api.Reply reply = api.get("/realms/" + realm + "/consent/me/receipt?format=iso-27560", token);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.header("Content-Disposition")).contains("consent-record-iso-27560-" + realm + ".json");
+            JsonNode iso = reply.json();
+            assertThat(isoProblems(iso)).as("against docs/schema/iso-27560-record.schema.json").isEmpty();
+            assertThat(iso.get("pii_principal_id").asText()).isEqualTo(userId);
+            // one record per consent: analytics and sms-reminders (sms); the newsletter rests on legitimate interest
+            Map<String, JsonNode> records = new java.util.TreeMap<>();
+            iso.get("records").forEach(r -> records.put(r.at("/purposes/0/idc_purpose").asText(), r));
+            assertThat(records).containsOnlyKeys("analytics", "sms-reminders");
+            JsonNode analytics = records.get("analytics");
+            assertThat(analytics.get("privacy_notice").asText()).isEqualTo("https://shop.example/privacy");
+            assertThat(analytics.at("/purposes/0/purpose_type").asText()).isEqualTo("dpv:ServiceUsageAnalytics");
+            assertThat(analytics.at("/purposes/0/lawful_basis/0").asText()).isEqualTo("dpv:Consent");
+            assertThat(analytics.at("/purposes/0/withdrawal_method/0").asText())
+                    .endsWith("/realms/" + realm + "/account/communication-privacy");
+            assertThat(analytics.get("parties")).extracting(p -> p.get("party_id").asText() + "="
+                    + p.get("party_name").asText() + " " + p.get("party_role").asText()).containsExactly(
+                    "controller=Test Shop GmbH dpv:DataController", "recipient-1=Acme Analytics Ltd dpv:Recipient");
+            assertThat(analytics.at("/parties/0/party_address").asText()).startsWith("Hauptstr. 1");
+            assertThat(events(analytics, userId)).containsExactly("dpv:ConsentGiven by controller",
+                    "dpv:ConsentWithdrawn by person");
+            JsonNode given = analytics.at("/events/0");
+            assertThat(given.get("idc_reason").asText()).isEqualTo("signed form 2026-12");
+            assertThat(given.get("idc_notice_version").asInt()).isEqualTo(2);
+            assertThat(given.at("/idc_notice/recipients/0").asText()).isEqualTo("Acme Analytics Ltd");
+            assertThat(given.at("/idc_notice/label").asText()).isEqualTo("Usage analytics");
+            JsonNode sms = records.get("sms-reminders");
+            assertThat(events(sms, userId)).containsExactly("dpv:ConsentRefused by person");
+            assertThat(sms.at("/purposes/0/pii_information/0/pii_type").asText()).isEqualTo("pd:TelephoneNumber");
+            assertThat(sms.get("record_id").asText()).isNotEqualTo(analytics.get("record_id").asText());
+
+            // signed like the receipt, verified with the independent library; the admin API gives the same
+            String compact = api.get("/realms/" + realm + "/consent/me/receipt/signed?format=iso-27560", token).body();
+            assertThat(verifies(api, realm, compact)).isTrue();
+            assertThat(payload(compact).get("records")).isEqualTo(iso.get("records"));
+            JsonNode byAdmin = api.get(base + "/users/" + userId + "/receipt?format=iso-27560", admin).json();
+            assertThat(byAdmin.get("records")).isEqualTo(iso.get("records"));
+
+            // the realm-wide export: a record per event, the same record ids, also valid
+            JsonNode export = api.get(base + "/export/history?format=iso-27560", admin).json();
+            assertThat(isoProblems(export)).isEmpty();
+            List<String> exported = new ArrayList<>();
+            export.get("records").forEach(r -> {
+                if (r.get("pii_principal_id").asText().equals(userId)) {
+                    exported.add(r.get("record_id").asText() + " " + r.at("/events/0/event_state").asText());
+                }
+            });
+            assertThat(exported).containsExactlyInAnyOrder(analytics.get("record_id").asText() + " dpv:ConsentGiven",
+                    analytics.get("record_id").asText() + " dpv:ConsentWithdrawn",
+                    sms.get("record_id").asText() + " dpv:ConsentRefused");
+
+            // formats that do not exist are named
+            Api.Reply badFormat = api.get("/realms/" + realm + "/consent/me/receipt?format=iso", token);
+            assertThat(badFormat.status()).isEqualTo(400);
+            assertThat(badFormat.body()).contains("iso-27560");
+            Api.Reply choicesIso = api.get(base + "/export/choices?format=iso-27560", admin);
+            assertThat(choicesIso.status()).isEqualTo(400);
+            assertThat(choicesIso.body()).contains("export/history");
         } finally {
             api.delete("/admin/realms/" + realm, admin);
         }
