@@ -66,6 +66,8 @@ class AdminConsoleIT {
             console.type("#config\\.label", "Loyalty programme");
             console.type("#description", "Points and member offers by email");
             console.type("input[name='config.channels.0.value']", "email");
+            console.type("input[name='config.recipients.0.value']", "Loyalty Partner AG");
+            console.type("#config\\.purposeType", "dpv:DirectMarketing");
             console.click("[data-testid='save']");
             JsonNode purpose = await(() -> {
                 Api.Reply reply = api.get(ADMIN + "/consent/purposes/it-console-loyalty", api.adminToken());
@@ -75,8 +77,12 @@ class AdminConsoleIT {
             assertThat(purpose.get("mechanism").asText()).isEqualTo("opt-in");
             assertThat(purpose.get("version").asInt()).isEqualTo(1);
             assertThat(purpose.get("channels").toString()).isEqualTo("[\"email\"]");
+            assertThat(purpose.get("recipients").toString()).isEqualTo("[\"Loyalty Partner AG\"]");
+            assertThat(purpose.get("purposeType").asText()).isEqualTo("dpv:DirectMarketing");
+            assertThat(purpose.get("legalBasis").asText()).as("an opt-in purpose's default").isEqualTo("consent");
             JsonNode texts = api.get(ADMIN + "/consent/purposes/it-console-loyalty/texts", api.adminToken()).json();
-            assertThat(texts.toString()).contains("\"kind\":\"created\"", "Points and member offers by email");
+            assertThat(texts.toString()).contains("\"kind\":\"created\"", "Points and member offers by email",
+                    "Loyalty Partner AG");
             assertThat(texts.size()).isEqualTo(1);
         }
 
@@ -85,6 +91,8 @@ class AdminConsoleIT {
         assertThat(Api.purpose(me, "it-console-loyalty").toString()).contains("Loyalty programme");
         try (Browser account = AccountPageIT.signIn("cons-amy", "/communication-privacy")) {
             account.awaitText("Loyalty programme");
+            assertThat(account.find("#idc-recipients-it-console-loyalty").getText())
+                    .isEqualTo("Shared with: Loyalty Partner AG");
             assertThat(account.find("#idc-switch-it-console-loyalty-email").isSelected()).isFalse();
         }
     }

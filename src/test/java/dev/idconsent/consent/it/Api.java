@@ -348,6 +348,41 @@ public final class Api {
         }
     }
 
+    /** A copy of the demo realm under another name, for a test that changes realm-wide things. Fails unless created. */
+    public void copyDemoRealm(String name) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = LifecycleIT.demoRealm();
+        LifecycleIT.withoutIds(copy);
+        copy.put("realm", name);
+        Reply r = post("/admin/realms", adminToken(), copy);
+        if (r.status() != 201) {
+            throw new AssertionError("copying the demo realm as " + name + ": " + r);
+        }
+    }
+
+    /** The realm's key provider component whose provider id starts with {@code prefix}, e.g. rsa-generated. */
+    public com.fasterxml.jackson.databind.node.ObjectNode keyProvider(String realm, String prefix) {
+        for (JsonNode key : get("/admin/realms/" + realm + "/components?type=org.keycloak.keys.KeyProvider",
+                adminToken()).json()) {
+            if (key.get("providerId").asText().startsWith(prefix)) {
+                return (com.fasterxml.jackson.databind.node.ObjectNode) key;
+            }
+        }
+        throw new AssertionError("realm " + realm + " has no key provider " + prefix + "*");
+    }
+
+    /** A key rotation: a new key of the same provider with the highest priority. Fails unless it is created. */
+    public void rotateKey(String realm, JsonNode like, Map<String, java.util.List<String>> config) {
+        String realmId = get("/admin/realms/" + realm, adminToken()).json().get("id").asText();
+        Map<String, java.util.List<String>> withPriority = new LinkedHashMap<>(config);
+        withPriority.put("priority", java.util.List.of("1000"));
+        Reply r = post("/admin/realms/" + realm + "/components", adminToken(), Map.of("name", "rotated",
+                "providerId", like.get("providerId").asText(), "providerType", "org.keycloak.keys.KeyProvider",
+                "parentId", realmId, "config", withPriority));
+        if (r.status() != 201) {
+            throw new AssertionError("rotating the key of " + realm + ": " + r);
+        }
+    }
+
     /** An admin adds a purpose to the demo realm's catalog. Fails unless it is created. */
     public JsonNode createPurpose(Map<String, Object> purpose) {
         Reply r = post("/admin/realms/" + REALM + "/consent/purposes", adminToken(), purpose);

@@ -184,12 +184,9 @@ class ReceiptIT {
     @DisplayName("given the realm's signing key is rotated, then a receipt signed before verifies while the old key"
             + " is published, new receipts carry the new key, and the old one stops verifying once its key is gone")
     void keyRotation() throws Exception {
-        ObjectNode copy = LifecycleIT.demoRealm();
-        LifecycleIT.withoutIds(copy);
         String realm = "it-rc-keys";
-        copy.put("realm", realm);
+        api.copyDemoRealm(realm);
         String admin = api.adminToken();
-        assertThat(api.post("/admin/realms", admin, copy).status()).isEqualTo(201);
         try {
             String alice = api.get("/admin/realms/" + realm + "/users?exact=true&username=alice", admin).json().get(0)
                     .get("id").asText();
@@ -197,18 +194,8 @@ class ReceiptIT {
             String before = api.get(receiptPath, admin).body();
             assertThat(verifies(api, realm, before)).isTrue();
 
-            JsonNode old = null;
-            for (JsonNode key : api.get("/admin/realms/" + realm + "/components?type=org.keycloak.keys.KeyProvider",
-                    admin).json()) {
-                if (key.get("providerId").asText().equals("rsa-generated")) {
-                    old = key;
-                }
-            }
-            assertThat(old).as("the realm's generated RSA key").isNotNull();
-            String realmId = api.get("/admin/realms/" + realm, admin).json().get("id").asText();
-            assertThat(api.post("/admin/realms/" + realm + "/components", admin, Map.of("name", "rotated",
-                    "providerId", "rsa-generated", "providerType", "org.keycloak.keys.KeyProvider",
-                    "parentId", realmId, "config", Map.of("priority", List.of("1000")))).status()).isEqualTo(201);
+            ObjectNode old = api.keyProvider(realm, "rsa-generated");
+            api.rotateKey(realm, old, Map.of());
 
             String after = api.get(receiptPath, admin).body();
             assertThat(JWSObject.parse(after).getHeader().getKeyID())
@@ -250,12 +237,9 @@ class ReceiptIT {
             + " with who said what on which text, is signed like the receipt, and the realm-wide export holds the"
             + " same events; bad input changes nothing")
     void isoRecord() throws Exception {
-        ObjectNode copy = LifecycleIT.demoRealm();
-        LifecycleIT.withoutIds(copy);
         String realm = "it-rc-iso";
-        copy.put("realm", realm);
+        api.copyDemoRealm(realm);
         String admin = api.adminToken();
-        assertThat(api.post("/admin/realms", admin, copy).status()).isEqualTo(201);
         String base = "/admin/realms/" + realm + "/consent";
         try {
             // the controller: bad input is refused by name and leaves the settings as they were

@@ -335,12 +335,9 @@ class TrustMatrixIT {
     @DisplayName("given the realm's HMAC key is rotated, then links verify while the key that signed them is active"
             + " or passive, and stop when it is disabled")
     void linksAndKeyRotation() throws Exception {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = LifecycleIT.demoRealm();
-        LifecycleIT.withoutIds(copy);
         String realm = "it-tm-keys";
-        copy.put("realm", realm);
+        api.copyDemoRealm(realm);
         String admin = api.adminToken();
-        assertThat(api.post("/admin/realms", admin, copy).status()).isEqualTo(201);
         try {
             String mailer = api.send("POST", "/realms/" + realm + "/protocol/openid-connect/token", null,
                     "grant_type=client_credentials&client_id=mailer&client_secret=mailer-secret",
@@ -349,20 +346,9 @@ class TrustMatrixIT {
                     .get("id").asText();
             String url = api.post("/realms/" + realm + "/consent/senders/links", mailer, Map.of("user", alice,
                     "purpose", "newsletter")).json().get("url").asText();
-            JsonNode old = null;
-            for (JsonNode key : api.get("/admin/realms/" + realm + "/components?type=org.keycloak.keys.KeyProvider",
-                    admin).json()) {
-                if (key.get("providerId").asText().startsWith("hmac-generated")) {
-                    old = key;
-                }
-            }
-            assertThat(old).as("the realm's generated HMAC key").isNotNull();
-            String realmId = api.get("/admin/realms/" + realm, admin).json().get("id").asText();
-            assertThat(api.post("/admin/realms/" + realm + "/components", admin, Map.of("name", "rotated",
-                    "providerId", old.get("providerId").asText(), "providerType", "org.keycloak.keys.KeyProvider",
-                    "parentId", realmId, "config", Map.of("priority", List.of("1000"), "algorithm",
-                            old.at("/config/algorithm").isMissingNode() ? List.of("HS512")
-                                    : List.of(old.at("/config/algorithm/0").asText())))).status()).isEqualTo(201);
+            JsonNode old = api.keyProvider(realm, "hmac-generated");
+            api.rotateKey(realm, old, Map.of("algorithm", old.at("/config/algorithm").isMissingNode()
+                    ? List.of("HS512") : List.of(old.at("/config/algorithm/0").asText())));
             assertThat(api.get(url, null, "Accept", "text/html").status()).as("old key still active").isEqualTo(200);
 
             ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("config")).putArray("active").add("false");
