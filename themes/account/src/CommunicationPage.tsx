@@ -49,6 +49,8 @@ export const CommunicationPage = () => {
   const [etag, setEtag] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string>();
   const [saving, setSaving] = useState<string>();
+  /** What the polite status region says: "Saving…", then the result of the last change. */
+  const [status, setStatus] = useState("");
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [moreHistory, setMoreHistory] = useState(false);
   const [confirmOptOut, setConfirmOptOut] = useState(false);
@@ -71,15 +73,21 @@ export const CommunicationPage = () => {
   }, [refresh]);
 
   const failed = (what: string, e: unknown) => {
-    addError(t("idcSaveFailed", { what, reason: words.reason(e) }), e);
+    const message = t("idcSaveFailed", { what, reason: words.reason(e) });
+    setStatus(message);
+    addError(message, e);
     // the server may know better than this page (another tab, a new text version): show its state
     refresh();
   };
 
   const toggle = async ({ purpose, state }: Target, granted: boolean) => {
+    if (saving !== undefined) {
+      return; // one change at a time; the switch being saved stays focusable, so focus stays on it
+    }
     const id = switchId(purpose, state);
     const what = words.switchLabel(purpose, state.channel);
     setSaving(id);
+    setStatus(`${what}: ${words.saving()}`);
     try {
       const answer = await api.change([
         { purpose: purpose.key, channel: state.channel, granted, version: purpose.version },
@@ -87,11 +95,12 @@ export const CommunicationPage = () => {
       setView(answer.view);
       setEtag(answer.etag);
       const now = findState(answer.view, purpose.key, state.channel);
-      addAlert(
+      const message =
         now?.state === "pending"
           ? t("idcSavedPending", { what })
-          : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) }),
-      );
+          : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) });
+      setStatus(message);
+      addAlert(message);
       setHistory(await api.history(0, HISTORY_PAGE));
     } catch (e) {
       failed(what, e);
@@ -108,6 +117,7 @@ export const CommunicationPage = () => {
       const answer = await api.optOutOfAll(etag);
       setView(answer.view);
       setEtag(answer.etag);
+      setStatus(t("idcOptOutAllDone", { count: before.length }));
       addAlert(t("idcOptOutAllDone", { count: before.length }));
       setHistory(await api.history(0, HISTORY_PAGE));
     } catch (e) {
@@ -162,6 +172,10 @@ export const CommunicationPage = () => {
   const toSwitchOff = optedIn(view);
   return (
     <Page title={t("idcCommunicationPrivacy")} description={t("idcPageDescription")}>
+      {/* one polite live region, there before any change, so screen readers announce every result */}
+      <div id="idc-status" role="status" aria-live="polite" aria-atomic="true" className="pf-v5-screen-reader">
+        {status}
+      </div>
       <Stack hasGutter>
         <StackItem>
           <Flex>
@@ -300,7 +314,10 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
                       aria-describedby={`${id}-status`}
                       label={words.channel(state.channel)}
                       isChecked={on}
-                      isDisabled={required || saving !== undefined}
+                      // the switch being saved stays enabled (ignoring input meanwhile): disabling it would
+                      // drop the keyboard focus to the page
+                      isDisabled={required || (saving !== undefined && saving !== id)}
+                      aria-busy={saving === id}
                       onChange={(_event, checked) => onToggle({ purpose, state }, checked)}
                     />
                   </FlexItem>

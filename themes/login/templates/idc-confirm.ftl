@@ -1,8 +1,11 @@
 <#-- Double opt-in confirmation pages: ask (GET, changes nothing), confirmed, error. -->
 <#import "template.ftl" as layout>
+<#-- each state its own title and heading (a global shadows Keycloak's "Sign in to …") -->
+<#assign heading = msg({"error": "idcLinkInvalidTitle", "ask": "idcConfirmTitle", "confirmed": "idcConfirmDoneTitle"}[idcState])>
+<#global title = heading + " – " + (realm.displayName!'')>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
-        ${msg("idcConfirmTitle")}
+        ${heading}
     <#elseif section = "form">
         <div id="idc-confirm" data-state="${idcState}">
             <#if idcState = "error">

@@ -1,8 +1,11 @@
 <#-- One-click unsubscribe pages: confirm (GET, changes nothing), done (with undo), undone, error. -->
 <#import "template.ftl" as layout>
+<#-- each state its own title and heading (a global shadows Keycloak's "Sign in to …") -->
+<#assign heading = msg({"error": "idcLinkInvalidTitle", "confirm": "idcUnsubscribeTitle", "done": "idcUnsubscribeDoneTitle", "undone": "idcUnsubscribeUndoneTitle"}[idcState])>
+<#global title = heading + " – " + (realm.displayName!'')>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
-        ${msg("idcUnsubscribeTitle")}
+        ${heading}
     <#elseif section = "form">
         <div id="idc-unsubscribe" data-state="${idcState}">
             <#if idcState = "error">

@@ -162,6 +162,8 @@ final class ConsentStep implements RequiredActionProvider {
                 item.put("channels", String.join(", ", p.channels()));
                 item.put("recipients", String.join(", ", p.recipients()));
                 item.put("granted", state.granted());
+                // ticked without the person's answer (an opt-out default): said in words, not only by the box
+                item.put("preTicked", state.granted() && state.channels().stream().allMatch(c -> c.choice() == null));
                 List<Map<String, Object>> boxes = new ArrayList<>();
                 if (p.channels().size() > 1) {
                     state.channels().forEach(c -> boxes.add(Map.of("channel", c.channel(), "granted", c.granted())));

@@ -108,15 +108,30 @@ class AccountPageIT {
     }
 
     @Test
-    @DisplayName("given a keyboard user, then Space on a focused switch changes it")
+    @DisplayName("given a keyboard user, then Space on a focused switch changes it, focus stays on the switch and"
+            + " the status region (there from the start) says the result")
     void keyboard() throws Exception {
         api.createUser("acc-kim");
         try (Browser browser = signIn("acc-kim", "/communication-privacy")) {
             browser.find("#idc-switch-analytics");
+            assertThat(browser.find("#idc-status").getAttribute("aria-live")).isEqualTo("polite");
+            assertThat(browser.find("#idc-status").getAttribute("role")).isEqualTo("status");
             assertThat(browser.find("#idc-switch-analytics").isSelected()).isFalse();
             browser.press("#idc-switch-analytics", Keys.SPACE);
-            browser.awaitText("Usage analytics: On. Your change is saved and effective now.");
+            browser.awaitTextContent("#idc-status", "Usage analytics: On. Your change is saved and effective now.");
             assertThat(browser.find("#idc-switch-analytics").isSelected()).isTrue();
+            assertThat(browser.script("return document.activeElement.id")).as("focus stays on the switch")
+                    .isEqualTo("idc-switch-analytics");
+            browser.press("#idc-switch-analytics", Keys.SPACE);
+            browser.awaitTextContent("#idc-status", "Usage analytics: Off. Your change is saved and effective now.");
+            browser.press("#idc-switch-analytics", Keys.SPACE);
+            browser.awaitTextContent("#idc-status", "Usage analytics: On. Your change is saved and effective now.");
+            assertThat(browser.script("return document.activeElement.id")).isEqualTo("idc-switch-analytics");
+            assertThat(browser.axe("[id^='idc-']")).as("axe-core, WCAG 2.2 AA, on the plugin's markup").isEmpty();
+            // the check can fail: an image without a text alternative planted in the page is reported
+            browser.script("document.getElementById('idc-status').insertAdjacentHTML('afterend',"
+                    + " '<img id=\"idc-axe-control\" src=\"x.png\">')");
+            assertThat(browser.axe("[id^='idc-']")).anyMatch(v -> v.startsWith("image-alt:"));
         }
         assertThat(Api.consent(api.login("acc-kim").idClaims(), "analytics")).isTrue();
     }
@@ -353,6 +368,7 @@ class AccountPageIT {
             assertThat(browser.find("#idc-switch-product-updates-email").getAttribute("aria-label"))
                     .isEqualTo("Produktneuigkeiten per E-Mail");
             browser.snapshot("account-page-de");
+            assertThat(browser.axe("[id^='idc-']")).as("axe-core, WCAG 2.2 AA, German").isEmpty();
         }
     }
 

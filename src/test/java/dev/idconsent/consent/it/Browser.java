@@ -73,6 +73,40 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /** Waits until the element's text content (also of a visually hidden one, e.g. a live region) contains text. */
+    public String awaitTextContent(String css, String text) {
+        return await().until(d -> {
+            String now = find(css).getAttribute("textContent");
+            return now != null && now.contains(text) ? now : null;
+        });
+    }
+
+    /** The WCAG rules axe-core checks: WCAG 2.0, 2.1 and 2.2, levels A and AA. */
+    static final java.util.List<String> WCAG_AA = java.util.List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+            "wcag22aa");
+
+    /**
+     * Runs axe-core (the npm package of the account theme's build, {@code -Dit.axe} to point elsewhere) on the parts
+     * of the page matching {@code include} — the plugin's own markup — and returns its WCAG 2.2 AA violations as
+     * "rule: help (elements)"; none when the markup passes.
+     */
+    public java.util.List<String> axe(String... include) throws Exception {
+        driver.executeScript(Files.readString(Path.of(System.getProperty("it.axe",
+                "themes/account/node_modules/axe-core/axe.min.js"))));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object result = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const include = arguments[0].filter(css => document.querySelector(css));"
+                + "if (include.length === 0) { done(['none of ' + arguments[0] + ' is on the page']); return; }"
+                + "axe.run({include: include}, {runOnly: {type: 'tag', values: arguments[1]}})"
+                + ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' ('"
+                + " + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))"
+                + ".catch(e => done(['axe-core did not run: ' + e]));",
+                java.util.List.of(include), WCAG_AA);
+        java.util.List<String> violations = new java.util.ArrayList<>();
+        ((java.util.List<?>) result).forEach(v -> violations.add(String.valueOf(v)));
+        return violations;
+    }
+
     /** Focuses the element and presses keys on the keyboard, as a keyboard user would. */
     public void press(String css, CharSequence... keys) {
         WebElement element = find(css);

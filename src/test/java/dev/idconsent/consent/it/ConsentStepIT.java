@@ -81,6 +81,21 @@ class ConsentStepIT {
             assertThat(browser.find("#idc-granted-analytics").isSelected()).isFalse(); // opt-in: never pre-ticked
             assertThat(browser.find("#idc-granted-newsletter").isSelected()).isTrue();  // opt-out: on unless no
             assertThat(browser.text()).contains("Only with your consent.");
+            // for screen readers: its own title, the choices a labelled group, each box described by its text and
+            // mechanism, and a box ticked by an opt-out default says so in words
+            assertThat(browser.script("return document.title")).asString().startsWith("Your choices – ");
+            assertThat(browser.find("#idc-choices legend").getText()).startsWith("Please tell us what we may do.");
+            assertThat(browser.find("#idc-granted-analytics").getAttribute("aria-describedby"))
+                    .isEqualTo("idc-description-analytics idc-mechanism-analytics");
+            assertThat(browser.find("#idc-granted-partner-sharing").getAttribute("aria-describedby"))
+                    .isEqualTo("idc-description-partner-sharing idc-recipients-partner-sharing"
+                            + " idc-mechanism-partner-sharing");
+            assertThat(browser.find("#idc-recipients-partner-sharing").getText())
+                    .isEqualTo("Shared with: Partner Network Ltd");
+            assertThat(browser.find("#idc-mechanism-newsletter").getText()).contains("You're included unless you"
+                    + " opt out.", "Ticked because it applies unless you opt out: untick it to opt out.");
+            assertThat(browser.find("#idc-mechanism-analytics").getText()).doesNotContain("Ticked");
+            assertThat(browser.axe("#idc-consent-form", "#kc-page-title")).as("axe-core, WCAG 2.2 AA").isEmpty();
             browser.click("#idc-granted-analytics");
             browser.click("#idc-granted-product-updates");
             browser.click("#idc-save");
@@ -176,6 +191,9 @@ class ConsentStepIT {
         }
         try (Browser browser = new Browser()) {
             signIn(browser, api.authorization(Api.REALM, callback, "openid", "ui_locales", "de"), "olga-de");
+            assertThat(browser.script("return document.title")).asString().startsWith("Ihre Einstellungen – ");
+            assertThat(browser.axe("#idc-consent-form", "#kc-page-title")).as("axe-core, German, with what changed")
+                    .isEmpty();
             assertThat(browser.find("#idc-changed-it-step-bump").getText())
                     .startsWith("Dieser Text hat sich geändert, seit Sie am ").contains("(Version 1 → Version 2)");
             assertThat(browser.find("#idc-changed-it-step-bump del").getAttribute("textContent"))

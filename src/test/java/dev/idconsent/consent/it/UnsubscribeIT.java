@@ -67,18 +67,21 @@ class UnsubscribeIT {
         try (Browser browser = new Browser()) {
             browser.open(url);
             assertThat(browser.find("#idc-unsubscribe-question").getText()).contains("Product updates");
+            assertTitle(browser, "Unsubscribe");
             assertThat(history(id)).isEmpty();
             assertThat(state(id, "product-updates")).isTrue();
 
             browser.click("#idc-unsubscribe-confirm");
             assertThat(browser.find("#idc-unsubscribe-done").getText()).contains("switched off")
                     .contains("effective now");
+            assertTitle(browser, "Unsubscribed");
             assertThat(state(id, "product-updates")).isFalse();
             assertThat(browser.find("#idc-unsubscribe-account").getAttribute("href"))
                     .endsWith("/realms/demo/account/");
 
             browser.click("#idc-unsubscribe-undo");
             assertThat(browser.find("#idc-unsubscribe-undone").getText()).contains("switched on again");
+            assertTitle(browser, "Unsubscribe undone");
         }
         // vera had never answered: undo takes the click's answer back (cleared), it does not record a yes
         assertThat(state(id, "product-updates")).isTrue();
@@ -309,9 +312,11 @@ class UnsubscribeIT {
             try (Browser browser = new Browser()) {
                 browser.open(link.group(1));
                 assertThat(browser.find("#idc-confirm-question").getText()).contains("Weekly digest");
+                assertTitle(browser, "Confirm your subscription");
                 assertThat(state(id, "it-digest")).isFalse(); // opening the link changes nothing
                 browser.click("#idc-confirm-button");
                 assertThat(browser.find("#idc-confirm-done").getText()).contains("confirmed");
+                assertTitle(browser, "Subscription confirmed");
             }
             assertThat(state(id, "it-digest")).isTrue();
             assertThat(Api.consent(api.refresh(tokens).accessClaims(), "it-digest")).isTrue();
@@ -361,7 +366,8 @@ class UnsubscribeIT {
     static void assertRefused(String url, String reason) {
         Api.Reply page = api.get(url, null, "Accept", "text/html");
         assertThat(page.status()).isEqualTo(400);
-        assertThat(page.body()).contains(reason).contains("/realms/demo/account/");
+        assertThat(page.body()).contains(reason).contains("/realms/demo/account/")
+                .contains("<title>This link cannot be used – ");
         Api.Reply post = oneClick(url);
         assertThat(post.status()).isEqualTo(400);
         assertThat(post.body()).contains("invalid_link").contains(reason);
@@ -379,5 +385,13 @@ class UnsubscribeIT {
     static boolean state(String userId, String purpose) {
         return Api.purpose(api.get("/admin/realms/demo/consent/users/" + userId, api.adminToken()).json(), purpose)
                 .get("granted").asBoolean();
+    }
+
+    /** Each state of a link page has its own heading, and the tab says the same (not "Sign in to …"). */
+    static void assertTitle(Browser browser, String heading) throws Exception {
+        assertThat(browser.find("#kc-page-title").getText()).isEqualTo(heading);
+        assertThat(browser.script("return document.title")).asString().startsWith(heading + " – ");
+        assertThat(browser.axe("#kc-page-title", "#idc-unsubscribe", "#idc-confirm")).as("axe-core, WCAG 2.2 AA")
+                .isEmpty();
     }
 }
