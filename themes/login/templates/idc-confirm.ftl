@@ -20,7 +20,7 @@
             <#elseif idcState = "confirmed">
                 <p id="idc-confirm-done">${msg("idcConfirmDone", idcPurpose)}</p>
             </#if>
-            <p><a id="idc-confirm-account" href="${idcAccountUrl}">${msg("idcUnsubscribeManage")}</a></p>
+            <p><a id="idc-confirm-account" href="${idcAccountUrl}" style="display:inline-block;min-height:24px;line-height:24px">${msg("idcUnsubscribeManage")}</a></p>
         </div>
     </#if>
 </@layout.registrationLayout>

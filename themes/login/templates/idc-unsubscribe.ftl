@@ -30,7 +30,8 @@
                 <#-- undo restores what was there before the click: that may be "off" (an opt-in never said yes to) -->
                 <p id="idc-unsubscribe-undone">${msg(idcSubscribed?then("idcUnsubscribeUndone", "idcUnsubscribeUndoneOff"), idcPurpose, idcChannel)}</p>
             </#if>
-            <p><a id="idc-unsubscribe-account" href="${idcAccountUrl}">${msg("idcUnsubscribeManage")}</a></p>
+            <#-- a touch target of at least 24 px (WCAG 2.5.8): the German text wraps into a short line -->
+            <p><a id="idc-unsubscribe-account" href="${idcAccountUrl}" style="display:inline-block;min-height:24px;line-height:24px">${msg("idcUnsubscribeManage")}</a></p>
         </div>
     </#if>
 </@layout.registrationLayout>

@@ -40,7 +40,8 @@ public final class ConfirmResource {
     public Response page(@QueryParam("token") String token) {
         try {
             LinkTarget target = target(token);
-            return form(Response.Status.OK).setAttribute("idcState", "ask")
+            // the person's own language (their locale attribute), as Keycloak's pages for a known user
+            return form(Response.Status.OK).setUser(target.user()).setAttribute("idcState", "ask")
                     .setAttribute("idcPurpose", target.purpose().label())
                     .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUri().toString())
                     .createForm(TEMPLATE);
@@ -59,7 +60,7 @@ public final class ConfirmResource {
             UserModel user = target.user();
             plugin().consent(realm).confirm(plugin().subject(realm, user),
                     target.purpose().key(), target.claims().getHistoryId(), new ChangeContext(Actors.self(user), Via.EMAIL, null, "confirm-link", null, null));
-            return form(Response.Status.OK).setAttribute("idcState", "confirmed")
+            return form(Response.Status.OK).setUser(user).setAttribute("idcState", "confirmed")
                     .setAttribute("idcPurpose", target.purpose().label()).createForm(TEMPLATE);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();

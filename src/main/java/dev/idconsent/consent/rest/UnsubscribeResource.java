@@ -149,7 +149,8 @@ public final class UnsubscribeResource {
                 .flatMap(p -> p.channels().stream())
                 .filter(c -> target.channel() == null || target.channel().equals(c.channel()))
                 .anyMatch(ConsentView.ChannelState::granted);
-        return form().setStatus(status)
+        // the person's own language (their locale attribute), as Keycloak's pages for a known user
+        return form().setStatus(status).setUser(target.user())
                 .setAttribute("idcState", state)
                 .setAttribute("idcPurpose", target.purpose().label())
                 .setAttribute("idcChannel", target.channel() == null ? "" : target.channel())

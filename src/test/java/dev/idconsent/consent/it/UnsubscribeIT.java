@@ -91,6 +91,27 @@ class UnsubscribeIT {
     }
 
     @Test
+    @DisplayName("given a German-speaking person opens their link in an English browser, then the pages speak the"
+            + " person's language, with German titles and headings, and pass axe-core")
+    void germanPages() throws Exception {
+        String id = api.createUser("vera-de");
+        JsonNode user = api.get("/admin/realms/demo/users/" + id, api.adminToken()).json();
+        ((ObjectNode) user).putObject("attributes").putArray("locale").add("de");
+        assertThat(api.put("/admin/realms/demo/users/" + id, api.adminToken(), user).status()).isEqualTo(204);
+        String url = mint(id, "product-updates").get("url").asText();
+        try (Browser browser = new Browser()) {
+            browser.open(url);
+            assertThat(browser.find("#idc-unsubscribe-question").getText()).contains("nicht mehr erhalten?");
+            assertTitle(browser, "Abmelden");
+            browser.click("#idc-unsubscribe-confirm");
+            assertThat(browser.find("#idc-unsubscribe-done").getText()).contains("ab sofort");
+            assertTitle(browser, "Abgemeldet");
+            browser.click("#idc-unsubscribe-undo");
+            assertTitle(browser, "Abmeldung rückgängig gemacht");
+        }
+    }
+
+    @Test
     @DisplayName("given an unsubscribe link, then it can never subscribe anyone, also not through undo")
     void linkCannotSubscribe() {
         String id = api.createUser("una");
