@@ -200,8 +200,11 @@ public final class ExportResource {
                     String.valueOf(filter.channel()), "from", String.valueOf(filter.from()), "to",
                     String.valueOf(filter.to())));
             IsoRecords records = iso ? new IsoRecords(session, realm) : null;
+            // only the ISO format needs the catalog (each row's purpose: its legal basis, texts, recipients)
             java.util.Map<String, Purpose> catalog = new java.util.HashMap<>();
-            new PurposeComponents(realm).all().forEach(p -> catalog.put(p.key(), p));
+            if (iso) {
+                new PurposeComponents(realm).all().forEach(p -> catalog.put(p.key(), p));
+            }
             StreamingOutput body = csv ? out -> writeCsv(out, rows, first, next)
                     : out -> writeJson(out, what, filter, iso ? r -> rows.iso(r, records, catalog) : rows::json, iso,
                     first, next);

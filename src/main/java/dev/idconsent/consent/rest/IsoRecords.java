@@ -151,7 +151,7 @@ public final class IsoRecords {
         }
         processing.put("recipient_third_parties", recipientIds);
         List<String> withdraw = new ArrayList<>(List.of(accountUrl));
-        if (dev.idconsent.consent.Purpose.EMAIL.equals(channel)) {
+        if (Purpose.EMAIL.equals(channel)) {
             withdraw.add("the one-click unsubscribe link in every email (RFC 8058)");
         }
         processing.put("withdrawal_method", withdraw);
