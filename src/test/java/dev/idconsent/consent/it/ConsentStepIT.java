@@ -191,6 +191,7 @@ class ConsentStepIT {
         }
         try (Browser browser = new Browser()) {
             signIn(browser, api.authorization(Api.REALM, callback, "openid", "ui_locales", "de"), "olga-de");
+            browser.find("#idc-consent-form"); // the step, not the login page it follows
             assertThat(browser.script("return document.title")).asString().startsWith("Ihre Einstellungen – ");
             assertThat(browser.axe("#idc-consent-form", "#kc-page-title")).as("axe-core, German, with what changed")
                     .isEmpty();

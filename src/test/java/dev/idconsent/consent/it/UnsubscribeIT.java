@@ -410,6 +410,7 @@ class UnsubscribeIT {
 
     /** Each state of a link page has its own heading, and the tab says the same (not "Sign in to …"). */
     static void assertTitle(Browser browser, String heading) throws Exception {
+        browser.awaitText("#kc-page-title", heading); // the page after a click may still be loading
         assertThat(browser.find("#kc-page-title").getText()).isEqualTo(heading);
         assertThat(browser.script("return document.title")).asString().startsWith(heading + " – ");
         assertThat(browser.axe("#kc-page-title", "#idc-unsubscribe", "#idc-confirm")).as("axe-core, WCAG 2.2 AA")
