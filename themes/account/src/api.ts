@@ -18,8 +18,11 @@ export type ChannelState = {
 
 export type Purpose = {
   key: string;
+  /** In the words the catalog holds for the page's language ({@link locale}). */
   label: string;
   description: string | null;
+  /** The language of label and description. */
+  locale?: string;
   category: string | null;
   mechanism: "opt-in" | "opt-out" | "required";
   channels: string[];
@@ -80,8 +83,13 @@ export class ConsentApi {
     private readonly environment: AccountEnvironment,
   ) {}
 
+  /** The language the page speaks: the purposes' words are picked for it, and changes record it. */
+  private get locale(): string {
+    return this.environment.locale || "en";
+  }
+
   async view(): Promise<{ view: ConsentView; etag: string | null }> {
-    const response = await this.call("me");
+    const response = await this.call(`me?locale=${encodeURIComponent(this.locale)}`);
     return { view: await response.json(), etag: response.headers.get("ETag") };
   }
 
@@ -89,14 +97,14 @@ export class ConsentApi {
     const response = await this.call("me/choices", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ choices: changes }),
+      body: JSON.stringify({ choices: changes, locale: this.locale }),
     });
     return { view: await response.json(), etag: response.headers.get("ETag") };
   }
 
   /** Only if nothing changed since {@code etag}: the user confirmed a list made from that state. */
   async optOutOfAll(etag: string | null): Promise<{ view: ConsentView; etag: string | null }> {
-    const response = await this.call("me/opt-out-all", {
+    const response = await this.call(`me/opt-out-all?locale=${encodeURIComponent(this.locale)}`, {
       method: "POST",
       headers: etag ? { "If-Match": etag } : {},
     });

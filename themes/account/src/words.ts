@@ -5,8 +5,8 @@ import { ApiError, type ChannelState, type Purpose } from "./api";
 
 /**
  * Everything the page says about a purpose or a choice, in the user's language. Purpose texts come from the
- * catalog; a realm can translate them with its own localization texts under the keys
- * {@code idc.purpose.<key>.label} and {@code idc.purpose.<key>.description} (Realm settings → Localization).
+ * catalog, which picks them for the page's language (the API is asked with ?locale=); categories can be translated
+ * with realm localization texts {@code idc.category.<category>} (Realm settings → Localization).
  */
 export const useWords = () => {
   const { t } = useTranslation();
@@ -18,8 +18,8 @@ export const useWords = () => {
     const known = (key: string, fallback: string) => t(key, { defaultValue: fallback });
 
     const words = {
-      label: (p: Purpose) => known(`idc.purpose.${p.key}.label`, p.label),
-      description: (p: Purpose) => known(`idc.purpose.${p.key}.description`, p.description ?? ""),
+      label: (p: Purpose) => p.label,
+      description: (p: Purpose) => p.description ?? "",
       category: (category: string) =>
         category ? known(`idc.category.${category}`, category) : t("idcCategoryOther"),
       mechanism: (mechanism: Purpose["mechanism"]) =>

@@ -50,7 +50,7 @@
                                 <input type="checkbox" id="idc-granted-${p.key}-${c.channel}"
                                        name="granted.${p.key}/${c.channel}" value="on" <#if c.granted>checked</#if>
                                        aria-describedby="${described(p)}">
-                                ${msg("idcConsentChannel", p.label, c.channel)}
+                                ${msg("idcConsentChannel", p.label, c.name)}
                             </label>
                         </#list>
                     <#else>

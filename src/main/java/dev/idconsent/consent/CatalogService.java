@@ -90,7 +90,7 @@ public final class CatalogService {
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
                 draft.askAtLogin(), draft.doubleOptIn(), draft.retired(), draft.renewAfter(), draft.legalBasis(),
-                draft.purposeType(), draft.recipients()).validate();
+                draft.purposeType(), draft.recipients(), draft.translations()).validate();
         boolean textChanged = !next.sameText(current);
         boolean mechanismChanged = next.mechanism() != current.mechanism();
         boolean basisChanged = next.legalBasis() != current.legalBasis();
@@ -136,7 +136,7 @@ public final class CatalogService {
 
     private void append(Purpose purpose, PurposeTexts.Kind kind, Actor actor) {
         texts.append(new PurposeTexts.Text(purpose.key(), purpose.version(), purpose.label(), purpose.description(),
-                purpose.recipients(), purpose.legalBasis(), kind, actor == null ? null : actor.id(),
+                purpose.recipients(), purpose.legalBasis(), purpose.translations(), kind, actor == null ? null : actor.id(),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }
 }

@@ -175,13 +175,15 @@ public final class ConsentService {
      * oldest, if their channels differ) as it read when they answered, and when that was.
      */
     public record AnsweredText(Purpose purpose, PurposeTexts.Text text, Instant answeredAt) {
-        /** What changed in the label and in the description since. */
-        public List<TextDiff.Segment> labelChanges() {
-            return TextDiff.words(text.label(), purpose.label());
+        /** What changed in the label since, in the words of a reader of {@code locale}. */
+        public List<TextDiff.Segment> labelChanges(String locale, String baseLocale) {
+            return TextDiff.words(text.words(locale, baseLocale).label(), purpose.words(locale, baseLocale).label());
         }
 
-        public List<TextDiff.Segment> descriptionChanges() {
-            return TextDiff.words(text.description(), purpose.description());
+        /** What changed in the description since, in the words of a reader of {@code locale}. */
+        public List<TextDiff.Segment> descriptionChanges(String locale, String baseLocale) {
+            return TextDiff.words(text.words(locale, baseLocale).description(),
+                    purpose.words(locale, baseLocale).description());
         }
 
         /** Who the data goes to now and did not when they answered. */
@@ -291,7 +293,8 @@ public final class ConsentService {
             HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
                     target.version(), previous == null ? null : previous.state(), target.state(),
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
-                    context.provenance()));
+                    context.provenance(), context.locale() == null ? null
+                    : target.purpose().words(context.locale(), catalog.baseLocale()).locale()));
             if (target.state() == ChoiceState.CLEARED) {
                 store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);

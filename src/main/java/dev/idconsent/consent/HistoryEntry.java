@@ -12,10 +12,19 @@ import java.time.Instant;
  * @param capability what allowed the writer to write (see {@link ChangeContext#capability()}); {@code null} on
  *                   rows from before it was recorded
  * @param provenance for an imported answer, the system it came from and its evidence; {@code null} otherwise
+ * @param locale     the language of the purpose's words the person was shown; {@code null} when none were shown
+ *                   (or on rows from before it was recorded)
  */
 public record HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                            ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
-                           String capability, String reason, Instant at, Provenance provenance) {
+                           String capability, String reason, Instant at, Provenance provenance, String locale) {
+    public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
+                        ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
+                        String capability, String reason, Instant at, Provenance provenance) {
+        this(id, subjectId, purpose, channel, purposeVersion, previous, state, via, actor, clientId, capability,
+                reason, at, provenance, null);
+    }
+
     /** A row without provenance (every channel but the import). */
     public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                         ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,

@@ -25,11 +25,14 @@ import java.util.regex.Pattern;
  * @param legalBasis     what the processing rests on; {@code null}: {@link LegalBasis#defaultFor the mechanism's}
  * @param purposeType    optional classification from the W3C Data Privacy Vocabulary, e.g. {@code dpv:Marketing}
  * @param recipients     who the data is shared with, as the person is told (part of the text: a change is versioned)
+ * @param translations   the label and description in other languages than the realm's default, by language tag
+ *                       (part of the text: a change is versioned); {@link #words} picks a reader's
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                       boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
-                      LegalBasis legalBasis, String purposeType, List<String> recipients) {
+                      LegalBasis legalBasis, String purposeType, List<String> recipients,
+                      java.util.Map<String, Words> translations) {
     public static final String EMAIL = "email";
     public static final int MAX_RECIPIENTS = 20;
     public static final int MAX_RECIPIENT = 200;
@@ -55,6 +58,22 @@ public record Purpose(String key, String label, String description, String categ
         purposeType = purposeType == null || purposeType.isBlank() ? null : purposeType.trim();
         recipients = recipients == null ? List.of()
                 : recipients.stream().map(r -> r == null ? null : r.strip()).toList();
+        translations = translations == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(translations));
+    }
+
+    /** Only the realm's default language. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
+                   LegalBasis legalBasis, String purposeType, List<String> recipients) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType, recipients, null);
+    }
+
+    /** The words a reader of {@code locale} is shown (see {@link Words#pick}). */
+    public Words words(String locale, String baseLocale) {
+        return Words.pick(locale, baseLocale, label, description, translations);
     }
 
     /** Processing details from the mechanism: its default legal basis, no type, no recipients. */
@@ -160,7 +179,8 @@ public record Purpose(String key, String label, String description, String categ
         if (version < 1) {
             throw invalid("version must be 1 or more");
         }
-        return this;
+        java.util.Map<String, Words> normalized = Words.translations(translations, description);
+        return normalized.equals(translations) ? this : withTranslations(normalized);
     }
 
     public static boolean isSlug(String value) {
@@ -189,30 +209,38 @@ public record Purpose(String key, String label, String description, String categ
     /** The words the person is shown: label, description and who the data goes to. */
     public boolean sameText(Purpose other) {
         return label.equals(other.label) && description.equals(other.description)
-                && recipients.equals(other.recipients);
+                && recipients.equals(other.recipients) && translations.equals(other.translations);
     }
 
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients);
+                recipients, translations);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter, legalBasis, purposeType,
-                recipients);
+                recipients, translations);
     }
 
     public Purpose withRenewAfter(Duration value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients,
+                translations);
     }
 
     /** The same purpose with other processing details (legal basis, DPV type, recipients). */
     public Purpose withProcessing(LegalBasis basis, String type, List<String> names) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names, translations);
+    }
+
+    /** The same purpose with its words in other languages replaced. */
+    public Purpose withTranslations(java.util.Map<String, Words> value) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
+                recipients, value);
     }
 
     /**

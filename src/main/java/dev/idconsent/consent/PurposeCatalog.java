@@ -11,6 +11,11 @@ public interface PurposeCatalog {
         return all().stream().filter(p -> p.key().equals(key)).findFirst();
     }
 
+    /** The language of the purposes' own label and description (their translations are in other languages). */
+    default String baseLocale() {
+        return "en";
+    }
+
     /** Adds a purpose or replaces the one with the same key. */
     void save(Purpose purpose);
 }

@@ -55,7 +55,7 @@ class CatalogServiceTest {
             assertThat(created.category()).isEqualTo(Purpose.DEFAULT_CATEGORY);
             assertThat(texts.all()).containsExactly(
                     new PurposeTexts.Text("newsletter", 1, "Newsletter", "Monthly news", List.of(),
-                            LegalBasis.LEGITIMATE_INTEREST, Kind.CREATED, "admin-id",
+                            LegalBasis.LEGITIMATE_INTEREST, java.util.Map.of(), Kind.CREATED, "admin-id",
                             NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
         }
 

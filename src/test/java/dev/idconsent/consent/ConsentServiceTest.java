@@ -318,14 +318,14 @@ class ConsentServiceTest {
             record(set("newsletter", true));
 
             assertThat(texts.all()).containsExactly(new PurposeTexts.Text("newsletter", 1, NEWSLETTER.label(),
-                    NEWSLETTER.description(), NEWSLETTER.recipients(), NEWSLETTER.legalBasis(), PurposeTexts.Kind.IMPORTED, null, NOW_MILLIS));
+                    NEWSLETTER.description(), NEWSLETTER.recipients(), NEWSLETTER.legalBasis(), java.util.Map.of(), PurposeTexts.Kind.IMPORTED, null, NOW_MILLIS));
         }
 
         @Test
         @DisplayName("but a text exists for its version, then nothing is archived")
         void alreadyArchived() {
             PurposeTexts.Text created = new PurposeTexts.Text("analytics", 2, ANALYTICS.label(), ANALYTICS.description(),
-                    List.of(), ANALYTICS.legalBasis(), PurposeTexts.Kind.CREATED, "admin-id", InMemory.NOW);
+                    List.of(), ANALYTICS.legalBasis(), java.util.Map.of(), PurposeTexts.Kind.CREATED, "admin-id", InMemory.NOW);
             texts.append(created);
 
             record(set("analytics", true));
@@ -707,7 +707,7 @@ class ConsentServiceTest {
         assertThat(outdated).containsOnlyKeys("analytics");
         assertThat(outdated.get("analytics").text().version()).isEqualTo(2);
         assertThat(outdated.get("analytics").answeredAt()).isBetween(InMemory.NOW_MILLIS, InMemory.NOW);
-        assertThat(TextDiff.changed(outdated.get("analytics").descriptionChanges())).as("same words").isFalse();
+        assertThat(TextDiff.changed(outdated.get("analytics").descriptionChanges(null, "en"))).as("same words").isFalse();
 
         service.record(alice, List.of(new ChangeRequest("analytics", null, false, 3)),
                 new ChangeContext(ALICE, Via.ACCOUNT, "account-console", "idc-choices-write", null, null));
@@ -720,7 +720,7 @@ class ConsentServiceTest {
     void receiptShowsTheTextThen() {
         record(set("analytics", true)); // archives the text of version 2 (it came without the API)
         texts.append(new PurposeTexts.Text("analytics", 2, "Analytics (corrected)", "Fixed a typo.",
-                List.of(), ANALYTICS.legalBasis(), PurposeTexts.Kind.CORRECTION, "admin-id", InMemory.NOW.plusSeconds(60)));
+                List.of(), ANALYTICS.legalBasis(), java.util.Map.of(), PurposeTexts.Kind.CORRECTION, "admin-id", InMemory.NOW.plusSeconds(60)));
 
         ConsentReports.Receipt receipt = reports.receipt(alice);
 

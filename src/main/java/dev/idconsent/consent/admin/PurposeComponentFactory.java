@@ -47,12 +47,21 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             .required(true).add()
             .property().name(PurposeComponents.DESCRIPTION).label("Description")
             .type(ProviderConfigProperty.TEXT_TYPE).add()
+            .property().name(PurposeComponents.LABEL_TRANSLATIONS).label("Label in other languages")
+            .helpText("One entry per language: its tag, a colon, the label, e.g. \"de: Newsletter\". The label"
+                    + " and description above are in the realm's default language; people reading another"
+                    + " language see its words here. A change is a change of the text.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(PurposeComponents.DESCRIPTION_TRANSLATIONS).label("Description in other languages")
+            .helpText("One entry per language with a label above: \"de: Unser monatlicher Newsletter …\"."
+                    + " Needed for every language when the purpose has a description.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(PurposeComponents.RECIPIENTS).label("Shared with")
             .helpText("The recipients or third parties the data goes to, one name per entry (e.g. Acme Analytics"
                     + " Ltd). People see them with the description; a change is a change of the text.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(PurposeComponents.CHANGE).label("This edit is")
-            .helpText("When you change the label, description, recipients, mechanism or legal basis of an existing"
+            .helpText("When you change the label, description (in any language), recipients, mechanism or legal basis of an existing"
                     + " purpose: material (new version, users are asked again) or correction (same version, e.g. a"
                     + " typo; not for mechanism or legal basis). Leave empty otherwise.")
             .type(ProviderConfigProperty.LIST_TYPE).options("", "correction", "material").add()
@@ -200,7 +209,7 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(new RealmImportReconciler());
+        factory.register(new RealmImportReconciler(factory));
     }
 
     @Override

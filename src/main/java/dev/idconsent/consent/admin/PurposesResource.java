@@ -6,6 +6,7 @@ import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.LegalBasis;
 import dev.idconsent.consent.Mechanism;
 import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.Words;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.rest.ConsentJson;
@@ -42,7 +43,8 @@ final class PurposesResource extends AdminResource {
                        List<String> channels, Boolean honorGpc, Boolean includeInToken, Boolean gating,
                        Boolean askAtLogin, Boolean doubleOptIn, String change, Integer version, Boolean retired,
                        String role, java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
-                       List<String> recipients) {
+                       List<String> recipients, String locale,
+                       java.util.Map<String, ConsentJson.TranslationJson> translations) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -59,7 +61,7 @@ final class PurposesResource extends AdminResource {
     public Response purposes() {
         auth.realm().requireViewRealm();
         return handle(() -> {
-            return ConsentJson.ok(new PurposeComponents(realm).all().stream().map(ConsentJson::purpose).toList())
+            return ConsentJson.ok(new PurposeComponents(realm).all().stream().map(p -> ConsentJson.purpose(p, baseLocale())).toList())
                     .build();
         });
     }
@@ -69,7 +71,7 @@ final class PurposesResource extends AdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response purpose(@PathParam("key") String key) {
         auth.realm().requireViewRealm();
-        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().require(key))).build());
+        return handle(() -> ConsentJson.ok(ConsentJson.purpose(catalog().require(key), baseLocale())).build());
     }
 
     @POST
@@ -83,7 +85,7 @@ final class PurposesResource extends AdminResource {
             Purpose draft = merge(json, null);
             requireDerivedRole(json, draft.key());
             Purpose created = catalog().create(draft, adminActor());
-            var out = ConsentJson.purpose(created);
+            var out = ConsentJson.purpose(created, baseLocale());
             return audited(OperationType.CREATE, PURPOSE_RESOURCE, out, Response.status(Response.Status.CREATED)
                     .type(MediaType.APPLICATION_JSON_TYPE).entity(out).build(), "consent", "purposes", created.key());
         });
@@ -114,7 +116,7 @@ final class PurposesResource extends AdminResource {
             }
             Purpose updated = catalog.update(key, merge(json, current),
                     CatalogService.ChangeKind.fromValue(json.change()), adminActor());
-            var out = ConsentJson.purpose(updated);
+            var out = ConsentJson.purpose(updated, baseLocale());
             return audited(OperationType.UPDATE, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key);
         });
@@ -126,7 +128,7 @@ final class PurposesResource extends AdminResource {
     public Response retire(@PathParam("key") String key) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            var out = ConsentJson.purpose(catalog().retire(key, true));
+            var out = ConsentJson.purpose(catalog().retire(key, true), baseLocale());
             return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key, "retire");
         });
@@ -138,7 +140,7 @@ final class PurposesResource extends AdminResource {
     public Response reinstate(@PathParam("key") String key) {
         auth.realm().requireManageRealm();
         return handle(() -> {
-            var out = ConsentJson.purpose(catalog().retire(key, false));
+            var out = ConsentJson.purpose(catalog().retire(key, false), baseLocale());
             return audited(OperationType.ACTION, PURPOSE_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "purposes", key, "reinstate");
         });
@@ -152,7 +154,7 @@ final class PurposesResource extends AdminResource {
         auth.realm().requireViewRealm();
         return handle(() -> {
             catalog().require(key);
-            return ConsentJson.ok(plugin().texts(realm).of(key).stream().map(ConsentJson::text).toList()).build();
+            return ConsentJson.ok(plugin().texts(realm).of(key).stream().map(t -> ConsentJson.text(t, baseLocale())).toList()).build();
         });
     }
 
@@ -236,12 +238,21 @@ final class PurposesResource extends AdminResource {
         }
     }
 
+    private String baseLocale() {
+        return PurposeComponents.baseLocale(realm);
+    }
+
     private CatalogService catalog() {
         return plugin().catalog(realm);
     }
 
     /** A purpose from JSON; fields left out come from {@code base} (or defaults for a new purpose). */
-    private static Purpose merge(PurposeBody json, Purpose base) {
+    private Purpose merge(PurposeBody json, Purpose base) {
+        if (json.locale() != null && !Words.normalize(json.locale()).equals(baseLocale())) {
+            throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"label\" and \"description\" are in the realm's"
+                    + " default language (" + baseLocale() + "), not " + json.locale() + "; give other languages"
+                    + " under \"translations\": {\"" + json.locale() + "\": {\"label\": …, \"description\": …}}");
+        }
         if (base == null) {
             JsonInput.required(json.key(), "key");
             JsonInput.required(json.label(), "label");
@@ -274,7 +285,22 @@ final class PurposesResource extends AdminResource {
                         : base == null ? null : base.legalBasis(),
                 // "" removes the type
                 json.purposeType() != null ? json.purposeType() : base == null ? null : base.purposeType(),
-                or(json.recipients(), base == null ? List.of() : base.recipients()));
+                or(json.recipients(), base == null ? List.of() : base.recipients()),
+                // all languages at once: {} removes every translation
+                json.translations() != null ? translations(json.translations())
+                        : base == null ? null : base.translations());
+    }
+
+    private static java.util.Map<String, Words> translations(java.util.Map<String, ConsentJson.TranslationJson> given) {
+        java.util.Map<String, Words> out = new java.util.LinkedHashMap<>();
+        given.forEach((tag, t) -> {
+            if (t == null) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "translation " + tag
+                        + " must be an object {\"label\": …, \"description\": …}");
+            }
+            out.put(tag, new Words(tag, t.label(), t.description()));
+        });
+        return out;
     }
 
     private static <T> T or(T value, T fallback) {

@@ -47,7 +47,8 @@ final class UsersResource extends AdminResource {
         return handle(() -> {
             ConsentService consent = plugin().consent(realm);
             ConsentView view = consent.view(plugin().subject(realm, user));
-            return ConsentJson.ok(ConsentJson.view(view, consent.outdatedAnswers(view))).tag(view.tag()).build();
+            return ConsentJson.ok(ConsentJson.view(view, consent.outdatedAnswers(view), null,
+                    dev.idconsent.consent.catalog.PurposeComponents.baseLocale(realm))).tag(view.tag()).build();
         });
     }
 
@@ -105,19 +106,21 @@ final class UsersResource extends AdminResource {
             }
             ConsentService consent = plugin().consent(realm);
             ConsentView view = consent.record(plugin().subject(realm, user),
-                    new JsonInput.Choices(request.choices()).changes(), new ChangeContext(adminActor(), Via.ADMIN,
-                            auth.adminAuth().getClient().getClientId(), "manage-users", reason,
-                            JsonInput.unquoteTag(ifMatch)));
+                    new JsonInput.Choices(request.choices(), null).changes(), new ChangeContext(adminActor(),
+                            Via.ADMIN, auth.adminAuth().getClient().getClientId(), "manage-users", reason,
+                            JsonInput.unquoteTag(ifMatch)).inLocale(JsonInput.locale(request.locale())));
             var changed = new OnBehalfEvent(reason, ConsentJson.histories(view.changes()));
             return audited(OperationType.UPDATE, CHOICES_RESOURCE, changed,
-                    ConsentJson.ok(ConsentJson.view(view, consent.outdatedAnswers(view))).tag(view.tag()).build(),
+                    ConsentJson.ok(ConsentJson.view(view, consent.outdatedAnswers(view), null,
+                    dev.idconsent.consent.catalog.PurposeComponents.baseLocale(realm))).tag(view.tag()).build(),
                     "consent", "users", userId,
                     "choices");
         });
     }
 
     /** {@code {"reason": "...", "choices": [...]}}: a change on the person's behalf. */
-    record OnBehalf(String reason, java.util.List<dev.idconsent.consent.ChangeRequest> choices) {
+    /** @param locale the language the administrator read the purposes to the person in (optional) */
+    record OnBehalf(String reason, java.util.List<dev.idconsent.consent.ChangeRequest> choices, String locale) {
     }
 
     /** The admin event of a change on someone's behalf: the reason and the history rows written. */

@@ -41,6 +41,13 @@ public final class PurposeComponents implements PurposeCatalog {
     public static final String PURPOSE_TYPE = "purposeType";
     /** Who the data is shared with, one value per name. */
     public static final String RECIPIENTS = "recipients";
+    /**
+     * The label in other languages than the realm's default, one value per language: {@code "de: Newsletter"}
+     * (a language tag, a colon, the words). A list of strings, so the admin console's form edits it as it is.
+     */
+    public static final String LABEL_TRANSLATIONS = "labelTranslations";
+    /** The description in other languages, as {@link #LABEL_TRANSLATIONS}. */
+    public static final String DESCRIPTION_TRANSLATIONS = "descriptionTranslations";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -71,6 +78,17 @@ public final class PurposeComponents implements PurposeCatalog {
     public List<Purpose> all() {
         return components().map(PurposeComponents::toPurpose)
                 .sorted(Comparator.comparing(Purpose::category).thenComparing(Purpose::key)).toList();
+    }
+
+    /** The realm's default language (English when the realm has none). */
+    @Override
+    public String baseLocale() {
+        return baseLocale(realm);
+    }
+
+    public static String baseLocale(RealmModel realm) {
+        String locale = realm.isInternationalizationEnabled() ? realm.getDefaultLocale() : null;
+        return locale == null || locale.isBlank() ? "en" : dev.idconsent.consent.Words.normalize(locale);
     }
 
     @Override
@@ -137,7 +155,42 @@ public final class PurposeComponents implements PurposeCatalog {
                 model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false),
                 Purpose.lifetimeOfDays(renewAfterDays),
                 legalBasis == null || legalBasis.isBlank() ? null : LegalBasis.fromValue(legalBasis.trim()),
-                model.get(PURPOSE_TYPE), values(model, RECIPIENTS));
+                model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model));
+    }
+
+    /** The words in other languages, from the two lists of {@code "tag: words"} entries. */
+    private static java.util.Map<String, dev.idconsent.consent.Words> translations(ComponentModel model) {
+        java.util.Map<String, String> labels = byLanguage(values(model, LABEL_TRANSLATIONS), "label");
+        java.util.Map<String, String> descriptions = byLanguage(values(model, DESCRIPTION_TRANSLATIONS),
+                "description");
+        java.util.Map<String, dev.idconsent.consent.Words> out = new java.util.TreeMap<>();
+        for (String tag : descriptions.keySet()) {
+            if (!labels.containsKey(tag)) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "there is a " + tag + " description but no "
+                        + tag + " label: add \"" + tag + ": …\" to the label translations");
+            }
+        }
+        labels.forEach((tag, label) -> out.put(tag, new dev.idconsent.consent.Words(tag, label,
+                descriptions.get(tag))));
+        return out;
+    }
+
+    private static java.util.Map<String, String> byLanguage(List<String> entries, String field) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String entry : entries) {
+            int colon = entry.indexOf(':');
+            if (colon < 1) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the " + field + " translation '"
+                        + (entry.length() > 40 ? entry.substring(0, 40) + "…" : entry)
+                        + "' must start with its language and a colon, e.g. \"de: …\"");
+            }
+            String tag = entry.substring(0, colon).trim();
+            if (out.put(tag, entry.substring(colon + 1).strip()) != null) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the " + field + " translation for " + tag
+                        + " is given twice");
+            }
+        }
+        return out;
     }
 
     /** A multi-valued field without the blank entries the console's form leaves. */
@@ -172,6 +225,15 @@ public final class PurposeComponents implements PurposeCatalog {
         }
         if (!p.recipients().isEmpty()) {
             config.put(RECIPIENTS, p.recipients());
+        }
+        if (!p.translations().isEmpty()) {
+            config.put(LABEL_TRANSLATIONS, p.translations().values().stream().map(w -> w.locale() + ": "
+                    + w.label()).toList());
+            List<String> descriptions = p.translations().values().stream().filter(w -> !w.description().isEmpty())
+                    .map(w -> w.locale() + ": " + w.description()).toList();
+            if (!descriptions.isEmpty()) {
+                config.put(DESCRIPTION_TRANSLATIONS, descriptions);
+            }
         }
         return config;
     }

@@ -78,6 +78,9 @@ class HistoryEntity {
     /** An imported answer: what proves it there (a form id, an IP address, a document reference). */
     @Column(name = "EVIDENCE", length = 1000)
     String evidence;
+    /** The language of the purpose's words the person was shown; null when none were. */
+    @Column(name = "LOCALE", length = 35)
+    String locale;
     @Column(name = "CREATED_AT", nullable = false)
     long createdAt;
 }

@@ -140,6 +140,7 @@ public final class JpaChoiceStore implements ChoiceStore {
             h.source = e.provenance().source();
             h.evidence = e.provenance().evidence();
         }
+        h.locale = e.locale();
         h.createdAt = e.at().toEpochMilli();
         em.persist(h);
         em.flush(); // assigns the identity id, which the current-state row points at
@@ -347,7 +348,7 @@ public final class JpaChoiceStore implements ChoiceStore {
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),
                 new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.capability,
                 h.reason, Instant.ofEpochMilli(h.createdAt),
-                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence));
+                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence), h.locale);
     }
 
     private static String key(String userId, String purpose, String channelColumn) {

@@ -51,6 +51,7 @@ public final class JpaPurposeTexts implements PurposeTexts {
         t.description = text.description();
         t.recipients = text.recipients().isEmpty() ? null : String.join("\n", text.recipients());
         t.legalBasis = text.legalBasis() == null ? null : text.legalBasis().value();
+        t.translations = TranslationsColumn.write(text.translations());
         t.kind = text.kind().value();
         t.actorId = text.actorId();
         t.createdAt = text.at().toEpochMilli();
@@ -87,7 +88,9 @@ public final class JpaPurposeTexts implements PurposeTexts {
                 .setParameter("purposeKey", purpose).getResultStream()
                 .map(t -> new Text(t.purposeKey, t.version, t.label, t.description == null ? "" : t.description,
                         t.recipients == null ? List.of() : List.of(t.recipients.split("\n")),
-                        t.legalBasis == null ? null : LegalBasis.fromValue(t.legalBasis), Kind.valueOf(t.kind.toUpperCase(java.util.Locale.ROOT)), t.actorId,
+                        t.legalBasis == null ? null : LegalBasis.fromValue(t.legalBasis),
+                        TranslationsColumn.read(t.translations), Kind.valueOf(t.kind.toUpperCase(java.util.Locale.ROOT)),
+                        t.actorId,
                         Instant.ofEpochMilli(t.createdAt)))
                 .toList();
     }

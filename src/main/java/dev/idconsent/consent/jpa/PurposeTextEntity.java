@@ -36,6 +36,9 @@ class PurposeTextEntity {
     String recipients;
     @Column(name = "LEGAL_BASIS", length = 32)
     String legalBasis;
+    /** The words in other languages, JSON by language tag; null when there are none. A CLOB, read as a string. */
+    @Column(name = "TRANSLATIONS", length = 200_000)
+    String translations;
     @Column(name = "KIND", length = 16, nullable = false)
     String kind;
     @Column(name = "ACTOR_ID", length = 36)

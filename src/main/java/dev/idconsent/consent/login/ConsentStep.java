@@ -2,6 +2,9 @@ package dev.idconsent.consent.login;
 
 import dev.idconsent.consent.model.Actors;
 import dev.idconsent.consent.model.ConsentProvider;
+import dev.idconsent.consent.catalog.Wording;
+import dev.idconsent.consent.Words;
+import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ChangeRequest;
 import dev.idconsent.consent.ConsentException;
@@ -58,7 +61,8 @@ final class ConsentStep implements RequiredActionProvider {
         if ("1".equals(context.getHttpRequest().getHttpHeaders().getHeaderString("Sec-GPC"))) {
             List<Purpose> honored = consent.honorGpc(subject, changeContext(context, Via.GPC));
             if (!honored.isEmpty()) {
-                auth.setAuthNote(NOTE_GPC, honored.stream().map(Purpose::label).collect(Collectors.joining(", ")));
+                // keys: the page names them in the person's language
+                auth.setAuthNote(NOTE_GPC, honored.stream().map(Purpose::key).collect(Collectors.joining(",")));
             }
         }
         List<Purpose> ask = consent.toAsk(subject, registration);
@@ -113,7 +117,7 @@ final class ConsentStep implements RequiredActionProvider {
                         ? Via.REGISTRATION : Via.LOGIN;
                 plugin(context).consent(context.getRealm()).record(
                         plugin(context).subject(context.getRealm(), context.getUser()), changes,
-                        changeContext(context, via));
+                        changeContext(context, via).inLocale(wording(context).locale()));
             }
         } catch (ConsentException e) {
             // e.g. a purpose changed while the page was open: show the page again, with what is current now
@@ -143,9 +147,12 @@ final class ConsentStep implements RequiredActionProvider {
         // asked again after a new text version: what changed since the text they answered
         Map<String, ConsentService.AnsweredText> outdated = plugin(context).consent(context.getRealm())
                 .outdatedAnswers(view);
+        Wording wording = wording(context);
+        String locale = wording.locale();
+        String base = PurposeComponents.baseLocale(context.getRealm());
         java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter
                 .ofLocalizedDate(java.time.format.FormatStyle.LONG)
-                .withLocale(context.getSession().getContext().resolveLocale(context.getUser()))
+                .withLocale(wording.javaLocale())
                 .withZone(java.time.ZoneOffset.UTC);
         List<Map<String, Object>> purposes = new ArrayList<>();
         for (ConsentView.PurposeState state : view.purposes()) {
@@ -153,20 +160,22 @@ final class ConsentStep implements RequiredActionProvider {
             // without a note or parameter the step was started by an app (kc_action): every optional purpose
             if (p.mechanism().optional() && (ask == null || ask.contains(p.key()))) {
                 Map<String, Object> item = new LinkedHashMap<>();
+                Words words = wording.words(p);
                 item.put("key", p.key());
-                item.put("label", p.label());
-                item.put("description", p.description());
+                item.put("label", words.label());
+                item.put("description", words.description());
                 item.put("category", p.category());
                 item.put("mechanism", p.mechanism().value());
                 item.put("version", Integer.toString(p.version()));
-                item.put("channels", String.join(", ", p.channels()));
+                item.put("channels", wording.channels(p.channels()));
                 item.put("recipients", String.join(", ", p.recipients()));
                 item.put("granted", state.granted());
                 // ticked without the person's answer (an opt-out default): said in words, not only by the box
                 item.put("preTicked", state.granted() && state.channels().stream().allMatch(c -> c.choice() == null));
                 List<Map<String, Object>> boxes = new ArrayList<>();
                 if (p.channels().size() > 1) {
-                    state.channels().forEach(c -> boxes.add(Map.of("channel", c.channel(), "granted", c.granted())));
+                    state.channels().forEach(c -> boxes.add(Map.of("channel", c.channel(),
+                            "name", wording.channel(c.channel()), "granted", c.granted())));
                 }
                 item.put("channelBoxes", boxes);
                 if (expired.containsKey(p.key()) && !state.granted()) {
@@ -177,9 +186,9 @@ final class ConsentStep implements RequiredActionProvider {
                     Map<String, Object> changed = new LinkedHashMap<>();
                     changed.put("answeredOn", day.format(answered.answeredAt()));
                     changed.put("fromVersion", Integer.toString(answered.text().version()));
-                    List<TextDiff.Segment> label = answered.labelChanges();
+                    List<TextDiff.Segment> label = answered.labelChanges(locale, base);
                     changed.put("label", TextDiff.changed(label) ? segments(label) : List.of());
-                    changed.put("description", segments(answered.descriptionChanges()));
+                    changed.put("description", segments(answered.descriptionChanges(locale, base)));
                     changed.put("recipientsAdded", String.join(", ", answered.recipientsAdded()));
                     changed.put("recipientsRemoved", String.join(", ", answered.recipientsRemoved()));
                     item.put("changed", changed);
@@ -189,7 +198,11 @@ final class ConsentStep implements RequiredActionProvider {
         }
         var form = context.form().setAttribute("idcPurposes", purposes);
         if (auth.getAuthNote(NOTE_GPC) != null) {
-            form.setAttribute("idcGpc", auth.getAuthNote(NOTE_GPC));
+            Map<String, Purpose> byKey = new java.util.HashMap<>();
+            view.purposes().forEach(p -> byKey.put(p.purpose().key(), p.purpose()));
+            form.setAttribute("idcGpc", java.util.Arrays.stream(auth.getAuthNote(NOTE_GPC).split(","))
+                    .map(k -> byKey.containsKey(k) ? wording.words(byKey.get(k)).label() : k)
+                    .collect(Collectors.joining(", ")));
         }
         if (error != null) {
             form.setError("idcConsentError", error);
@@ -199,6 +212,12 @@ final class ConsentStep implements RequiredActionProvider {
 
     private static List<Map<String, String>> segments(List<TextDiff.Segment> segments) {
         return segments.stream().map(s -> Map.of("op", s.op().value(), "text", s.text())).toList();
+    }
+
+    /** The person's language, as the login pages speak it. */
+    private static Wording wording(RequiredActionContext context) {
+        return Wording.of(context.getSession(), context.getRealm(), context.getUser(),
+                org.keycloak.theme.Theme.Type.LOGIN);
     }
 
     private static ChangeContext changeContext(RequiredActionContext context, Via via) {

@@ -7,7 +7,9 @@ import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.catalog.PurposeComponents;
+import dev.idconsent.consent.catalog.Wording;
 import java.util.ArrayList;
+import org.keycloak.theme.Theme;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +58,14 @@ public final class ConfirmationMails implements ConsentEvents {
         }
         Map<String, Purpose> catalog = new LinkedHashMap<>();
         new PurposeComponents(realm).all().forEach(p -> catalog.put(p.key(), p));
+        // in the language Keycloak writes the person's mails in
+        Wording wording = Wording.of(session, realm, user, Theme.Type.EMAIL);
         List<Map<String, Object>> changes = new ArrayList<>();
         for (HistoryEntry row : rows) {
             Map<String, Object> change = new LinkedHashMap<>();
             Purpose purpose = catalog.get(row.purpose());
-            change.put("label", purpose == null ? row.purpose() : purpose.label());
-            change.put("channel", row.channel() == null ? "" : row.channel());
+            change.put("label", purpose == null ? row.purpose() : wording.words(purpose).label());
+            change.put("channel", wording.channel(row.channel()));
             // what the person now gets: a cleared answer (an undone click) is the purpose's default again
             change.put("on", purpose == null ? row.state().granted()
                     : dev.idconsent.consent.Effective.granted(purpose, row.state()));
@@ -83,8 +87,9 @@ public final class ConfirmationMails implements ConsentEvents {
             return;
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put("idcPurpose", new PurposeComponents(realm).find(purposeKey).map(Purpose::label)
-                .orElse(purposeKey));
+        Wording wording = Wording.of(session, realm, user, Theme.Type.EMAIL);
+        attributes.put("idcPurpose", new PurposeComponents(realm).find(purposeKey)
+                .map(p -> wording.words(p).label()).orElse(purposeKey));
         attributes.put("idcConfirmUrl", new UnsubscribeLinks(session, realm,
                 UnsubscribeLinks.configuredLifetime(session)).mintConfirmation(user.getId(), purposeKey, pendingRow)
                 .url());

@@ -2,6 +2,7 @@ package dev.idconsent.consent.rest;
 
 import dev.idconsent.consent.model.Actors;
 import dev.idconsent.consent.model.ConsentProvider;
+import dev.idconsent.consent.catalog.Wording;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.Via;
@@ -42,7 +43,7 @@ public final class ConfirmResource {
             LinkTarget target = target(token);
             // the person's own language (their locale attribute), as Keycloak's pages for a known user
             return form(Response.Status.OK).setUser(target.user()).setAttribute("idcState", "ask")
-                    .setAttribute("idcPurpose", target.purpose().label())
+                    .setAttribute("idcPurpose", wording(user(target)).words(target.purpose()).label())
                     .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUri().toString())
                     .createForm(TEMPLATE);
         } catch (ConsentException e) {
@@ -58,16 +59,27 @@ public final class ConfirmResource {
         try {
             LinkTarget target = target(token);
             UserModel user = target.user();
-            plugin().consent(realm).confirm(plugin().subject(realm, user),
-                    target.purpose().key(), target.claims().getHistoryId(), new ChangeContext(Actors.self(user), Via.EMAIL, null, "confirm-link", null, null));
+            // the person confirms on our page, having read the purpose in their language there
+            Wording wording = wording(user);
+            plugin().consent(realm).confirm(plugin().subject(realm, user), target.purpose().key(),
+                    target.claims().getHistoryId(), new ChangeContext(Actors.self(user), Via.EMAIL, null,
+                            "confirm-link", null, null).inLocale(wording.locale()));
             return form(Response.Status.OK).setUser(user).setAttribute("idcState", "confirmed")
-                    .setAttribute("idcPurpose", target.purpose().label()).createForm(TEMPLATE);
+                    .setAttribute("idcPurpose", wording.words(target.purpose()).label()).createForm(TEMPLATE);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
         } catch (RuntimeException e) {
             return error(Answers.unavailable(session, e));
         }
+    }
+
+    private static UserModel user(LinkTarget target) {
+        return target.user();
+    }
+
+    private Wording wording(UserModel user) {
+        return Wording.of(session, realm, user, org.keycloak.theme.Theme.Type.LOGIN);
     }
 
     private LinkTarget target(String token) {

@@ -12,6 +12,7 @@ import dev.idconsent.consent.HistoryEntry;
 import dev.idconsent.consent.Purpose;
 import dev.idconsent.consent.PurposeTexts;
 import dev.idconsent.consent.TextDiff;
+import dev.idconsent.consent.Words;
 import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import jakarta.ws.rs.core.MediaType;
@@ -32,14 +33,24 @@ public final class ConsentJson {
     /**
      * A purpose of the catalog; {@code role} only for a gating purpose; {@code renewAfterDays} null when a yes lasts
      * until withdrawn.
+     *
+     * @param locale       the language of {@code label} and {@code description}: for a person, the one picked for
+     *                     their language; in the admin API, the realm's default language
+     * @param translations (admin API only) the words in other languages, by language tag
      */
     @JsonInclude(Include.ALWAYS)
-    public record PurposeJson(String key, String label, String description, String category, String mechanism,
-                              List<String> channels, int version, boolean honorGpc, boolean includeInToken,
-                              boolean gating, boolean askAtLogin, boolean doubleOptIn,
+    public record PurposeJson(String key, String label, String description, String locale, String category,
+                              String mechanism, List<String> channels, int version, boolean honorGpc,
+                              boolean includeInToken, boolean gating, boolean askAtLogin, boolean doubleOptIn,
                               @JsonInclude(Include.NON_NULL) String role, boolean retired,
                               java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
-                              List<String> recipients) {
+                              List<String> recipients,
+                              @JsonInclude(Include.NON_NULL) Map<String, TranslationJson> translations) {
+    }
+
+    /** A purpose's words in one more language. */
+    @JsonInclude(Include.ALWAYS)
+    public record TranslationJson(String label, String description) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -97,17 +108,25 @@ public final class ConsentJson {
                               String state, String via, ActorJson actor, String clientId, String capability,
                               @JsonInclude(Include.NON_NULL) String reason, String at,
                               @JsonInclude(Include.NON_NULL) String source,
-                              @JsonInclude(Include.NON_NULL) String evidence) {
+                              @JsonInclude(Include.NON_NULL) String evidence,
+                              @JsonInclude(Include.NON_NULL) String locale) {
     }
 
     @JsonInclude(Include.ALWAYS)
     public record HistoryPageJson(List<HistoryJson> history) {
     }
 
-    /** A text a purpose had: what people were shown under its version. */
+    /**
+     * A text a purpose had: what people were shown under its version.
+     *
+     * @param locale       the language of {@code label} and {@code description}
+     * @param translations the words in other languages (the admin API's list of texts), by language tag
+     */
     @JsonInclude(Include.ALWAYS)
-    public record TextJson(int version, String label, String description, List<String> recipients,
-                           String legalBasis, String kind, String actorId, String at) {
+    public record TextJson(int version, String label, String description,
+                           @JsonInclude(Include.NON_NULL) String locale, List<String> recipients, String legalBasis,
+                           String kind, String actorId, String at,
+                           @JsonInclude(Include.NON_NULL) Map<String, TranslationJson> translations) {
     }
 
     /** A history row of a receipt, with the text shown for it (when it is archived). */
@@ -139,27 +158,29 @@ public final class ConsentJson {
 
     // ---- mapping ------------------------------------------------------------------------------------------
 
-    public static ViewJson view(ConsentView view) {
-        return view(view, Map.of());
-    }
-
-    /** @param outdated {@link ConsentService#outdatedAnswers}: purposes answered under an older text version */
-    public static ViewJson view(ConsentView view, Map<String, ConsentService.AnsweredText> outdated) {
+    /**
+     * @param outdated {@link ConsentService#outdatedAnswers}: purposes answered under an older text version
+     * @param locale   the reader's language: the purposes' words are picked for it
+     */
+    public static ViewJson view(ConsentView view, Map<String, ConsentService.AnsweredText> outdated, String locale,
+                                String baseLocale) {
         List<PurposeStateJson> purposes = view.purposes().stream().map(state -> new PurposeStateJson(
-                purpose(state.purpose()), state.granted(), state.channels().stream().map(c -> new StateJson(
+                purpose(state.purpose(), state.purpose().words(locale, baseLocale)), state.granted(),
+                state.channels().stream().map(c -> new StateJson(
                         c.channel(), c.granted(), c.choice() != null, answer(c.choice()))).toList(),
-                changed(outdated.get(state.purpose().key())))).toList();
+                changed(outdated.get(state.purpose().key()), locale, baseLocale))).toList();
         return new ViewJson(view.subjectId(), purposes, histories(view.changes()));
     }
 
-    private static ChangedJson changed(ConsentService.AnsweredText answered) {
+    private static ChangedJson changed(ConsentService.AnsweredText answered, String locale, String baseLocale) {
         if (answered == null) {
             return null;
         }
-        List<TextDiff.Segment> label = answered.labelChanges();
+        List<TextDiff.Segment> label = answered.labelChanges(locale, baseLocale);
         return new ChangedJson(answered.text().version(), answered.answeredAt().toString(),
-                TextDiff.changed(label) ? segments(label) : List.of(), segments(answered.descriptionChanges()),
-                answered.recipientsAdded(), answered.recipientsRemoved());
+                TextDiff.changed(label) ? segments(label) : List.of(),
+                segments(answered.descriptionChanges(locale, baseLocale)), answered.recipientsAdded(),
+                answered.recipientsRemoved());
     }
 
     private static List<SegmentJson> segments(List<TextDiff.Segment> segments) {
@@ -171,11 +192,28 @@ public final class ConsentJson {
                 choice.at().toString(), choice.via().value(), actor(choice.actor()), choice.clientId());
     }
 
-    public static PurposeJson purpose(Purpose p) {
-        return new PurposeJson(p.key(), p.label(), p.description(), p.category(), p.mechanism().value(),
-                List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(), p.gating(), p.askAtLogin(),
-                p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null, p.retired(), p.renewAfterDays(),
-                p.legalBasis().value(), p.purposeType(), p.recipients());
+    /** The catalog's purpose as admins edit it: in the realm's default language, with every translation. */
+    public static PurposeJson purpose(Purpose p, String baseLocale) {
+        return purpose(p, new Words(baseLocale, p.label(), p.description()), translations(p.translations()));
+    }
+
+    /** A purpose as a person reads it: in the words picked for their language. */
+    public static PurposeJson purpose(Purpose p, Words words) {
+        return purpose(p, words, null);
+    }
+
+    private static PurposeJson purpose(Purpose p, Words words, Map<String, TranslationJson> translations) {
+        return new PurposeJson(p.key(), words.label(), words.description(), words.locale(), p.category(),
+                p.mechanism().value(), List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(),
+                p.gating(), p.askAtLogin(), p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null,
+                p.retired(), p.renewAfterDays(), p.legalBasis().value(), p.purposeType(), p.recipients(),
+                translations);
+    }
+
+    private static Map<String, TranslationJson> translations(Map<String, Words> translations) {
+        Map<String, TranslationJson> out = new java.util.TreeMap<>();
+        translations.forEach((tag, w) -> out.put(tag, new TranslationJson(w.label(), w.description())));
+        return out;
     }
 
     public static HistoryJson history(HistoryEntry h) {
@@ -183,7 +221,7 @@ public final class ConsentJson {
                 h.previous() == null ? null : h.previous().value(), h.state().value(), h.via().value(),
                 actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                 h.provenance() == null ? null : h.provenance().source(),
-                h.provenance() == null ? null : h.provenance().evidence());
+                h.provenance() == null ? null : h.provenance().evidence(), h.locale());
     }
 
     public static List<HistoryJson> histories(List<HistoryEntry> rows) {
@@ -207,10 +245,20 @@ public final class ConsentJson {
         return new HistoryPageJson(histories(rows));
     }
 
-    public static TextJson text(PurposeTexts.Text t) {
-        return new TextJson(t.version(), t.label(), t.description(), t.recipients(),
+    /** An archived text as admins list it: in the realm's default language, with every translation. */
+    public static TextJson text(PurposeTexts.Text t, String baseLocale) {
+        return text(t, new Words(baseLocale, t.label(), t.description()), translations(t.translations()));
+    }
+
+    /** An archived text as a person was shown it: the words of their language then. */
+    public static TextJson text(PurposeTexts.Text t, Words shown) {
+        return text(t, shown, null);
+    }
+
+    private static TextJson text(PurposeTexts.Text t, Words words, Map<String, TranslationJson> translations) {
+        return new TextJson(t.version(), words.label(), words.description(), words.locale(), t.recipients(),
                 t.legalBasis() == null ? null : t.legalBasis().value(), t.kind().value(), t.actorId(),
-                t.at().toString());
+                t.at().toString(), translations);
     }
 
     public static List<ProblemJson> problems(List<ConsentRoles.Problem> problems) {

@@ -32,12 +32,14 @@ public final class IsoRecords {
     private final RealmModel realm;
     private final Controller controller;
     private final String accountUrl;
+    private final String baseLocale;
 
     /** The realm's parts of every record: its controller and where people withdraw. */
     public IsoRecords(KeycloakSession session, RealmModel realm) {
         this.realm = realm;
         this.controller = ControllerSettings.of(realm);
         this.accountUrl = UnsubscribeLinks.accountUrl(session, realm) + "communication-privacy";
+        this.baseLocale = PurposeComponents.baseLocale(realm);
     }
 
     /** A person's records, written as the history is read: one purpose and channel at a time, a page at a time. */
@@ -228,9 +230,12 @@ public final class IsoRecords {
         }
         event.put("idc_notice_version", e.purposeVersion());
         if (text != null) {
+            // the words of the language the person was shown
+            dev.idconsent.consent.Words shown = text.words(e.locale(), baseLocale);
             Map<String, Object> notice = new LinkedHashMap<>();
-            notice.put("label", text.label());
-            notice.put("description", text.description());
+            notice.put("language", shown.locale());
+            notice.put("label", shown.label());
+            notice.put("description", shown.description());
             notice.put("recipients", text.recipients());
             notice.put("legal_basis", text.legalBasis() == null ? null : text.legalBasis().dpv());
             event.put("idc_notice", notice);

@@ -47,8 +47,16 @@ public final class JsonInput {
     private static final Refusal INVALID_VALUE = (field, message) -> new ConsentException(ErrorCode.INVALID_VALUE,
             message);
 
-    /** {@code {"choices": [{"purpose", "channel", "granted", "version"}, ...]}}: a person's changes. */
-    public record Choices(List<ChangeRequest> choices) {
+    /**
+     * {@code {"choices": [{"purpose", "channel", "granted", "version"}, ...], "locale": "de"}}: a person's changes,
+     * and the language they read the purposes in (optional).
+     */
+    public record Choices(List<ChangeRequest> choices, String locale) {
+        /** The language the person read the purposes' words in; {@code null} when the request names none. */
+        public String readIn() {
+            return JsonInput.locale(locale);
+        }
+
         /** The changes, at least one and at most {@link #MAX_CHOICES}, each naming its purpose. */
         public List<ChangeRequest> changes() {
             if (choices == null || choices.isEmpty()) {
@@ -71,6 +79,18 @@ public final class JsonInput {
     }
 
     private JsonInput() {
+    }
+
+    /** A language tag as a request gives it ({@code locale}); {@code null} stays {@code null}. */
+    public static String locale(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!dev.idconsent.consent.Words.isTag(value)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"locale\" must be a language tag such as de, fr"
+                    + " or pt-BR, not '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
+        }
+        return dev.idconsent.consent.Words.normalize(value);
     }
 
     static ObjectMapper strict(ObjectMapper mapper) {

@@ -45,7 +45,8 @@ import org.keycloak.services.Urls;
  *
  * <p>Each history row (oldest first) carries {@code chain}: the SHA-256 of the previous row's chain followed by the
  * SHA-256 of each of {@link #CHAINED} (in that order, an absent value or empty list as the empty string, a list as
- * its compact JSON), in hex; the receipt's
+ * its compact JSON), then of each of {@link #CHAINED_WHEN_PRESENT} the row has (fields added later: the chains of
+ * rows recorded before them do not change), in hex; the receipt's
  * {@code historyDigest} is the last row's chain. Two receipts of the same person agree on the chain of every row
  * both hold, so a row dropped, changed or moved between them shows.
  *
@@ -62,6 +63,8 @@ public final class Receipts {
             "/previous", "/state", "/via", "/actor/kind", "/actor/id", "/actor/username", "/clientId",
             "/capability", "/reason", "/at", "/source", "/evidence", "/text/version", "/text/label",
             "/text/description", "/text/recipients");
+    /** Fields of a history row its chain covers when the row has them, after {@link #CHAINED}. */
+    public static final List<String> CHAINED_WHEN_PRESENT = List.of("/locale");
     private static final ObjectMapper JSON = org.keycloak.util.JsonSerialization.mapper;
 
     private Receipts() {
@@ -108,7 +111,11 @@ public final class Receipts {
         head.put("subject", subject.id());
         head.put("username", user.getUsername());
         head.put("generatedAt", Instant.now().toString());
-        head.put("purposes", ConsentJson.view(reports.receiptView(subject)).purposes());
+        String base = dev.idconsent.consent.catalog.PurposeComponents.baseLocale(realm);
+        // the person's receipt, in their language; each change in the words they were shown then
+        String reader = session.getContext().resolveLocale(user).toLanguageTag();
+        head.put("purposes", ConsentJson.view(reports.receiptView(subject), java.util.Map.of(), reader, base)
+                .purposes());
         // the first page now, in the request's transaction: an unreachable database is a clear 503
         List<ConsentReports.ReceiptRow> first = reports.receiptRows(subject.id(), 0, ConsentReports.PAGE);
         LongFunction<List<ConsentReports.ReceiptRow>> next = afterId -> inTransaction(session, realm,
@@ -124,7 +131,8 @@ public final class Receipts {
                  page = next.apply(page.get(page.size() - 1).entry().id())) {
                 for (ConsentReports.ReceiptRow row : page) {
                     ObjectNode node = JSON.valueToTree(new ConsentJson.ReceiptRowJson(ConsentJson.history(row.entry()),
-                            row.text() == null ? null : ConsentJson.text(row.text())));
+                            row.text() == null ? null : ConsentJson.text(row.text(),
+                                    row.text().words(row.entry().locale(), base))));
                     chain = chain(chain, node);
                     node.put("chain", HexFormat.of().formatHex(chain));
                     json.writeTree(node);
@@ -189,6 +197,12 @@ public final class Receipts {
             String text = value.isMissingNode() || value.isNull() || value.isContainerNode() && value.isEmpty() ? ""
                     : value.isContainerNode() ? value.toString() : value.asText();
             chain.update(field.digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        for (String pointer : CHAINED_WHEN_PRESENT) {
+            JsonNode value = row.at(pointer);
+            if (!value.isMissingNode() && !value.isNull()) {
+                chain.update(field.digest(value.asText().getBytes(StandardCharsets.UTF_8)));
+            }
         }
         return chain.digest();
     }

@@ -2,6 +2,7 @@ package dev.idconsent.consent.rest;
 
 import dev.idconsent.consent.model.Actors;
 import dev.idconsent.consent.model.ConsentProvider;
+import dev.idconsent.consent.catalog.Wording;
 import dev.idconsent.consent.ChangeContext;
 import dev.idconsent.consent.ChangeRequest;
 import dev.idconsent.consent.ConsentException;
@@ -69,9 +70,11 @@ public final class UnsubscribeResource {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_REQUEST,
                         "a one-click unsubscribe is a POST with the body " + ONE_CLICK);
             }
+            // from our page's button the person read the purpose in their language; a mail client's POST shows none
+            ChangeContext context = context(target, "unsubscribe-link");
             ConsentView after = plugin().consent(realm).record(subject(target),
                     List.of(new ChangeRequest(target.purpose().key(), target.channel(), false, null)),
-                    context(target, "unsubscribe-link"));
+                    browser ? context.inLocale(wording(target).locale()) : context);
             if (browser) {
                 // undo only what this click changed: a purpose that was already off stays off
                 String undo = after.changes().isEmpty() ? null : new UnsubscribeLinks(session, realm, lifetime)
@@ -113,7 +116,7 @@ public final class UnsubscribeResource {
                         "the undo request does not name the change it undoes");
             }
             plugin().consent(realm).restore(subject(target), target.purpose().key(), target.channel(),
-                    target.claims().getHistoryId(), context(target, "undo-link"));
+                    target.claims().getHistoryId(), context(target, "undo-link").inLocale(wording(target).locale()));
             return page("undone", target, null, Response.Status.OK);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
@@ -150,16 +153,22 @@ public final class UnsubscribeResource {
                 .filter(c -> target.channel() == null || target.channel().equals(c.channel()))
                 .anyMatch(ConsentView.ChannelState::granted);
         // the person's own language (their locale attribute), as Keycloak's pages for a known user
+        Wording wording = wording(target);
         return form().setStatus(status).setUser(target.user())
                 .setAttribute("idcState", state)
-                .setAttribute("idcPurpose", target.purpose().label())
-                .setAttribute("idcChannel", target.channel() == null ? "" : target.channel())
+                .setAttribute("idcPurpose", wording.words(target.purpose()).label())
+                .setAttribute("idcChannel", wording.channel(target.channel()))
                 .setAttribute("idcSubscribed", on)
                 .setAttribute("idcCanUndo", undoUrl != null)
                 .setAttribute("idcUndoUrl", undoUrl == null ? "" : undoUrl)
                 .setAttribute("idcPostUrl", session.getContext().getUri().getRequestUriBuilder().build().toString())
                 .setAttribute("idcAccountUrl", accountUrl())
                 .createForm(TEMPLATE);
+    }
+
+    /** The words of the link's purpose in the person's language. */
+    private Wording wording(LinkTarget target) {
+        return Wording.of(session, realm, target.user(), org.keycloak.theme.Theme.Type.LOGIN);
     }
 
     private Response error(ConsentException e) {

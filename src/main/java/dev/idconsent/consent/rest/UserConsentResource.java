@@ -8,6 +8,7 @@ import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.Via;
+import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.rest.SenderResource;
 import dev.idconsent.consent.rest.UnsubscribeResource;
 import jakarta.ws.rs.Consumes;
@@ -73,10 +74,11 @@ public final class UserConsentResource {
     @GET
     @Path("me")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response me() {
+    public Response me(@QueryParam("locale") String locale) {
         return asUser(ConsentScopes.READ, (auth, service) -> {
             ConsentView view = service.view(subject(auth));
-            return ConsentJson.ok(ConsentJson.view(view, service.outdatedAnswers(view))).tag(view.tag()).build();
+            return ConsentJson.ok(view(view, service, readerLocale(auth, JsonInput.locale(locale)))).tag(view.tag())
+                    .build();
         });
     }
 
@@ -87,8 +89,11 @@ public final class UserConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response change(String body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return asUser(ConsentScopes.WRITE, (auth, service) -> {
-            var changes = JsonInput.read(body, JsonInput.Choices.class, "the request").changes();
-            return written(auth, service, service.record(subject(auth), changes, context(auth, ifMatch)));
+            var request = JsonInput.read(body, JsonInput.Choices.class, "the request");
+            var changes = request.changes();
+            String locale = request.readIn();
+            return written(auth, service, service.record(subject(auth), changes, context(auth, ifMatch, locale)),
+                    readerLocale(auth, locale));
         });
     }
 
@@ -96,9 +101,13 @@ public final class UserConsentResource {
     @POST
     @Path("me/opt-out-all")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        return asUser(ConsentScopes.WRITE, (auth, service) ->
-                written(auth, service, service.optOutOfAll(subject(auth), context(auth, ifMatch))));
+    public Response optOutOfAll(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                @QueryParam("locale") String given) {
+        return asUser(ConsentScopes.WRITE, (auth, service) -> {
+            String locale = JsonInput.locale(given);
+            return written(auth, service, service.optOutOfAll(subject(auth), context(auth, ifMatch, locale)),
+                    readerLocale(auth, locale));
+        });
     }
 
     @GET
@@ -136,19 +145,35 @@ public final class UserConsentResource {
      * The answer to a write: the new state for a token that may also read, else only the history rows written (a
      * write-only capability does not read the person's other choices).
      */
-    private static Response written(AuthResult auth, ConsentService service, ConsentView view) {
+    private Response written(AuthResult auth, ConsentService service, ConsentView view, String locale) {
         if (ConsentScopes.granted(auth.token(), ConsentScopes.READ)) {
-            return ConsentJson.ok(ConsentJson.view(view, service.outdatedAnswers(view))).tag(view.tag()).build();
+            return ConsentJson.ok(view(view, service, locale)).tag(view.tag()).build();
         }
         return ConsentJson.ok(new ConsentJson.ChangesJson(ConsentJson.histories(view.changes()))).build();
     }
 
-    private static ChangeContext context(AuthResult auth, String ifMatch) {
+    /** The person's choices in the words of their language. */
+    private ConsentJson.ViewJson view(ConsentView view, ConsentService service, String locale) {
+        return ConsentJson.view(view, service.outdatedAnswers(view), locale,
+                PurposeComponents.baseLocale(session.getContext().getRealm()));
+    }
+
+    /** The language the request names, else the person's (their profile, the browser, the realm's default). */
+    private String readerLocale(AuthResult auth, String named) {
+        return named != null ? named : session.getContext().resolveLocale(auth.user()).toLanguageTag();
+    }
+
+    /**
+     * @param locale the language the app says the person read the purposes in ({@code locale}); the account
+     *               console always names its page's
+     */
+    private static ChangeContext context(AuthResult auth, String ifMatch, String locale) {
         Actor actor = Actors.self(auth.user());
         // Keycloak's account console is the "Communication & privacy" page: its changes are made "here", in the account
         String clientId = auth.client().getClientId();
         Via via = Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(clientId) ? Via.ACCOUNT : Via.API;
-        return new ChangeContext(actor, via, clientId, ConsentScopes.WRITE, null, JsonInput.unquoteTag(ifMatch));
+        return new ChangeContext(actor, via, clientId, ConsentScopes.WRITE, null, JsonInput.unquoteTag(ifMatch))
+                .inLocale(locale);
     }
 
     private Response asUser(String scope, java.util.function.BiFunction<AuthResult, ConsentService, Response> action) {

@@ -354,7 +354,8 @@ class AccountPageIT {
     }
 
     @Test
-    @DisplayName("given a German-speaking user, then the console and the demo purposes speak German")
+    @DisplayName("given a German-speaking user, then the console and the demo purposes speak German, and a change"
+            + " records de and the German words in the history and receipt")
     void german() throws Exception {
         String id = api.createUser("acc-dora");
         JsonNode user = api.get(ADMIN + "/users/" + id, api.adminToken()).json();
@@ -369,7 +370,23 @@ class AccountPageIT {
                     .isEqualTo("Produktneuigkeiten per E-Mail");
             browser.snapshot("account-page-de");
             assertThat(browser.axe("[id^='idc-']")).as("axe-core, WCAG 2.2 AA, German").isEmpty();
+            assertThat(browser.text()).doesNotContain("Product updates", "Usage analytics");
+
+            browser.click("label[for='idc-switch-analytics']");
+            browser.awaitText("#idc-status", "Nutzungsanalyse: An. Ihre Änderung ist gespeichert");
         }
+        // the record says which words she saw: the German ones
+        JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                .get("history").get(0);
+        assertThat(row.get("purpose").asText()).isEqualTo("analytics");
+        assertThat(row.get("locale").asText()).isEqualTo("de");
+        JsonNode receiptRow = api.get(ADMIN + "/consent/users/" + id + "/receipt", api.adminToken()).json()
+                .get("history").get(0);
+        assertThat(receiptRow.get("locale").asText()).isEqualTo("de");
+        assertThat(receiptRow.get("text").get("locale").asText()).isEqualTo("de");
+        assertThat(receiptRow.get("text").get("label").asText()).isEqualTo("Nutzungsanalyse");
+        assertThat(receiptRow.get("text").get("description").asText())
+                .isEqualTo("Wir messen, wie die Apps genutzt werden, um sie zu verbessern.");
     }
 
     @Test

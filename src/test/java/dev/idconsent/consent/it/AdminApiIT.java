@@ -129,6 +129,118 @@ class AdminApiIT {
         }
 
         @Test
+        @DisplayName("a text holds every language: a German change needs its kind like any text change, a correction"
+                + " archives all languages under the same version, and people get their language's words")
+        void translations() {
+            create(Map.of("key", "it-lang", "label", "Offers", "description", "Offers by email.",
+                    "mechanism", "opt-in", "translations", Map.of("de", Map.of("label", "Angebte",
+                            "description", "Angebote per E-Mail."))));
+            JsonNode created = api.get(ADMIN + "/purposes/it-lang", api.adminToken()).json();
+            assertThat(created.get("locale").asText()).isEqualTo("en");
+            assertThat(created.at("/translations/de/label").asText()).isEqualTo("Angebte");
+
+            Map<String, Object> fixedGerman = Map.of("de", Map.of("label", "Angebote",
+                    "description", "Angebote per E-Mail."));
+            Api.Reply unsaid = api.put(ADMIN + "/purposes/it-lang", api.adminToken(), Map.of("translations",
+                    fixedGerman));
+            assertThat(unsaid.status()).isEqualTo(400);
+            assertThat(unsaid.json().get("error").asText()).isEqualTo("change_kind_required");
+            Api.Reply fixed = api.put(ADMIN + "/purposes/it-lang", api.adminToken(), Map.of("translations",
+                    fixedGerman, "change", "correction"));
+            assertThat(fixed.status()).as(fixed.toString()).isEqualTo(200);
+            assertThat(fixed.json().get("version").asInt()).isEqualTo(1);
+            JsonNode texts = api.get(ADMIN + "/purposes/it-lang/texts", api.adminToken()).json();
+            assertThat(texts).extracting(t -> t.at("/translations/de/label").asText())
+                    .containsExactly("Angebte", "Angebote");
+            assertThat(texts.get(1).get("kind").asText()).isEqualTo("correction");
+
+            api.createUser("lena");
+            String token = api.login("lena").access();
+            JsonNode german = purpose(api.get("/realms/demo/consent/me?locale=de-AT", token).json(), "it-lang");
+            assertThat(german.get("label").asText()).isEqualTo("Angebote");
+            assertThat(german.get("locale").asText()).isEqualTo("de");
+            assertThat(german.has("translations")).as("people get their words, not the catalog").isFalse();
+            JsonNode french = purpose(api.get("/realms/demo/consent/me?locale=fr", token).json(), "it-lang");
+            assertThat(french.get("label").asText()).isEqualTo("Offers");
+            assertThat(french.get("locale").asText()).isEqualTo("en");
+
+            // an app names the language it showed; the row keeps the language of the words picked for it
+            Api.Reply chosen = api.post("/realms/demo/consent/me/choices", token, Map.of("locale", "de-CH",
+                    "choices", List.of(Map.of("purpose", "it-lang", "granted", true, "version", 1))));
+            assertThat(chosen.status()).as(chosen.toString()).isEqualTo(200);
+            assertThat(chosen.json().at("/changes/0/locale").asText()).isEqualTo("de");
+            Api.Reply badLocale = api.post("/realms/demo/consent/me/choices", token, Map.of("locale", "German!",
+                    "choices", List.of(choice("it-lang", false))));
+            assertThat(badLocale.status()).isEqualTo(400);
+            assertThat(badLocale.json().get("message").asText()).contains("locale");
+            assertThat(api.get("/realms/demo/consent/me/history", token).json().get("history")).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("bad translations are refused with the language and field named, and change nothing")
+        void badTranslations() {
+            create(Map.of("key", "it-lang-bad", "label", "Tips", "description", "Tips by email.",
+                    "mechanism", "opt-out"));
+            Map<String, Map<String, Object>> refusals = Map.of(
+                    "language tag", Map.of("Deutsch!", Map.of("label", "Tipps", "description", "Tipps.")),
+                    "de translation needs a label", Map.of("de", Map.of("description", "Tipps.")),
+                    "de translation needs a description", Map.of("de", Map.of("label", "Tipps")));
+            refusals.forEach((message, translations) -> {
+                Api.Reply r = api.put(ADMIN + "/purposes/it-lang-bad", api.adminToken(), Map.of(
+                        "translations", translations, "change", "correction"));
+                assertThat(r.status()).as(message).isEqualTo(400);
+                assertThat(r.json().get("message").asText()).contains(message);
+            });
+            Api.Reply wrongLanguage = api.put(ADMIN + "/purposes/it-lang-bad", api.adminToken(), Map.of(
+                    "locale", "de", "label", "Tipps", "change", "correction"));
+            assertThat(wrongLanguage.status()).isEqualTo(400);
+            assertThat(wrongLanguage.json().get("message").asText()).contains("translations");
+            assertThat(api.get(ADMIN + "/purposes/it-lang-bad/texts", api.adminToken()).json()).hasSize(1);
+            assertThat(api.get(ADMIN + "/purposes/it-lang-bad", api.adminToken()).json().get("translations"))
+                    .isEmpty();
+        }
+
+        @Test
+        @DisplayName("a realm that translated its purposes the old way (realm localization texts) has them moved into"
+                + " the catalog when it is imported: archived with the text, and the realm texts gone")
+        void oldTranslationsMove() throws Exception {
+            com.fasterxml.jackson.databind.node.ObjectNode realm = LifecycleIT.demoRealm();
+            LifecycleIT.withoutIds(realm);
+            realm.put("realm", "it-old-words");
+            for (JsonNode c : realm.at("/components/org.keycloak.services.ui.extend.UiPageProvider")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("config")).remove(List.of(
+                        "labelTranslations", "descriptionTranslations"));
+            }
+            realm.putObject("localizationTexts").putObject("de")
+                    .put("idc.purpose.analytics.label", "Nutzungsmessung")
+                    .put("idc.purpose.analytics.description", "Wir messen die Nutzung.")
+                    .put("idc.purpose.newsletter.label", "Rundbrief")
+                    .put("other.key", "bleibt");
+            Api.Reply created = api.post("/admin/realms", api.adminToken(), realm);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            try {
+                String admin = "/admin/realms/it-old-words/consent";
+                JsonNode analytics = api.get(admin + "/purposes/analytics", api.adminToken()).json();
+                assertThat(analytics.at("/translations/de/label").asText()).isEqualTo("Nutzungsmessung");
+                assertThat(analytics.at("/translations/de/description").asText()).isEqualTo("Wir messen die Nutzung.");
+                assertThat(analytics.get("version").asInt()).isEqualTo(1);
+                // only a label: the description people were shown was the catalog's
+                JsonNode newsletter = api.get(admin + "/purposes/newsletter", api.adminToken()).json();
+                assertThat(newsletter.at("/translations/de/label").asText()).isEqualTo("Rundbrief");
+                assertThat(newsletter.at("/translations/de/description").asText())
+                        .isEqualTo(newsletter.get("description").asText());
+                JsonNode texts = api.get(admin + "/purposes/analytics/texts", api.adminToken()).json();
+                assertThat(texts.get(texts.size() - 1).at("/translations/de/label").asText())
+                        .isEqualTo("Nutzungsmessung");
+                JsonNode left = api.get("/admin/realms/it-old-words/localization/de", api.adminToken()).json();
+                assertThat(left.has("idc.purpose.analytics.label")).isFalse();
+                assertThat(left.get("other.key").asText()).isEqualTo("bleibt");
+            } finally {
+                api.delete("/admin/realms/it-old-words", api.adminToken());
+            }
+        }
+
+        @Test
         @DisplayName("bad purposes are refused with the field named")
         void validation() {
             Api.Reply badKey = api.post(ADMIN + "/purposes", api.adminToken(),

@@ -53,8 +53,9 @@ class AdminConsoleIT {
     }
 
     @Test
-    @DisplayName("given an admin creates a purpose in the admin console, then it is in the catalog at version 1 with"
-            + " its text archived, the user API offers it and the account page shows it")
+    @DisplayName("given an admin creates a purpose in the admin console (with German words), then it is in the"
+            + " catalog at version 1 with its text archived in both languages, the user API offers it and the account"
+            + " page shows it")
     void createInConsole() throws Exception {
         try (Browser console = signIn()) {
             console.open(base() + PAGE);
@@ -67,6 +68,8 @@ class AdminConsoleIT {
             console.type("#description", "Points and member offers by email");
             console.type("input[name='config.channels.0.value']", "email");
             console.type("input[name='config.recipients.0.value']", "Loyalty Partner AG");
+            console.type("input[name='config.labelTranslations.0.value']", "de: Treueprogramm");
+            console.type("input[name='config.descriptionTranslations.0.value']", "de: Punkte und Angebote per E-Mail");
             console.type("#config\\.purposeType", "dpv:DirectMarketing");
             console.click("[data-testid='save']");
             JsonNode purpose = await(() -> {
@@ -79,10 +82,12 @@ class AdminConsoleIT {
             assertThat(purpose.get("channels").toString()).isEqualTo("[\"email\"]");
             assertThat(purpose.get("recipients").toString()).isEqualTo("[\"Loyalty Partner AG\"]");
             assertThat(purpose.get("purposeType").asText()).isEqualTo("dpv:DirectMarketing");
+            assertThat(purpose.at("/translations/de/label").asText()).isEqualTo("Treueprogramm");
+            assertThat(purpose.at("/translations/de/description").asText()).isEqualTo("Punkte und Angebote per E-Mail");
             assertThat(purpose.get("legalBasis").asText()).as("an opt-in purpose's default").isEqualTo("consent");
             JsonNode texts = api.get(ADMIN + "/consent/purposes/it-console-loyalty/texts", api.adminToken()).json();
             assertThat(texts.toString()).contains("\"kind\":\"created\"", "Points and member offers by email",
-                    "Loyalty Partner AG");
+                    "Loyalty Partner AG", "Treueprogramm");
             assertThat(texts.size()).isEqualTo(1);
         }
 

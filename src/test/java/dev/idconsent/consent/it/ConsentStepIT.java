@@ -322,6 +322,40 @@ class ConsentStepIT {
     }
 
     @Test
+    @DisplayName("given a German-speaking person, then the step shows the catalog's German words and channel names"
+            + " (no English label), and the history row and receipt carry de and the German words")
+    void germanWords() throws Exception {
+        String id = user("greta-de", Map.of("it-step-ask", true));
+        try (Browser browser = login("greta-de")) {
+            browser.awaitUrl(callback);
+            browser.open(api.authorization(Api.REALM, callback, "openid", "kc_action", "idc-consent-step",
+                    "ui_locales", "de").url());
+            String form = browser.find("#idc-consent-form").getText();
+            assertThat(form).contains("Produktneuigkeiten",
+                    "E-Mails über neue Funktionen und Änderungen an den Produkten, die Sie nutzen.", "Per E-Mail",
+                    "Nutzungsanalyse", "SMS-Erinnerungen", "Per SMS");
+            assertThat(form).doesNotContain("Product updates", "Usage analytics", "Emails about new features",
+                    "Per email");
+            assertThat(browser.axe("#idc-consent-form", "#kc-page-title")).as("axe-core, German").isEmpty();
+            browser.snapshot("consent-step-de"); // the README's picture
+            browser.click("#idc-granted-analytics");
+            browser.click("#idc-save");
+            assertThat(browser.awaitUrl(callback)).contains("kc_action_status=success");
+        }
+        JsonNode row = history(id).get(0);
+        assertThat(row.get("purpose").asText()).isEqualTo("analytics");
+        assertThat(row.get("via").asText()).isEqualTo("login");
+        assertThat(row.get("locale").asText()).isEqualTo("de");
+        JsonNode receipt = api.get(ADMIN + "/consent/users/" + id + "/receipt", api.adminToken()).json();
+        JsonNode shown = receipt.get("history").get(receipt.get("history").size() - 1);
+        assertThat(shown.get("id").asLong()).isEqualTo(row.get("id").asLong());
+        assertThat(shown.get("text").get("locale").asText()).isEqualTo("de");
+        assertThat(shown.get("text").get("label").asText()).isEqualTo("Nutzungsanalyse");
+        // the setup's row (an administrator, no words shown) has no language and the catalog's own text
+        assertThat(receipt.get("history").get(0).has("locale")).isFalse();
+    }
+
+    @Test
     @DisplayName("given an app starts the step with kc_action, then cancelling changes nothing, saving records, and"
             + " kc_action=idc-consent-step:<purpose> asks about that purpose only")
     void appInitiated() throws Exception {
@@ -378,7 +412,7 @@ class ConsentStepIT {
             browser.find("#idc-consent-form");
             assertThat(browser.find("#idc-granted-it-step-multi-email").isSelected()).isTrue();
             assertThat(browser.find("#idc-granted-it-step-multi-sms").isSelected()).isFalse();
-            assertThat(browser.text()).contains("Step offers by email", "Step offers by sms");
+            assertThat(browser.text()).contains("Step offers by email", "Step offers by SMS");
             browser.click("#idc-granted-it-step-multi-sms");
             browser.click("#idc-save");
             browser.awaitUrl(callback);

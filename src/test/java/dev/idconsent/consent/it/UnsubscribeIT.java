@@ -94,21 +94,28 @@ class UnsubscribeIT {
     @DisplayName("given a German-speaking person opens their link in an English browser, then the pages speak the"
             + " person's language, with German titles and headings, and pass axe-core")
     void germanPages() throws Exception {
-        String id = api.createUser("vera-de");
-        JsonNode user = api.get("/admin/realms/demo/users/" + id, api.adminToken()).json();
-        ((ObjectNode) user).putObject("attributes").putArray("locale").add("de");
-        assertThat(api.put("/admin/realms/demo/users/" + id, api.adminToken(), user).status()).isEqualTo(204);
+        String id = germanUser("vera-de");
         String url = mint(id, "product-updates").get("url").asText();
         try (Browser browser = new Browser()) {
             browser.open(url);
-            assertThat(browser.find("#idc-unsubscribe-question").getText()).contains("nicht mehr erhalten?");
+            assertThat(browser.find("#idc-unsubscribe-question").getText())
+                    .isEqualTo("\u201eProduktneuigkeiten\u201c (E-Mail) nicht mehr erhalten?");
             assertTitle(browser, "Abmelden");
+            browser.snapshot("unsubscribe-de"); // the README's picture
             browser.click("#idc-unsubscribe-confirm");
-            assertThat(browser.find("#idc-unsubscribe-done").getText()).contains("ab sofort");
+            assertThat(browser.find("#idc-unsubscribe-done").getText()).contains("Produktneuigkeiten", "E-Mail",
+                    "ab sofort").doesNotContain("Product updates");
             assertTitle(browser, "Abgemeldet");
             browser.click("#idc-unsubscribe-undo");
             assertTitle(browser, "Abmeldung rückgängig gemacht");
         }
+        // both were done on our German page: the rows say so, and the receipt shows her the German words
+        JsonNode rows = history(id);
+        assertThat(rows).extracting(r -> r.get("capability").asText() + " " + r.get("locale").asText())
+                .containsExactly("undo-link de", "unsubscribe-link de");
+        JsonNode receipt = api.get("/admin/realms/demo/consent/users/" + id + "/receipt", api.adminToken()).json();
+        assertThat(receipt.get("history")).extracting(r -> r.get("text").get("label").asText())
+                .containsOnly("Produktneuigkeiten");
     }
 
     @Test
@@ -128,6 +135,7 @@ class UnsubscribeIT {
         assertThat(undoWithLinkToken.body()).contains("not an undo request");
         assertThat(state(id, "newsletter")).isFalse();
         assertThat(history(id)).hasSize(1);
+        assertThat(history(id).get(0).has("locale")).as("a mail client's one-click POST shows no words").isFalse();
     }
 
     @Test
@@ -273,18 +281,17 @@ class UnsubscribeIT {
             Api.Reply settings = api.put("/admin/realms/demo/consent/settings", admin,
                     Map.of("confirmationEmails", true));
             assertThat(settings.json().get("confirmationEmails").asBoolean()).isTrue();
-            String zoe = api.createUser("zoe");
-            ObjectNode rep = (ObjectNode) api.get("/admin/realms/demo/users/" + zoe, admin).json();
-            rep.putObject("attributes").putArray("locale").add("de");
-            assertThat(api.put("/admin/realms/demo/users/" + zoe, admin, rep).status()).isEqualTo(204);
+            String zoe = germanUser("zoe");
             String zack = api.createUser("zack");
 
-            assertThat(oneClick(mint(zoe, "newsletter").get("url").asText()).status()).isEqualTo(200);
+            assertThat(oneClick(mint(zoe, "product-updates").get("url").asText()).status()).isEqualTo(200);
             assertThat(smtp.waitForIncomingEmail(15000, 1)).isTrue();
             MimeMessage german = smtp.getReceivedMessages()[0];
             assertThat(german.getAllRecipients()[0].toString()).isEqualTo("zoe@example.com");
             assertThat(german.getSubject()).isEqualTo("Ihre Einstellungen wurden geändert");
-            assertThat(plainText(german)).contains("über einen Link").contains("Newsletter");
+            // the purpose and channel in her language, from the catalog's German words
+            assertThat(plainText(german)).contains("über einen Link").contains("- Produktneuigkeiten (E-Mail): aus")
+                    .doesNotContain("Product updates");
 
             api.post("/admin/realms/demo/consent/users/" + zack + "/choices", admin, Map.of("reason", "by phone",
                     "choices", List.of(choice("analytics", true))));
@@ -349,7 +356,60 @@ class UnsubscribeIT {
         }
     }
 
+    @Test
+    @DisplayName("given double opt-in for a German-speaking person, then the mail and the confirmation page name the"
+            + " purpose in German, and both rows record de")
+    @DisabledIfSystemProperty(named = "it.backend", matches = "container", disabledReason = "the test's SMTP server"
+            + " listens on the test machine's loopback, which a server in a container cannot reach")
+    void doubleOptInGerman() throws Exception {
+        GreenMail smtp = smtp(api);
+        try {
+            Api.Reply created = api.post("/admin/realms/demo/consent/purposes", api.adminToken(), Map.of(
+                    "key", "it-digest-de", "label", "Weekly digest", "mechanism", "opt-in", "channels",
+                    List.of("email"), "doubleOptIn", true, "translations", Map.of("de",
+                            Map.of("label", "Wöchentliche Übersicht"))));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String id = germanUser("quirin");
+            Api.Tokens tokens = api.login("quirin");
+
+            // the app showed the German words and says so
+            Api.Reply yes = api.post("/realms/demo/consent/me/choices", tokens.access(), Map.of("locale", "de",
+                    "choices", List.of(Map.of("purpose", "it-digest-de", "granted", true, "version", 1))));
+            assertThat(yes.status()).as(yes.toString()).isEqualTo(200);
+            assertThat(smtp.waitForIncomingEmail(15000, 1)).isTrue();
+            MimeMessage mail = smtp.getReceivedMessages()[0];
+            assertThat(mail.getSubject()).isEqualTo("Bitte bestätigen Sie Ihre Anmeldung");
+            assertThat(plainText(mail)).contains("„Wöchentliche Übersicht“").doesNotContain("Weekly digest");
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/consent/confirm\\?token=\\S+)")
+                    .matcher(plainText(mail));
+            assertThat(link.find()).isTrue();
+
+            try (Browser browser = new Browser()) {
+                browser.open(link.group(1));
+                assertThat(browser.find("#idc-confirm-question").getText())
+                        .isEqualTo("Bestätigen, dass Sie „Wöchentliche Übersicht“ erhalten möchten?");
+                assertTitle(browser, "Anmeldung bestätigen");
+                browser.click("#idc-confirm-button");
+                assertThat(browser.find("#idc-confirm-done").getText()).contains("Wöchentliche Übersicht");
+            }
+            assertThat(history(id)).extracting(r -> r.get("via").asText() + " " + r.get("state").asText() + " "
+                    + r.get("locale").asText()).containsExactly("email granted de", "api pending de");
+        } finally {
+            api.post("/admin/realms/demo/consent/purposes/it-digest-de/retire", api.adminToken(), null);
+            smtp.stop();
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** A new person whose profile says they speak German. */
+    static String germanUser(String username) {
+        String id = api.createUser(username);
+        ObjectNode rep = (ObjectNode) api.get("/admin/realms/demo/users/" + id, api.adminToken()).json();
+        rep.putObject("attributes").putArray("locale").add("de");
+        assertThat(api.put("/admin/realms/demo/users/" + id, api.adminToken(), rep).status()).isEqualTo(204);
+        return id;
+    }
 
     /** A real SMTP server on a free port, set as the demo realm's mail server. */
     static GreenMail smtp(Api api) {
