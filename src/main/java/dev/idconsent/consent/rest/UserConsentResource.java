@@ -93,7 +93,7 @@ public final class UserConsentResource {
             var changes = request.changes();
             String locale = request.readIn();
             return written(auth, service, service.record(subject(auth), changes, context(auth, ifMatch, locale)),
-                    readerLocale(auth, locale));
+                    answerLocale(locale));
         });
     }
 
@@ -106,7 +106,7 @@ public final class UserConsentResource {
         return asUser(ConsentScopes.WRITE, (auth, service) -> {
             String locale = JsonInput.locale(given);
             return written(auth, service, service.optOutOfAll(subject(auth), context(auth, ifMatch, locale)),
-                    readerLocale(auth, locale));
+                    answerLocale(locale));
         });
     }
 
@@ -161,6 +161,14 @@ public final class UserConsentResource {
     /** The language the request names, else the person's (their profile, the browser, the realm's default). */
     private String readerLocale(AuthResult auth, String named) {
         return named != null ? named : session.getContext().resolveLocale(auth.user()).toLanguageTag();
+    }
+
+    /**
+     * The language of a write's answer: the one the request names, else the request's own (Accept-Language, the
+     * realm's default) — not the profile's, which would cost a write one more statement (the user's attributes).
+     */
+    private String answerLocale(String named) {
+        return named != null ? named : session.getContext().resolveLocale(null).toLanguageTag();
     }
 
     /**
