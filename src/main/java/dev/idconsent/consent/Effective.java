@@ -33,6 +33,52 @@ public final class Effective {
         return false;
     }
 
+    /**
+     * The detailed token claim, for apps that need more than yes or no: per active purpose flagged for tokens its
+     * effective state and, per channel where it has channels, whether an explicit answer or the default decides it
+     * and the text version answered: {@code {"granted": true, "explicit": true, "version": 3}}, or
+     * {@code {"granted": true, "channels": {"email": {…}, "sms": {…}}}}.
+     */
+    public static Map<String, Object> detailedClaim(Iterable<Purpose> catalog, String summary) {
+        Map<String, Summary.Answer> answers = Summary.answers(summary);
+        Map<String, ChoiceState> states = Summary.decode(summary);
+        Map<String, Object> claim = new LinkedHashMap<>();
+        for (Purpose purpose : catalog) {
+            if (purpose.retired() || !purpose.includeInToken()) {
+                continue;
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("granted", granted(purpose, states));
+            if (purpose.channels().isEmpty()) {
+                entry.putAll(channelDetail(purpose, answers.get(purpose.key())));
+            } else {
+                Map<String, Object> channels = new LinkedHashMap<>();
+                for (String channel : purpose.channels()) {
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    Summary.Answer answer = answers.get(Summary.key(purpose.key(), channel));
+                    detail.put("granted", granted(purpose, answer == null ? null : answer.state()));
+                    detail.putAll(channelDetail(purpose, answer));
+                    channels.put(channel, detail);
+                }
+                entry.put("channels", channels);
+            }
+            claim.put(purpose.key(), entry);
+        }
+        return claim;
+    }
+
+    /** Whether an answer decides the state (a pending, expired or taken-back one does not), and its version. */
+    private static Map<String, Object> channelDetail(Purpose purpose, Summary.Answer answer) {
+        boolean explicit = purpose.mechanism() != Mechanism.REQUIRED && answer != null
+                && (answer.state() == ChoiceState.GRANTED || answer.state() == ChoiceState.DENIED);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("explicit", explicit);
+        if (explicit && answer.version() != null) {
+            detail.put("version", answer.version());
+        }
+        return detail;
+    }
+
     /** The token claim: every active purpose flagged for tokens, in catalog order. */
     public static Map<String, Boolean> claim(Iterable<Purpose> catalog, String summary) {
         Map<String, ChoiceState> answers = Summary.decode(summary);

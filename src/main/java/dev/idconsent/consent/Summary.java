@@ -6,7 +6,9 @@ import java.util.TreeMap;
 
 /**
  * The compact per-user copy of explicit choices that token issuance reads instead of the tables:
- * {@code newsletter/email=denied,analytics=granted}. Keys and channels are slugs, so no escaping is needed.
+ * {@code newsletter/email=denied@1,analytics=granted@3} (state and the text version answered). Keys and channels are
+ * slugs, so no escaping is needed; entries written before the version was kept ({@code analytics=granted}) read
+ * without one.
  * Only explicit answers are kept; catalog defaults are applied when the claim is built, so a purpose added
  * later shows its default without touching any user.
  */
@@ -14,33 +16,47 @@ public final class Summary {
     private Summary() {
     }
 
+    /** An explicit answer as the summary keeps it; {@code version} is null in entries from before it was kept. */
+    public record Answer(ChoiceState state, Integer version) {
+    }
+
     public static String encode(Collection<Choice> choices) {
         Map<String, String> sorted = new TreeMap<>();
         for (Choice c : choices) {
-            sorted.put(key(c.purpose(), c.channel()), c.state().value());
+            sorted.put(key(c.purpose(), c.channel()), c.state().value() + "@" + c.purposeVersion());
         }
         StringBuilder out = new StringBuilder();
         sorted.forEach((k, v) -> out.append(out.isEmpty() ? "" : ",").append(k).append('=').append(v));
         return out.toString();
     }
 
-    /** Unreadable entries are skipped: the tables, not this copy, are the record. */
+    /** The states only. Unreadable entries are skipped: the tables, not this copy, are the record. */
     public static Map<String, ChoiceState> decode(String summary) {
         Map<String, ChoiceState> states = new TreeMap<>();
+        answers(summary).forEach((key, answer) -> states.put(key, answer.state()));
+        return states;
+    }
+
+    /** States with the versions answered. Unreadable entries are skipped, as in {@link #decode}. */
+    public static Map<String, Answer> answers(String summary) {
+        Map<String, Answer> answers = new TreeMap<>();
         if (summary == null || summary.isEmpty()) {
-            return states;
+            return answers;
         }
         for (String entry : summary.split(",")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
+                String value = entry.substring(eq + 1);
+                int at = value.indexOf('@');
                 try {
-                    states.put(entry.substring(0, eq), ChoiceState.fromValue(entry.substring(eq + 1)));
+                    answers.put(entry.substring(0, eq), new Answer(ChoiceState.fromValue(at < 0 ? value
+                            : value.substring(0, at)), at < 0 ? null : Integer.valueOf(value.substring(at + 1))));
                 } catch (IllegalArgumentException ignored) {
-                    // skipped on purpose, see above
+                    // skipped on purpose, see above (NumberFormatException is one)
                 }
             }
         }
-        return states;
+        return answers;
     }
 
     public static String key(String purpose, String channel) {

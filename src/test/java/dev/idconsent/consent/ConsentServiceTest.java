@@ -251,7 +251,7 @@ class ConsentServiceTest {
 
             assertThat(again.changes()).isEmpty();
             assertThat(rows()).hasSize(1);
-            assertThat(alice.writes()).containsExactly("analytics=granted");
+            assertThat(alice.writes()).containsExactly("analytics=granted@2");
         }
 
         @Test
@@ -272,7 +272,7 @@ class ConsentServiceTest {
 
             assertThat(rows()).extracting(HistoryEntry::purpose, HistoryEntry::channel, HistoryEntry::state)
                     .containsExactly(tuple("newsletter", "email", DENIED), tuple("newsletter", "sms", DENIED));
-            assertThat(alice.readSummary()).isEqualTo("newsletter/email=denied,newsletter/sms=denied");
+            assertThat(alice.readSummary()).isEqualTo("newsletter/email=denied@1,newsletter/sms=denied@1");
             assertThat(effective(view)).containsEntry("newsletter", false);
         }
 
@@ -303,8 +303,8 @@ class ConsentServiceTest {
             record(set("newsletter", "sms", false));
 
             assertThat(alice.writes()).containsExactly(
-                    "analytics=granted,newsletter/email=denied",
-                    "analytics=granted,newsletter/email=denied,newsletter/sms=denied");
+                    "analytics=granted@2,newsletter/email=denied@1",
+                    "analytics=granted@2,newsletter/email=denied@1,newsletter/sms=denied@1");
         }
     }
 
@@ -347,7 +347,7 @@ class ConsentServiceTest {
                             tuple("newsletter", "sms", DENIED));
             assertThat(effective(view)).containsExactly(
                     entry("terms", true), entry("analytics", false), entry("newsletter", false));
-            assertThat(alice.readSummary()).isEqualTo("analytics=denied,newsletter/email=denied,newsletter/sms=denied");
+            assertThat(alice.readSummary()).isEqualTo("analytics=denied@2,newsletter/email=denied@1,newsletter/sms=denied@1");
         }
 
         @Test
@@ -452,7 +452,7 @@ class ConsentServiceTest {
 
             service.view(sameUserStaleSummary);
 
-            assertThat(sameUserStaleSummary.writes()).containsExactly("analytics=granted,newsletter/email=denied");
+            assertThat(sameUserStaleSummary.writes()).containsExactly("analytics=granted@2,newsletter/email=denied@1");
         }
 
         @Test

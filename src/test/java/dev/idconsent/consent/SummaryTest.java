@@ -31,10 +31,10 @@ class SummaryTest {
     @DisplayName("given choices are encoded")
     class Encode {
         @Test
-        @DisplayName("then entries are sorted by key and a channel is written as purpose/channel")
+        @DisplayName("then entries are sorted by key, a channel is written as purpose/channel, each with its version")
         void sortedWithChannelKeys() {
-            assertThat(Summary.encode(CHOICES))
-                    .isEqualTo("ads=denied,analytics=granted,newsletter/email=denied,newsletter/sms=granted");
+            assertThat(Summary.encode(CHOICES)).isEqualTo(
+                    "ads=denied@1,analytics=granted@1,newsletter/email=denied@1,newsletter/sms=granted@1");
         }
 
         @Test

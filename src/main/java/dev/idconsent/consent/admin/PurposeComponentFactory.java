@@ -174,6 +174,8 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             return;
         }
         Purpose purpose = PurposeComponents.toPurpose(after);
+        dev.idconsent.consent.catalog.GpcStatement.written(realm, before == null ? null
+                : PurposeComponents.toPurpose(before), purpose);
         UserModel admin = session.getContext().getUser();
         Actor actor = admin == null ? null : Actors.admin(admin);
         session.getProvider(ConsentProvider.class).catalog(realm).archive(before == null ? null : PurposeComponents.toPurpose(before),

@@ -106,6 +106,7 @@ public final class PurposeComponents implements PurposeCatalog {
 
     private void write(Purpose purpose) {
         ComponentModel model = components().filter(c -> purpose.key().equals(keyOf(c))).findFirst().orElse(null);
+        GpcStatement.written(realm, model == null ? null : toPurpose(model), purpose);
         if (model == null) {
             model = new ComponentModel();
             model.setName(purpose.key());

@@ -1,6 +1,12 @@
 package dev.idconsent.consent.mapper;
 
+import dev.idconsent.consent.ConsentMode;
 import dev.idconsent.consent.Effective;
+import dev.idconsent.consent.Purpose;
+import java.util.Map;
+import org.keycloak.models.ProtocolMapperContainerModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.ProtocolMapperConfigException;
 import dev.idconsent.consent.catalog.PurposeComponents;
 import dev.idconsent.consent.model.UserSubject;
 import java.util.List;
@@ -20,12 +26,23 @@ import org.keycloak.representations.IDToken;
 
 /**
  * Adds {@code "consent": {"<purpose>": true|false}} — may the app use it now — for every active purpose
- * flagged for tokens. Reads only the realm (cached catalog) and the user (cached summary attribute): no SQL.
+ * flagged for tokens; in the detailed form per purpose its channels, whether an answer or the default decides and
+ * the text version answered; optionally a Google Consent Mode v2 object ({@link ConsentMode}). Reads only the realm
+ * (cached catalog) and the user (cached summary attribute): no SQL.
  */
 public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
         implements OIDCAccessTokenMapper, OIDCIDTokenMapper, UserInfoTokenMapper, TokenIntrospectionTokenMapper {
     public static final String PROVIDER_ID = "oidc-consent-mapper";
     public static final String DEFAULT_CLAIM = "consent";
+    /** {@value #SIMPLE} (default) or {@value #DETAILED}. */
+    public static final String FORM = "claim.form";
+    public static final String SIMPLE = "simple";
+    public static final String DETAILED = "detailed";
+    public static final String CONSENT_MODE = "consentMode";
+    public static final String CONSENT_MODE_CLAIM = "consentMode.claim";
+    public static final String DEFAULT_CONSENT_MODE_CLAIM = "consent_mode";
+    public static final String CONSENT_MODE_PURPOSES = "consentMode.purposes";
+    public static final String CONSENT_MODE_CONSTANTS = "consentMode.constants";
 
     private static final List<ProviderConfigProperty> PROPERTIES;
 
@@ -34,7 +51,29 @@ public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
         OIDCAttributeMapperHelper.addTokenClaimNameConfig(properties);
         properties.get(0).setDefaultValue(DEFAULT_CLAIM);
         properties.get(0).setHelpText("Name of the claim that holds the consent object (default: consent).");
-        OIDCAttributeMapperHelper.addIncludeInTokensConfig(properties, ConsentClaimMapper.class);
+        properties.addAll(org.keycloak.provider.ProviderConfigurationBuilder.create()
+                .property().name(FORM).label("Claim form").type(ProviderConfigProperty.LIST_TYPE)
+                .options(SIMPLE, DETAILED).defaultValue(SIMPLE)
+                .helpText("simple: {\"<purpose>\": true|false}, about 17 bytes per purpose. detailed: per purpose"
+                        + " {\"granted\", \"explicit\", \"version\"} and, for a purpose with channels, the same per"
+                        + " channel — whether the person's answer or the default decides, and which text version"
+                        + " they answered.").add()
+                .property().name(CONSENT_MODE).label("Add Google Consent Mode v2")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+                .helpText("Also add an object with Google Consent Mode v2's signals (ad_storage, analytics_storage,"
+                        + " ad_user_data, ad_personalization, …), each granted or denied, for"
+                        + " gtag('consent', 'update', …).").add()
+                .property().name(CONSENT_MODE_CLAIM).label("Consent Mode claim name")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(DEFAULT_CONSENT_MODE_CLAIM).add()
+                .property().name(CONSENT_MODE_PURPOSES).label("Consent Mode signals from purposes")
+                .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+                .helpText("One entry per signal: the signal, a colon, the purposes that must all be granted, e.g."
+                        + " \"ad_storage: partner-sharing\" or \"ad_user_data: analytics, partner-sharing\".").add()
+                .property().name(CONSENT_MODE_CONSTANTS).label("Consent Mode constant signals")
+                .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+                .helpText("Signals that do not depend on a choice, e.g. \"security_storage: granted\". A v2 signal"
+                        + " neither mapped nor set is denied.").add()
+                .build());
         PROPERTIES = List.copyOf(properties);
     }
 
@@ -45,10 +84,62 @@ public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
         if (user == null) {
             return;
         }
-        String claim = mappingModel.getConfig().get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME);
-        token.getOtherClaims().put(claim == null || claim.isBlank() ? DEFAULT_CLAIM : claim,
-                Effective.claim(new PurposeComponents(userSession.getRealm()).all(),
-                        user.getFirstAttribute(UserSubject.SUMMARY_ATTRIBUTE)));
+        Map<String, String> config = mappingModel.getConfig();
+        List<Purpose> catalog = new PurposeComponents(userSession.getRealm()).all();
+        String summary = user.getFirstAttribute(UserSubject.SUMMARY_ATTRIBUTE);
+        token.getOtherClaims().put(orDefault(config.get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME), DEFAULT_CLAIM),
+                DETAILED.equals(config.get(FORM)) ? Effective.detailedClaim(catalog, summary)
+                        : Effective.claim(catalog, summary));
+        if (Boolean.parseBoolean(config.get(CONSENT_MODE))) {
+            token.getOtherClaims().put(orDefault(config.get(CONSENT_MODE_CLAIM), DEFAULT_CONSENT_MODE_CLAIM),
+                    consentMode(config).signals(catalog, summary));
+        }
+    }
+
+    private static ConsentMode consentMode(Map<String, String> config) {
+        return ConsentMode.parse(values(config.get(CONSENT_MODE_PURPOSES)), values(config.get(CONSENT_MODE_CONSTANTS)));
+    }
+
+    /** A multivalued field as Keycloak stores it in a mapper's config: values joined by {@code ##}. */
+    private static List<String> values(String stored) {
+        return stored == null || stored.isBlank() ? List.of() : java.util.Arrays.stream(
+                stored.split(java.util.regex.Pattern.quote(org.keycloak.models.Constants.CFG_DELIMITER)))
+                .map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** Refuses a mapping that cannot work, naming the entry; a purpose the catalog lacks is a mistake too. */
+    @Override
+    public void validateConfig(KeycloakSession session, RealmModel realm, ProtocolMapperContainerModel client,
+                               ProtocolMapperModel mapperModel) throws ProtocolMapperConfigException {
+        Map<String, String> config = mapperModel.getConfig() == null ? Map.of() : mapperModel.getConfig();
+        String form = config.get(FORM);
+        if (form != null && !form.isBlank() && !SIMPLE.equals(form) && !DETAILED.equals(form)) {
+            throw refused("Claim form must be simple or detailed, not '" + form + "'");
+        }
+        ConsentMode mode;
+        try {
+            mode = consentMode(config);
+        } catch (dev.idconsent.consent.ConsentException e) {
+            throw refused("Consent Mode: " + e.getMessage());
+        }
+        List<String> unknown = mode.unknownPurposes(new PurposeComponents(realm).all());
+        if (!unknown.isEmpty()) {
+            throw refused("Consent Mode: the realm has no purpose " + String.join(", ", unknown));
+        }
+    }
+
+    /**
+     * Keycloak 26.7.3 looks the message key up in its admin messages (a null key fails with a 500) and formats what
+     * it finds with MessageFormat, which would eat plain apostrophes: the message is its own key, with typographic
+     * apostrophes.
+     */
+    private static ProtocolMapperConfigException refused(String message) {
+        String text = message.replace('\'', '\u2019');
+        return new ProtocolMapperConfigException(text, text);
     }
 
     @Override

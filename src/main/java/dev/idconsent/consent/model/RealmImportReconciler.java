@@ -44,6 +44,7 @@ public final class RealmImportReconciler implements ProviderEventListener {
             java.util.List<dev.idconsent.consent.Purpose> purposes = new PurposeComponents(realm).all();
             consent.roles(realm).reconcile(purposes);
             if (!purposes.isEmpty()) {
+                dev.idconsent.consent.catalog.GpcStatement.imported(realm, purposes);
                 AdminOverview.declare(session, realm);
                 // the proof of every answer names an archived text (and a node that remembers texts of a removed
                 // realm with the same id stays right)

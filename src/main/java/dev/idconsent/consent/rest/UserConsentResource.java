@@ -63,6 +63,19 @@ public final class UserConsentResource {
         return new SenderResource(session, session.getContext().getRealm(), linkLifetime);
     }
 
+    /**
+     * The realm's Global Privacy Control support resource (W3C GPC, {@code /.well-known/gpc.json} at a site's root;
+     * Keycloak lets a provider serve only under the realm, so a reverse proxy maps the root path here). Public.
+     */
+    @GET
+    @Path("gpc.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response gpc() {
+        return Answers.guarded(session, () -> ConsentJson.ok(dev.idconsent.consent.catalog.GpcStatement.of(
+                session.getContext().getRealm())).header("Access-Control-Allow-Origin", "*")
+                .header("Cache-Control", "max-age=3600").build());
+    }
+
     /** CORS preflight for every path; the real request is then checked against the token's web origins. */
     @OPTIONS
     @Path("{any:.*}")

@@ -110,4 +110,131 @@ class ClaimsIT {
         assertThat(sql).as("the summary attribute comes from the user cache")
                 .noneMatch(s -> s.contains("user_attribute"));
     }
+
+    /** A consent mapper on the demo app's own client, for one test; removed in the test's finally. */
+    static String addMapper(String name, Map<String, String> config) {
+        Api.Reply r = api.post(appMappers(), api.adminToken(), mapper(name, config));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String location = r.header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    static String appMappers() {
+        String id = api.get("/admin/realms/demo/clients?clientId=" + Api.APP, api.adminToken()).json().get(0)
+                .get("id").asText();
+        return "/admin/realms/demo/clients/" + id + "/protocol-mappers/models";
+    }
+
+    static Map<String, Object> mapper(String name, Map<String, String> config) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("access.token.claim", "true",
+                "id.token.claim", "true", "userinfo.token.claim", "true", "introspection.token.claim", "true"));
+        all.putAll(config);
+        return Map.of("name", name, "protocol", "openid-connect", "protocolMapper", "oidc-consent-mapper",
+                "config", all);
+    }
+
+    @Test
+    @DisplayName("given the mapper's detailed form and Google Consent Mode v2, then tokens and userinfo carry both"
+            + " with Google's field names, and a mapping that cannot work is refused with the entry named")
+    void detailedAndConsentMode() {
+        Api.Reply typo = api.post(appMappers(), api.adminToken(), mapper("it-bad", Map.of("consentMode", "true",
+                "consentMode.purposes", "ad_storage: partner-sharing##analytics_storage: analytcs")));
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.body()).contains("analytcs");
+        Api.Reply badSignal = api.post(appMappers(), api.adminToken(), mapper("it-bad", Map.of("consentMode",
+                "true", "consentMode.constants", "ads_storage: granted")));
+        assertThat(badSignal.status()).isEqualTo(400);
+        assertThat(badSignal.body()).contains("ads_storage", "not a Consent Mode v2 signal");
+
+        String mapper = addMapper("it-consent-detail", Map.of("claim.name", "consent_detail", "claim.form",
+                "detailed", "consentMode", "true", "consentMode.purposes", "ad_storage: partner-sharing"
+                        + "##analytics_storage: analytics##ad_user_data: partner-sharing, analytics",
+                "consentMode.constants", "security_storage: granted"));
+        try {
+            String id = api.createUser("cm-nina");
+            api.onBehalf(id, "analytics", true);
+            Api.Tokens tokens = api.login("cm-nina");
+            JsonNode claims = tokens.accessClaims();
+
+            JsonNode mode = claims.get("consent_mode");
+            assertThat(mode.properties()).extracting(e -> e.getKey() + "=" + e.getValue().asText()).containsExactly(
+                    "ad_storage=denied", "analytics_storage=granted", "ad_user_data=denied",
+                    "ad_personalization=denied", "security_storage=granted");
+            assertThat(api.userinfo(tokens.access()).get("consent_mode")).isEqualTo(mode);
+            assertThat(tokens.idClaims().get("consent_mode")).isEqualTo(mode);
+
+            int analyticsVersion = Api.purpose(api.get("/realms/demo/consent/me", tokens.access()).json(),
+                    "analytics").get("version").asInt();
+            JsonNode detail = claims.get("consent_detail");
+            assertThat(detail.get("analytics").toString()).isEqualTo("{\"granted\":true,\"explicit\":true,"
+                    + "\"version\":" + analyticsVersion + "}");
+            assertThat(detail.get("partner-sharing").toString()).isEqualTo("{\"granted\":false,\"explicit\":false}");
+            assertThat(detail.at("/newsletter/channels/email").toString())
+                    .isEqualTo("{\"granted\":true,\"explicit\":false}");
+            // the simple claim of the realm's consent scope is still there, unchanged
+            assertThat(claims.at("/consent/analytics").asBoolean()).isTrue();
+        } finally {
+            api.delete(appMappers() + "/" + mapper, api.adminToken());
+        }
+    }
+
+    @Test
+    @DisplayName("given purposes that honour GPC, then the realm publishes the GPC support resource")
+    void gpcSupportResource() {
+        Api.Reply r = api.get("/realms/demo/consent/gpc.json", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.json().get("gpc").asBoolean()).as("partner-sharing honours GPC").isTrue();
+        assertThat(r.json().get("lastUpdate").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+    }
+
+    @Test
+    @DisplayName("given 50 and 100 purposes, then both claim forms carry every purpose (the token sizes are printed"
+            + " for docs/BENCHMARKS.md)")
+    void tokenSizes() throws Exception {
+        api.copyDemoRealm("it-claims-size");
+        String admin = "/admin/realms/it-claims-size";
+        try {
+            api.post(admin + "/users", api.adminToken(), Map.of("username", "sizer", "enabled", true, "email",
+                    "sizer@example.com", "emailVerified", true, "firstName", "Size", "lastName", "Measure",
+                    "credentials", List.of(Map.of("type", "password", "value", "sizer", "temporary", false))));
+            JsonNode scope = null;
+            for (JsonNode s : api.get(admin + "/client-scopes", api.adminToken()).json()) {
+                if (s.get("name").asText().equals("consent")) {
+                    scope = s;
+                }
+            }
+            assertThat(scope).isNotNull();
+            JsonNode mapper = scope.get("protocolMappers").get(0);
+            String mapperPath = admin + "/client-scopes/" + scope.get("id").asText() + "/protocol-mappers/models/"
+                    + mapper.get("id").asText();
+            int existing = api.get(admin + "/consent/purposes", api.adminToken()).json().size();
+            StringBuilder figures = new StringBuilder("token sizes (bytes of the access token, compact JWS):");
+            int made = existing;
+            for (int target : new int[] {50, 100}) {
+                for (; made < target; made++) {
+                    Api.Reply r = api.post(admin + "/consent/purposes", api.adminToken(), Map.of("key",
+                            "size-" + made, "label", "Purpose " + made, "mechanism", made % 2 == 0 ? "opt-in"
+                                    : "opt-out", "channels", made % 3 == 0 ? List.of("email", "sms") : List.of()));
+                    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+                }
+                for (String form : new String[] {"simple", "detailed"}) {
+                    com.fasterxml.jackson.databind.node.ObjectNode m = mapper.deepCopy();
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("config")).put("claim.form", form);
+                    assertThat(api.put(mapperPath, api.adminToken(), m).status()).isEqualTo(204);
+                    Api.Tokens tokens = api.login("it-claims-size", "sizer", "sizer");
+                    long inTokens = java.util.stream.StreamSupport.stream(api.get(admin + "/consent/purposes",
+                            api.adminToken()).json().spliterator(), false).filter(p -> p.get("includeInToken")
+                            .asBoolean() && !p.get("retired").asBoolean()).count();
+                    assertThat(inTokens).isGreaterThanOrEqualTo(target - 1);
+                    assertThat(tokens.accessClaims().get("consent").size()).isEqualTo((int) inTokens);
+                    figures.append(String.format(" %d purposes %s: %d (claim %d);", target, form,
+                            tokens.access().length(), tokens.accessClaims().get("consent").toString().length()));
+                }
+            }
+            System.out.println(figures);
+        } finally {
+            api.delete(admin, api.adminToken());
+        }
+    }
 }
