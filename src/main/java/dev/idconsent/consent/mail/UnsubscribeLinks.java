@@ -61,8 +61,11 @@ public final class UnsubscribeLinks {
      * the link's base are looked up once, not per person.
      */
     public Minter minter(String purpose, String channel, String sender, Duration validFor) {
-        SignatureSignerContext signer = session.getProvider(SignatureProvider.class,
-                session.tokens().signatureAlgorithm(TokenCategory.INTERNAL)).signer();
+        String algorithm = session.tokens().signatureAlgorithm(TokenCategory.INTERNAL);
+        SignatureSignerContext realmSigner = session.getProvider(SignatureProvider.class, algorithm).signer();
+        // the key the realm's signer uses (its active key for the algorithm), with one Mac for the whole page
+        SignatureSignerContext signer = PageSigner.of(session.keys().getActiveKey(realm,
+                org.keycloak.crypto.KeyUse.SIG, algorithm), realmSigner);
         String base = base("unsubscribe").queryParam("token", "").build() + "";
         String issuer = issuer();
         long exp = expiry(validFor);
