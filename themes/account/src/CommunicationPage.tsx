@@ -22,7 +22,7 @@ import {
   Title,
 } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ConsentApi, type ChannelState, type ConsentView, type HistoryEntry, type Purpose, type Segment } from "./api";
 import { downloadRecord, downloadSignedRecord } from "./record";
@@ -71,6 +71,20 @@ export const CommunicationPage = () => {
   useEffect(() => {
     refresh();
   }, [refresh]);
+
+  // Once the texts are on the screen, the page says which it showed (served notices: proof of what was shown,
+  // not answers). Again only when a text version on the page changes, not on every refresh after a save.
+  const reported = useRef("");
+  useEffect(() => {
+    if (!view) return;
+    const shown = view.purposes.map((p) => ({ purpose: p.key, version: p.version }));
+    const signature = shown.map((s) => `${s.purpose}@${s.version}`).join(",");
+    if (shown.length === 0 || signature === reported.current) return;
+    reported.current = signature;
+    api.notices(shown).catch(() => {
+      reported.current = ""; // not recorded: the next render tries again
+    });
+  }, [api, view]);
 
   const failed = (what: string, e: unknown) => {
     const message = t("idcSaveFailed", { what, reason: words.reason(e) });

@@ -111,6 +111,15 @@ export class ConsentApi {
     return { view: await response.json(), etag: response.headers.get("ETag") };
   }
 
+  /** Tells the server which purpose texts the page has just displayed (served notices). */
+  async notices(shown: { purpose: string; version: number }[]): Promise<void> {
+    await this.call("me/notices", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ locale: this.locale, purposes: shown }),
+    });
+  }
+
   async history(first: number, max: number): Promise<HistoryEntry[]> {
     const response = await this.call(`me/history?first=${first}&max=${max}`);
     return (await response.json()).history;

@@ -63,6 +63,17 @@ final class UsersResource extends AdminResource {
                 .history(plugin().subject(realm, user), JsonInput.first(first), JsonInput.max(max)))).build());
     }
 
+    /** What surfaces showed the user: per purpose, version, surface and language, when first and last, how often. */
+    @GET
+    @Path("{userId}/notices")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response notices(@PathParam("userId") String userId) {
+        UserModel user = findUser(userId);
+        auth.users().requireView(user);
+        return handle(() -> ConsentJson.ok(new ConsentJson.NoticesJson(ConsentJson.notices(
+                plugin().notices(realm).of(user.getId())))).build());
+    }
+
     /** The user's receipt (as {@code GET /me/receipt}): current choices and every change with the text shown. */
     @GET
     @Path("{userId}/receipt")

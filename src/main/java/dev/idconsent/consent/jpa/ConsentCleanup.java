@@ -19,6 +19,7 @@ final class ConsentCleanup implements ProviderEventListener {
             new JpaSuppressions(e.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager(),
                     e.getRealm().getId()).deleteRealm();
             JpaPurposeTexts.forgetRealm(e.getRealm().getId());
+            JpaServedNotices.of(e.getKeycloakSession(), e.getRealm().getId()).deleteRealm();
             new JpaWebhookStore(e.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager())
                     .deleteRealm(e.getRealm().getId());
         }

@@ -19,7 +19,7 @@ public final class ConsentEntityProviderFactory implements JpaEntityProviderFact
         @Override
         public List<Class<?>> getEntities() {
             return List.of(ChoiceEntity.class, HistoryEntity.class, PurposeTextEntity.class, WebhookEntity.class,
-                    SuppressionEntity.class, SuppressionKeyEntity.class);
+                    SuppressionEntity.class, SuppressionKeyEntity.class, ServedNoticeEntity.class);
         }
 
         @Override

@@ -43,6 +43,7 @@ final class AccountLifecycle implements ProviderEventListener {
             suppressions.remember(SuppressionSettings.addresses(user), store.current(user.getId()));
         }
         store.deleteUser(user.getId());
+        dev.idconsent.consent.jpa.JpaServedNotices.of(session, realm.getId()).deleteUser(user.getId());
     }
 
     /** A new account starts with the opt-outs its addresses carry, each recorded as a no by the system. */

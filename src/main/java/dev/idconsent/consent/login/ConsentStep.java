@@ -11,6 +11,7 @@ import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.ConsentService;
 import dev.idconsent.consent.ConsentView;
 import dev.idconsent.consent.Purpose;
+import dev.idconsent.consent.ServedNotices;
 import dev.idconsent.consent.TextDiff;
 import dev.idconsent.consent.Via;
 import dev.idconsent.consent.model.UserSubject;
@@ -155,6 +156,7 @@ final class ConsentStep implements RequiredActionProvider {
                 .withLocale(wording.javaLocale())
                 .withZone(java.time.ZoneOffset.UTC);
         List<Map<String, Object>> purposes = new ArrayList<>();
+        List<ServedNotices.Shown> shown = new ArrayList<>();
         for (ConsentView.PurposeState state : view.purposes()) {
             Purpose p = state.purpose();
             // without a note or parameter the step was started by an app (kc_action): every optional purpose
@@ -194,20 +196,36 @@ final class ConsentStep implements RequiredActionProvider {
                     item.put("changed", changed);
                 }
                 purposes.add(item);
+                shown.add(new ServedNotices.Shown(p.key(), p.version(), words.locale()));
             }
         }
         var form = context.form().setAttribute("idcPurposes", purposes);
+        List<ServedNotices.Shown> gpcShown = new ArrayList<>();
         if (auth.getAuthNote(NOTE_GPC) != null) {
             Map<String, Purpose> byKey = new java.util.HashMap<>();
             view.purposes().forEach(p -> byKey.put(p.purpose().key(), p.purpose()));
-            form.setAttribute("idcGpc", java.util.Arrays.stream(auth.getAuthNote(NOTE_GPC).split(","))
-                    .map(k -> byKey.containsKey(k) ? wording.words(byKey.get(k)).label() : k)
-                    .collect(Collectors.joining(", ")));
+            List<String> labels = new ArrayList<>();
+            for (String k : auth.getAuthNote(NOTE_GPC).split(",")) {
+                Purpose p = byKey.get(k);
+                labels.add(p == null ? k : wording.words(p).label());
+                if (p != null) {
+                    gpcShown.add(new ServedNotices.Shown(p.key(), p.version(), wording.words(p).locale()));
+                }
+            }
+            form.setAttribute("idcGpc", String.join(", ", labels));
         }
         if (error != null) {
             form.setError("idcConsentError", error);
         }
-        return form.createForm(TEMPLATE);
+        jakarta.ws.rs.core.Response page = form.createForm(TEMPLATE);
+        // the texts this page shows the person, as it is rendered (a page only a signed-in person reaches)
+        String client = auth.getClient().getClientId();
+        ConsentProvider plugin = plugin(context);
+        plugin.recordNotices(context.getRealm(), context.getUser().getId(), ServedNotices.Surface.CONSENT_STEP,
+                client, shown);
+        plugin.recordNotices(context.getRealm(), context.getUser().getId(), ServedNotices.Surface.GPC_NOTICE,
+                client, gpcShown);
+        return page;
     }
 
     private static List<Map<String, String>> segments(List<TextDiff.Segment> segments) {

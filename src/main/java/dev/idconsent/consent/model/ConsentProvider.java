@@ -32,6 +32,16 @@ public interface ConsentProvider extends Provider {
     /** Every text each purpose ever had. */
     PurposeTexts texts(RealmModel realm);
 
+    /** What surfaces showed people (served notices), read in the session's transaction. */
+    dev.idconsent.consent.ServedNotices notices(RealmModel realm);
+
+    /**
+     * Records served notices in a transaction of their own, so that a failure (e.g. two tabs rendering at once)
+     * never breaks the page that showed them; it is logged and answered with {@code false}.
+     */
+    boolean recordNotices(RealmModel realm, String subjectId, dev.idconsent.consent.ServedNotices.Surface surface,
+                          String clientId, java.util.List<dev.idconsent.consent.ServedNotices.Shown> shown);
+
     /** The realm's opt-outs that outlive the account; {@code null} when the realm has switched them off. */
     dev.idconsent.consent.Suppressions suppressions(RealmModel realm);
 

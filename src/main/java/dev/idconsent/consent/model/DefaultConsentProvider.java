@@ -93,4 +93,35 @@ final class DefaultConsentProvider implements ConsentProvider {
     private JpaChoiceStore writes(RealmModel realm) {
         return JpaChoiceStore.forWrites(session, realm.getId());
     }
+
+    @Override
+    public dev.idconsent.consent.ServedNotices notices(RealmModel realm) {
+        return dev.idconsent.consent.jpa.JpaServedNotices.of(session, realm.getId());
+    }
+
+    @Override
+    public boolean recordNotices(RealmModel realm, String subjectId,
+                                 dev.idconsent.consent.ServedNotices.Surface surface, String clientId,
+                                 List<dev.idconsent.consent.ServedNotices.Shown> shown) {
+        if (shown.isEmpty()) {
+            return true;
+        }
+        String realmId = realm.getId();
+        java.time.Instant now = java.time.Instant.now();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                org.keycloak.models.utils.KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                        s -> dev.idconsent.consent.jpa.JpaServedNotices.of(s, realmId).served(subjectId, surface,
+                                clientId, shown, now));
+                return true;
+            } catch (RuntimeException e) {
+                if (attempt == 2) { // the second try sees the row a concurrent showing inserted
+                    org.jboss.logging.Logger.getLogger(DefaultConsentProvider.class).warnf(e,
+                            "Served notices of user %s (%s) in realm %s were not recorded", subjectId,
+                            surface.value(), realm.getName());
+                    return false;
+                }
+            }
+        }
+    }
 }

@@ -134,6 +134,16 @@ public final class ConsentJson {
     public record ReceiptRowJson(@JsonUnwrapped HistoryJson row, @JsonInclude(Include.NON_NULL) TextJson text) {
     }
 
+    /** A served notice: a purpose text (version, language) a surface showed the person. */
+    @JsonInclude(Include.ALWAYS)
+    public record NoticeJson(String purpose, int version, String surface, String locale, String clientId,
+                             String firstAt, String lastAt, long times) {
+    }
+
+    @JsonInclude(Include.ALWAYS)
+    public record NoticesJson(List<NoticeJson> notices) {
+    }
+
     @JsonInclude(Include.ALWAYS)
     public record CountJson(String purpose, String channel, String mechanism, long granted, long denied, long pending,
                             long expired, long noAnswer, long on, Long expiringSoon) {
@@ -259,6 +269,11 @@ public final class ConsentJson {
         return new TextJson(t.version(), words.label(), words.description(), words.locale(), t.recipients(),
                 t.legalBasis() == null ? null : t.legalBasis().value(), t.kind().value(), t.actorId(),
                 t.at().toString(), translations);
+    }
+
+    public static List<NoticeJson> notices(List<dev.idconsent.consent.ServedNotices.Notice> notices) {
+        return notices.stream().map(n -> new NoticeJson(n.purpose(), n.version(), n.surface(), n.locale(),
+                n.clientId(), n.firstAt().toString(), n.lastAt().toString(), n.times())).toList();
     }
 
     public static List<ProblemJson> problems(List<ConsentRoles.Problem> problems) {

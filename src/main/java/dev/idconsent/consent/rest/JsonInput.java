@@ -78,6 +78,31 @@ public final class JsonInput {
         }
     }
 
+    /** {@code {"locale": "de", "purposes": [{"purpose", "version"}, ...]}}: the texts a page displayed. */
+    public record Notices(String locale, List<Item> purposes) {
+        public record Item(String purpose, Integer version) {
+        }
+
+        /** The texts, at least one and at most {@link #MAX_CHOICES}, each naming its purpose. */
+        public List<Item> items() {
+            if (purposes == null || purposes.isEmpty()) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                        "\"purposes\" must be a non-empty array of {purpose, version}");
+            }
+            if (purposes.size() > MAX_CHOICES) {
+                throw new ConsentException(ErrorCode.INVALID_REQUEST, "at most " + MAX_CHOICES + " purposes");
+            }
+            for (Item item : purposes) {
+                if (item == null) {
+                    throw new ConsentException(ErrorCode.INVALID_REQUEST,
+                            "every entry of \"purposes\" must be an object");
+                }
+                required(item.purpose(), "purpose");
+            }
+            return purposes;
+        }
+    }
+
     private JsonInput() {
     }
 

@@ -116,6 +116,8 @@ public final class Receipts {
         String reader = session.getContext().resolveLocale(user).toLanguageTag();
         head.put("purposes", ConsentJson.view(reports.receiptView(subject), java.util.Map.of(), reader, base)
                 .purposes());
+        // what surfaces showed the person (not answers; not in the chain, covered by the signature)
+        head.put("notices", ConsentJson.notices(plugin.notices(realm).of(subject.id())));
         // the first page now, in the request's transaction: an unreachable database is a clear 503
         List<ConsentReports.ReceiptRow> first = reports.receiptRows(subject.id(), 0, ConsentReports.PAGE);
         LongFunction<List<ConsentReports.ReceiptRow>> next = afterId -> inTransaction(session, realm,

@@ -123,6 +123,47 @@ public final class UserConsentResource {
         });
     }
 
+    /**
+     * {@code {"locale": "de", "purposes": [{"purpose": "newsletter", "version": 2}]}}: the account console's page says
+     * which purpose texts it has just displayed (served notices). Only that page: another app's token is refused, as
+     * is a purpose that is not active or a version that is not current (the page shows current texts). 204.
+     */
+    @POST
+    @Path("me/notices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response notices(String body) {
+        return asUser(ConsentScopes.READ, (auth, service) -> {
+            if (!Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(auth.client().getClientId())) {
+                return Answers.error(ErrorCode.FORBIDDEN, "only the account console's page records what it showed;"
+                        + " client '" + auth.client().getClientId() + "' cannot");
+            }
+            JsonInput.Notices request = JsonInput.read(body, JsonInput.Notices.class, "the request");
+            String locale = JsonInput.locale(request.locale());
+            if (locale == null) {
+                throw new dev.idconsent.consent.ConsentException(ErrorCode.INVALID_REQUEST,
+                        "\"locale\" (the page's language) is required");
+            }
+            var realm = session.getContext().getRealm();
+            var catalog = new PurposeComponents(realm);
+            java.util.List<dev.idconsent.consent.ServedNotices.Shown> shown = new java.util.ArrayList<>();
+            for (JsonInput.Notices.Item item : request.items()) {
+                var purpose = catalog.find(item.purpose()).filter(p -> !p.retired()).orElseThrow(() ->
+                        new dev.idconsent.consent.ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '"
+                                + item.purpose() + "'"));
+                if (item.version() == null || item.version() != purpose.version()) {
+                    throw new dev.idconsent.consent.ConsentException(ErrorCode.STALE_VERSION, "'" + purpose.key()
+                            + "' is at version " + purpose.version() + ", not " + item.version());
+                }
+                shown.add(new dev.idconsent.consent.ServedNotices.Shown(purpose.key(), purpose.version(),
+                        purpose.words(locale, catalog.baseLocale()).locale()));
+            }
+            boolean recorded = plugin().recordNotices(realm, auth.user().getId(),
+                    dev.idconsent.consent.ServedNotices.Surface.ACCOUNT, auth.client().getClientId(), shown);
+            return recorded ? Response.noContent().build() : Answers.error(ErrorCode.UNAVAILABLE,
+                    "what the page showed was not recorded; try again");
+        });
+    }
+
     @GET
     @Path("me/history")
     @Produces(MediaType.APPLICATION_JSON)

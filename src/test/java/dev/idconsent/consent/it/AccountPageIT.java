@@ -375,6 +375,18 @@ class AccountPageIT {
             browser.click("label[for='idc-switch-analytics']");
             browser.awaitText("#idc-status", "Nutzungsanalyse: An. Ihre Änderung ist gespeichert");
         }
+        // once rendered, the page said what it showed her: each purpose's text in German (served notices)
+        JsonNode notices = null;
+        for (int i = 0; i < 50; i++) {
+            notices = api.get(ADMIN + "/consent/users/" + id + "/notices", api.adminToken()).json().get("notices");
+            if (notices.size() > 0) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(notices).extracting(n -> n.get("purpose").asText() + " " + n.get("surface").asText() + " "
+                + n.get("locale").asText() + " " + n.get("times").asInt())
+                .contains("analytics account de 1", "security-alerts account de 1", "product-updates account de 1");
         // the record says which words she saw: the German ones
         JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
                 .get("history").get(0);

@@ -353,6 +353,12 @@ class ConsentStepIT {
         assertThat(shown.get("text").get("label").asText()).isEqualTo("Nutzungsanalyse");
         // the setup's row (an administrator, no words shown) has no language and the catalog's own text
         assertThat(receipt.get("history").get(0).has("locale")).isFalse();
+        // what the step showed her, as it rendered: each optional purpose, in German, for the app (served notices)
+        assertThat(receipt.get("notices")).extracting(n -> n.get("purpose").asText() + " "
+                + n.get("surface").asText() + " " + n.get("locale").asText() + " " + n.get("clientId").asText())
+                .contains("analytics consent-step de demo-app", "product-updates consent-step de demo-app",
+                        "partner-sharing consent-step de demo-app")
+                .noneMatch(n -> n.startsWith("security-alerts")); // required: not asked, not on the step
     }
 
     @Test

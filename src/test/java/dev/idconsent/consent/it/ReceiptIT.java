@@ -364,4 +364,53 @@ class ReceiptIT {
             api.delete("/admin/realms/" + realm, admin);
         }
     }
+
+    @Test
+    @DisplayName("given served notices, then only the account console's page records them, one row per purpose,"
+            + " version, surface and language raised on every showing, refusals record nothing, no state changes,"
+            + " and the receipt lists them; a bare GET /me records none")
+    void servedNotices() {
+        String username = "rc-notice-" + N.incrementAndGet();
+        String userId = api.createUser(username);
+        String base = KeycloakExtension.server().baseUrl();
+        String console = api.loginAt("account-console", base + "/realms/demo/account/", username, "openid")
+                .access();
+        JsonNode before = api.get("/realms/demo/consent/me", console).json();
+        String notices = "/admin/realms/demo/consent/users/" + userId + "/notices";
+        assertThat(api.get(notices, api.adminToken()).json().get("notices")).as("a bare GET records nothing")
+                .isEmpty();
+        int analytics = Api.purpose(before, "analytics").get("version").asInt();
+        int newsletter = Api.purpose(before, "newsletter").get("version").asInt();
+        Map<String, Object> shown = Map.of("locale", "de-AT", "purposes", List.of(
+                Map.of("purpose", "analytics", "version", analytics),
+                Map.of("purpose", "newsletter", "version", newsletter)));
+
+        // refusals: another app, a stale version, an unknown purpose, no language
+        assertThat(api.post("/realms/demo/consent/me/notices", api.login(username).access(), shown).status())
+                .isEqualTo(403);
+        assertThat(api.post("/realms/demo/consent/me/notices", console, Map.of("locale", "en", "purposes",
+                List.of(Map.of("purpose", "analytics", "version", analytics + 1)))).status()).isEqualTo(409);
+        assertThat(api.post("/realms/demo/consent/me/notices", console, Map.of("locale", "en", "purposes",
+                List.of(Map.of("purpose", "no-such", "version", 1)))).status()).isEqualTo(400);
+        assertThat(api.post("/realms/demo/consent/me/notices", console, Map.of("purposes",
+                List.of(Map.of("purpose", "analytics", "version", analytics)))).status()).isEqualTo(400);
+        assertThat(api.get(notices, api.adminToken()).json().get("notices")).isEmpty();
+
+        assertThat(api.post("/realms/demo/consent/me/notices", console, shown).status()).isEqualTo(204);
+        assertThat(api.post("/realms/demo/consent/me/notices", console, shown).status()).isEqualTo(204);
+
+        JsonNode rows = api.get(notices, api.adminToken()).json().get("notices");
+        assertThat(rows).extracting(r -> r.get("purpose").asText() + " v" + r.get("version").asInt() + " "
+                + r.get("surface").asText() + " " + r.get("locale").asText() + " " + r.get("clientId").asText()
+                + " x" + r.get("times").asInt())
+                .containsExactly("analytics v" + analytics + " account de account-console x2",
+                        "newsletter v" + newsletter + " account de account-console x2");
+        // notices are not answers
+        JsonNode after = api.get("/realms/demo/consent/me", console).json();
+        assertThat(after.get("purposes")).isEqualTo(before.get("purposes"));
+        assertThat(api.get("/admin/realms/demo/consent/users/" + userId + "/history", api.adminToken()).json()
+                .get("history")).isEmpty();
+        JsonNode receipt = api.get("/admin/realms/demo/consent/users/" + userId + "/receipt", api.adminToken()).json();
+        assertThat(receipt.get("notices")).isEqualTo(rows);
+    }
 }

@@ -116,6 +116,8 @@ class UnsubscribeIT {
         JsonNode receipt = api.get("/admin/realms/demo/consent/users/" + id + "/receipt", api.adminToken()).json();
         assertThat(receipt.get("history")).extracting(r -> r.get("text").get("label").asText())
                 .containsOnly("Produktneuigkeiten");
+        // a link's pages (which a mail scanner may prefetch) record no served notice
+        assertThat(receipt.get("notices")).isEmpty();
     }
 
     @Test
