@@ -80,6 +80,9 @@ public final class AdminConsentResource extends AdminResource {
             if (in.controller() != null) {
                 ControllerSettings.save(realm, in.controller());
             }
+            if (in.noticeRetentionDays() != null) {
+                dev.idconsent.consent.model.NoticeRetention.save(realm, in.noticeRetentionDays());
+            }
             Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "settings");
@@ -90,12 +93,14 @@ public final class AdminConsentResource extends AdminResource {
      * {@code {"confirmationEmails": true, "suppression": true, "controller": {...}}}: the realm's consent settings;
      * fields left out keep their value, a controller sent replaces the one before ({@code {}} removes it).
      */
-    record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller) {
+    record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller,
+                    java.math.BigDecimal noticeRetentionDays) {
     }
 
     private Settings settingsJson() {
         return new Settings(ConfirmationMails.enabled(realm),
-                dev.idconsent.consent.model.SuppressionSettings.enabled(realm), ControllerSettings.of(realm));
+                dev.idconsent.consent.model.SuppressionSettings.enabled(realm), ControllerSettings.of(realm),
+                dev.idconsent.consent.model.NoticeRetention.days(realm));
     }
 
     record Integrity(boolean ok, List<ConsentJson.ProblemJson> problems) {

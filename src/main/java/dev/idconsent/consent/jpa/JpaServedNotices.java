@@ -67,6 +67,12 @@ public final class JpaServedNotices implements ServedNotices {
                 .setParameter("userId", subjectId).executeUpdate();
     }
 
+    /** Notices last shown before {@code epochMillis} (the realm's retention); answers how many went. */
+    public int deleteShownBefore(long epochMillis) {
+        return em.createNamedQuery("idcDeleteNoticesShownBefore").setParameter("realmId", realmId)
+                .setParameter("before", epochMillis).executeUpdate();
+    }
+
     void deleteRealm() {
         em.createNamedQuery("idcDeleteNoticesOfRealm").setParameter("realmId", realmId).executeUpdate();
     }

@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
             + " and n.userId = :userId order by n.purposeKey, n.version, n.surface, n.locale"),
     @NamedQuery(name = "idcDeleteNoticesOfUser", query = "delete from IdcServedNotice n where n.realmId = :realmId"
             + " and n.userId = :userId"),
+    @NamedQuery(name = "idcDeleteNoticesShownBefore", query = "delete from IdcServedNotice n"
+            + " where n.realmId = :realmId and n.lastAt < :before"),
     @NamedQuery(name = "idcDeleteNoticesOfRealm", query = "delete from IdcServedNotice n where n.realmId = :realmId")
 })
 class ServedNoticeEntity {

@@ -51,6 +51,9 @@ final class ConsentExpiry implements ScheduledTask {
         long stopAt = clock.millis() + budgetMillis;
         List<RealmModel> realms = session.realms().getRealmsStream().toList();
         for (RealmModel realm : realms) {
+            forgetOldNotices(realm);
+        }
+        for (RealmModel realm : realms) {
             for (Purpose purpose : new PurposeComponents(realm).all()) {
                 if (purpose.renewAfter() != null && !purpose.retired()) {
                     if (!expire(session, realm.getId(), purpose, stopAt)) {
@@ -58,6 +61,25 @@ final class ConsentExpiry implements ScheduledTask {
                     }
                 }
             }
+        }
+    }
+
+    /** Served notices last shown longer ago than the realm keeps them: one statement per realm that sets a limit. */
+    private void forgetOldNotices(RealmModel realm) {
+        java.time.Duration keep = NoticeRetention.of(realm);
+        if (keep == null) {
+            return;
+        }
+        String realmId = realm.getId();
+        long before = clock.instant().minus(keep).toEpochMilli();
+        try {
+            int gone = KeycloakModelUtils.runJobInTransactionWithResult(factory, s ->
+                    dev.idconsent.consent.jpa.JpaServedNotices.of(s, realmId).deleteShownBefore(before));
+            if (gone > 0) {
+                LOG.debugf("Deleted %d served notices of realm %s past their retention", gone, realm.getName());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not delete old served notices of realm %s; the next run tries again", realm.getName());
         }
     }
 

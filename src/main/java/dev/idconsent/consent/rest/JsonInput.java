@@ -132,6 +132,8 @@ public final class JsonInput {
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail);
+        // a decimal field (days, fractions allowed) takes a whole number too: 0 and 365 are numbers of days
+        mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         // a string is a string: no number or boolean read as its text
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -412,5 +412,27 @@ class ReceiptIT {
                 .get("history")).isEmpty();
         JsonNode receipt = api.get("/admin/realms/demo/consent/users/" + userId + "/receipt", api.adminToken()).json();
         assertThat(receipt.get("notices")).isEqualTo(rows);
+
+        // a realm that keeps notices for two seconds forgets older ones (the expiry task runs every second here)
+        String settings = "/admin/realms/demo/consent/settings";
+        Api.Reply negative = api.put(settings, api.adminToken(), Map.of("noticeRetentionDays", -1));
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().get("message").asText()).contains("noticeRetentionDays", "between 0");
+        try {
+            Api.Reply kept = api.put(settings, api.adminToken(), Map.of("noticeRetentionDays", 0.000023));
+            assertThat(kept.json().get("noticeRetentionDays").decimalValue()).isEqualByComparingTo("0.000023");
+            JsonNode left = rows;
+            for (int i = 0; i < 100 && !left.isEmpty(); i++) {
+                Thread.sleep(200);
+                left = api.get(notices, api.adminToken()).json().get("notices");
+            }
+            assertThat(left).as("notices past the realm's retention").isEmpty();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            api.put(settings, api.adminToken(), Map.of("noticeRetentionDays", 0));
+        }
+        assertThat(api.get(settings, api.adminToken()).json().get("noticeRetentionDays").decimalValue())
+                .as("kept again until the account goes").isEqualByComparingTo("0");
     }
 }
