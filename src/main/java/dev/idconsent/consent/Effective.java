@@ -41,7 +41,8 @@ public final class Effective {
      */
     public static Map<String, Object> detailedClaim(Iterable<Purpose> catalog, String summary) {
         Map<String, Summary.Answer> answers = Summary.answers(summary);
-        Map<String, ChoiceState> states = Summary.decode(summary);
+        Map<String, ChoiceState> states = new java.util.HashMap<>();
+        answers.forEach((key, answer) -> states.put(key, answer.state())); // the summary is parsed once
         Map<String, Object> claim = new LinkedHashMap<>();
         for (Purpose purpose : catalog) {
             if (purpose.retired() || !purpose.includeInToken()) {

@@ -207,10 +207,13 @@ final class ConsentStep implements RequiredActionProvider {
             List<String> labels = new ArrayList<>();
             for (String k : auth.getAuthNote(NOTE_GPC).split(",")) {
                 Purpose p = byKey.get(k);
-                labels.add(p == null ? k : wording.words(p).label());
-                if (p != null) {
-                    gpcShown.add(new ServedNotices.Shown(p.key(), p.version(), wording.words(p).locale()));
+                if (p == null) {
+                    labels.add(k);
+                    continue;
                 }
+                Words words = wording.words(p);
+                labels.add(words.label());
+                gpcShown.add(new ServedNotices.Shown(p.key(), p.version(), words.locale()));
             }
             form.setAttribute("idcGpc", String.join(", ", labels));
         }

@@ -59,6 +59,11 @@ final class DefaultConsentProvider implements ConsentProvider {
             }
 
             @Override
+            public String baseLocale() {
+                return components.baseLocale();
+            }
+
+            @Override
             public void save(Purpose purpose) {
                 components.save(purpose);
                 roles.sync(purpose);

@@ -50,7 +50,7 @@ public final class UnsubscribeResource {
     public Response confirm(@QueryParam("token") String token) {
         try {
             LinkTarget target = target(token, UnsubscribeToken.TYPE);
-            return page("confirm", target, null, Response.Status.OK);
+            return page("confirm", target, wording(target), null, Response.Status.OK);
         } catch (ConsentException e) {
             return error(e);
         } catch (RuntimeException e) {
@@ -72,14 +72,15 @@ public final class UnsubscribeResource {
             }
             // from our page's button the person read the purpose in their language; a mail client's POST shows none
             ChangeContext context = context(target, "unsubscribe-link");
+            Wording wording = browser ? wording(target) : null;
             ConsentView after = plugin().consent(realm).record(subject(target),
                     List.of(new ChangeRequest(target.purpose().key(), target.channel(), false, null)),
-                    browser ? context.inLocale(wording(target).locale()) : context);
+                    browser ? context.inLocale(wording.locale()) : context);
             if (browser) {
                 // undo only what this click changed: a purpose that was already off stays off
                 String undo = after.changes().isEmpty() ? null : new UnsubscribeLinks(session, realm, lifetime)
                         .mintUndo(target.claims(), after.changes().get(0).id());
-                return page("done", target, undo, Response.Status.OK);
+                return page("done", target, wording, undo, Response.Status.OK);
             }
             return Response.ok("Unsubscribed from " + target.purpose().label()
                     + (target.channel() == null ? "" : " (" + target.channel() + ")") + ". Effective now.\n",
@@ -115,9 +116,10 @@ public final class UnsubscribeResource {
                 throw new ConsentException(dev.idconsent.consent.ErrorCode.INVALID_LINK,
                         "the undo request does not name the change it undoes");
             }
+            Wording wording = wording(target);
             plugin().consent(realm).restore(subject(target), target.purpose().key(), target.channel(),
-                    target.claims().getHistoryId(), context(target, "undo-link").inLocale(wording(target).locale()));
-            return page("undone", target, null, Response.Status.OK);
+                    target.claims().getHistoryId(), context(target, "undo-link").inLocale(wording.locale()));
+            return page("undone", target, wording, null, Response.Status.OK);
         } catch (ConsentException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(e);
@@ -144,7 +146,8 @@ public final class UnsubscribeResource {
         return LinkTarget.resolve(session, realm, lifetime, token, type);
     }
 
-    private Response page(String state, LinkTarget target, String undoUrl, Response.Status status) {
+    /** @param wording the person's words for the page (the language its change was recorded in, if any) */
+    private Response page(String state, LinkTarget target, Wording wording, String undoUrl, Response.Status status) {
         // read only: the GET page must not write (no summary repair, no lock)
         ConsentView view = plugin().consent(realm).peek(plugin().subject(realm,
                 target.user()));
@@ -153,7 +156,6 @@ public final class UnsubscribeResource {
                 .filter(c -> target.channel() == null || target.channel().equals(c.channel()))
                 .anyMatch(ConsentView.ChannelState::granted);
         // the person's own language (their locale attribute), as Keycloak's pages for a known user
-        Wording wording = wording(target);
         return form().setStatus(status).setUser(target.user())
                 .setAttribute("idcState", state)
                 .setAttribute("idcPurpose", wording.words(target.purpose()).label())
