@@ -1,80 +1,9 @@
 import type Keycloak from "keycloak-js";
 import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
 
-/** The shapes of the plugin's user API (README, "User API"). */
-export type Actor = { id: string | null; username: string | null; kind: string };
+import { ApiError, type Change, type ConsentView, type HistoryEntry } from "../../shared/consent-api";
 
-export type ChannelState = {
-  channel: string | null;
-  granted: boolean;
-  explicit: boolean;
-  state?: "granted" | "denied" | "pending" | "expired";
-  version?: number;
-  changedAt?: string;
-  via?: string;
-  actor?: Actor;
-  clientId?: string | null;
-};
-
-export type Purpose = {
-  key: string;
-  /** In the words the catalog holds for the page's language ({@link locale}). */
-  label: string;
-  description: string | null;
-  /** The language of label and description. */
-  locale?: string;
-  category: string | null;
-  mechanism: "opt-in" | "opt-out" | "required";
-  channels: string[];
-  version: number;
-  /** How long a yes lasts; null: until withdrawn. */
-  renewAfterDays?: number | null;
-  /** Who the data is shared with, as part of the text. */
-  recipients?: string[];
-  granted: boolean;
-  states: ChannelState[];
-  /** Only when the user answered an older text version: which, when, and what changed since. */
-  changedSinceAnswer?: {
-    answeredVersion: number;
-    answeredAt: string;
-    label: Segment[];
-    description: Segment[];
-    recipientsAdded?: string[];
-    recipientsRemoved?: string[];
-  };
-};
-
-/** A run of text and what happened to it since the version the user answered. */
-export type Segment = { op: "same" | "removed" | "added"; text: string };
-
-export type ConsentView = { subject: string; purposes: Purpose[] };
-
-export type HistoryEntry = {
-  id: number;
-  purpose: string;
-  channel: string | null;
-  version: number;
-  previous: string | null;
-  state: "granted" | "denied" | "pending" | "expired" | "cleared";
-  via: string;
-  actor: Actor;
-  clientId: string | null;
-  reason?: string;
-  at: string;
-};
-
-export type Change = { purpose: string; channel: string | null; granted: boolean; version: number };
-
-/** A refusal or failure, with the server's own message when it sent one. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export * from "../../shared/consent-api";
 
 /** Calls /realms/{realm}/consent/… with the account console's own token. */
 export class ConsentApi {
@@ -152,8 +81,7 @@ export class ConsentApi {
       throw new ApiError(0, "network", "");
     }
     if (!response.ok) {
-      const body = await response.json().catch(() => null);
-      throw new ApiError(response.status, body?.error ?? "http_" + response.status, body?.message ?? "");
+      throw await ApiError.of(response);
     }
     return response;
   }

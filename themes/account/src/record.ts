@@ -1,4 +1,5 @@
 import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
+import { save } from "../../shared/consent-api";
 
 /**
  * "Download my consent record": the user's receipt as the server issues it (GET /me/receipt) — every purpose with
@@ -19,14 +20,3 @@ export const downloadSignedRecord = (environment: AccountEnvironment, jws: strin
     new Blob([jws], { type: "application/jose" }),
     `consent-record-${environment.realm}-${new Date().toISOString().slice(0, 10)}.jws`,
   );
-
-const save = (blob: Blob, name: string) => {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-};

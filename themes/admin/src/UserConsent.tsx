@@ -1,0 +1,395 @@
+import type UserRepresentation from "@keycloak/keycloak-admin-client/lib/defs/userRepresentation";
+import { useAdminClient, useRealm, ViewHeader } from "@keycloak/keycloak-admin-ui";
+import {
+  ActionGroup,
+  Alert,
+  AlertActionCloseButton,
+  Button,
+  Card,
+  CardBody,
+  CardTitle,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  PageSection,
+  Spinner,
+  TextArea,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from "@patternfly/react-core";
+import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router-dom";
+import { AdminConsentApi, ApiError, save, type ConsentView, type HistoryEntry, type Text } from "./api";
+import { actorWord, changeWord, stateWord, when } from "./format";
+
+const PAGE = 20;
+
+/**
+ * Users → a user → Consent: what the person has chosen and why (each purpose and channel with its effective state,
+ * the explicit answer, version, when, via and by whom), the whole history with the text each answer was given to,
+ * the receipt, and a change on the person's behalf with a reason (manage-users only; the server decides).
+ */
+export default function UserConsent() {
+  const { id } = useParams<{ id: string }>();
+  const { adminClient } = useAdminClient();
+  const { realm } = useRealm();
+  const { t, i18n } = useTranslation();
+  const api = useMemo(() => new AdminConsentApi(adminClient, realm), [adminClient, realm]);
+  const [user, setUser] = useState<UserRepresentation | null>();
+  const [view, setView] = useState<ConsentView>();
+  const [history, setHistory] = useState<HistoryEntry[]>();
+  const [first, setFirst] = useState(0);
+  const [message, setMessage] = useState<{ variant: "success" | "danger"; text: string }>();
+
+  const fail = useCallback(
+    (e: unknown) =>
+      setMessage({
+        variant: "danger",
+        text: e instanceof ApiError && e.message ? e.message : t("idcAdminFailed", { status: (e as ApiError).status }),
+      }),
+    [t],
+  );
+
+  useEffect(() => {
+    adminClient.users
+      .findOne({ id: id!, userProfileMetadata: false })
+      .then((u) => setUser(u ?? null))
+      .catch(fail);
+    api.user(id!).then(setView).catch(fail);
+  }, [adminClient, api, id, fail]);
+
+  useEffect(() => {
+    api.history(id!, first, PAGE + 1).then(setHistory).catch(fail);
+  }, [api, id, first, fail]);
+
+  const download = async (signed: boolean) => {
+    try {
+      const stamp = new Date().toISOString().slice(0, 10);
+      save(await api.receipt(id!, signed), `consent-receipt-${realm}-${user?.username ?? id}-${stamp}.${signed ? "jws" : "json"}`);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  if (user === null) {
+    return (
+      <PageSection>
+        <Alert variant="danger" isInline title={t("idcAdminNoUser")} />
+      </PageSection>
+    );
+  }
+  if (!user || !view) {
+    return message ? (
+      <PageSection>
+        <Alert variant={message.variant} isInline title={message.text} />
+      </PageSection>
+    ) : (
+      <Spinner />
+    );
+  }
+
+  const mayChange = (user.access as Record<string, boolean> | undefined)?.manage === true;
+  return (
+    <>
+      <ViewHeader titleKey={user.username ?? id!} noTranslate subKey={t("idcAdminUserIntro")} divider={false} />
+      <PageSection variant="light" className="pf-v5-u-pt-0">
+        <Link to={`/${encodeURIComponent(realm)}/users/${encodeURIComponent(id!)}/settings`} id="idc-back-to-user">
+          {t("idcAdminBackToUser", { name: user.username })}
+        </Link>
+      </PageSection>
+      <PageSection>
+        <div aria-live="polite" id="idc-admin-message">
+          {message && (
+            <Alert
+              variant={message.variant}
+              isInline
+              title={message.text}
+              actionClose={<AlertActionCloseButton onClose={() => setMessage(undefined)} />}
+              className="pf-v5-u-mb-md"
+            />
+          )}
+        </div>
+        <Card className="pf-v5-u-mb-md">
+          <CardTitle component="h2">{t("idcAdminChoices")}</CardTitle>
+          <CardBody>
+            <Table aria-label={t("idcAdminChoices")} variant="compact" id="idc-choices">
+              <Thead>
+                <Tr>
+                  <Th>{t("idcAdminPurpose")}</Th>
+                  <Th>{t("idcAdminChannel")}</Th>
+                  <Th>{t("idcAdminEffective")}</Th>
+                  <Th>{t("idcAdminAnswer")}</Th>
+                  <Th>{t("idcAdminVersion")}</Th>
+                  <Th>{t("idcAdminWhen")}</Th>
+                  <Th>{t("idcAdminVia")}</Th>
+                  <Th>{t("idcAdminBy")}</Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {view.purposes.flatMap((p) =>
+                  p.states.map((s) => (
+                    <Tr key={`${p.key}/${s.channel}`} id={`idc-choice-${p.key}-${s.channel ?? "all"}`}>
+                      <Td dataLabel={t("idcAdminPurpose")}>
+                        {p.label} <span className="pf-v5-u-color-200">({p.key})</span>
+                      </Td>
+                      <Td dataLabel={t("idcAdminChannel")}>{s.channel ?? "—"}</Td>
+                      <Td dataLabel={t("idcAdminEffective")}>{s.granted ? t("idcAdminOn") : t("idcAdminOff")}</Td>
+                      <Td dataLabel={t("idcAdminAnswer")}>
+                        {s.explicit ? stateWord(t, s.state) : t("idcAdminDefault", { mechanism: p.mechanism })}
+                      </Td>
+                      <Td dataLabel={t("idcAdminVersion")}>{s.explicit ? s.version : "—"}</Td>
+                      <Td dataLabel={t("idcAdminWhen")}>{when(s.changedAt, i18n.language)}</Td>
+                      <Td dataLabel={t("idcAdminVia")}>{s.via ?? "—"}</Td>
+                      <Td dataLabel={t("idcAdminBy")}>
+                        {actorWord(t, s.actor)}
+                        {s.clientId ? ` · ${s.clientId}` : ""}
+                      </Td>
+                    </Tr>
+                  )),
+                )}
+              </Tbody>
+            </Table>
+            <Toolbar>
+              <ToolbarContent>
+                <ToolbarItem>
+                  <Button variant="secondary" id="idc-receipt" onClick={() => download(false)}>
+                    {t("idcAdminReceipt")}
+                  </Button>
+                </ToolbarItem>
+                <ToolbarItem>
+                  <Button variant="link" id="idc-receipt-signed" onClick={() => download(true)}>
+                    {t("idcAdminReceiptSigned")}
+                  </Button>
+                </ToolbarItem>
+              </ToolbarContent>
+            </Toolbar>
+          </CardBody>
+        </Card>
+        <Card className="pf-v5-u-mb-md">
+          <CardTitle component="h2">{t("idcAdminOnBehalf")}</CardTitle>
+          <CardBody>
+            {mayChange ? (
+              <OnBehalfForm
+                view={view}
+                onDone={async (next) => {
+                  setView(next);
+                  setMessage({ variant: "success", text: t("idcAdminRecorded") });
+                  setFirst(0);
+                  setHistory(await api.history(id!, 0, PAGE + 1));
+                }}
+                record={(reason, change) => api.onBehalf(id!, reason, [change], i18n.language)}
+                fail={fail}
+              />
+            ) : (
+              <p id="idc-view-only">{t("idcAdminViewOnly")}</p>
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardTitle component="h2">{t("idcAdminHistory")}</CardTitle>
+          <CardBody>
+            {history ? (
+              <HistoryTable rows={history.slice(0, PAGE)} api={api} />
+            ) : (
+              <Spinner size="md" />
+            )}
+            <Toolbar>
+              <ToolbarContent>
+                <ToolbarItem>
+                  <Button variant="secondary" isDisabled={first === 0} onClick={() => setFirst(Math.max(0, first - PAGE))}>
+                    {t("idcAdminNewer")}
+                  </Button>
+                </ToolbarItem>
+                <ToolbarItem>
+                  <Button
+                    variant="secondary"
+                    isDisabled={!history || history.length <= PAGE}
+                    onClick={() => setFirst(first + PAGE)}
+                    id="idc-history-older"
+                  >
+                    {t("idcAdminOlder")}
+                  </Button>
+                </ToolbarItem>
+              </ToolbarContent>
+            </Toolbar>
+          </CardBody>
+        </Card>
+      </PageSection>
+    </>
+  );
+}
+
+type FormProps = {
+  view: ConsentView;
+  record: (reason: string, change: { purpose: string; channel: string | null; granted: boolean; version: number }) => Promise<ConsentView>;
+  onDone: (view: ConsentView) => Promise<void>;
+  fail: (e: unknown) => void;
+};
+
+/** One choice at a time, with the reason the record keeps; a required purpose cannot be switched off. */
+const OnBehalfForm = ({ view, record, onDone, fail }: FormProps) => {
+  const { t } = useTranslation();
+  const changeable = view.purposes.filter((p) => p.mechanism !== "required");
+  const [key, setKey] = useState(changeable[0]?.key ?? "");
+  const purpose = changeable.find((p) => p.key === key);
+  const [channel, setChannel] = useState<string>("");
+  const [granted, setGranted] = useState("false");
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const channels = purpose?.channels ?? [];
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!purpose) return;
+    setBusy(true);
+    try {
+      const next = await record(reason.trim(), {
+        purpose: purpose.key,
+        channel: channels.length ? channel || channels[0] : null,
+        granted: granted === "true",
+        version: purpose.version,
+      });
+      setReason("");
+      await onDone(next);
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!changeable.length) return <p>{t("idcAdminNothingToChange")}</p>;
+  return (
+    <Form onSubmit={submit} id="idc-on-behalf" isWidthLimited>
+      <HelperText>
+        <HelperTextItem>{t("idcAdminOnBehalfHelp")}</HelperTextItem>
+      </HelperText>
+      <FormGroup label={t("idcAdminPurpose")} fieldId="idc-on-behalf-purpose" isRequired>
+        <FormSelect id="idc-on-behalf-purpose" value={key} onChange={(_e, v) => (setKey(v), setChannel(""))}>
+          {changeable.map((p) => (
+            <FormSelectOption key={p.key} value={p.key} label={`${p.label} (${p.key})`} />
+          ))}
+        </FormSelect>
+      </FormGroup>
+      {channels.length > 0 && (
+        <FormGroup label={t("idcAdminChannel")} fieldId="idc-on-behalf-channel">
+          <FormSelect id="idc-on-behalf-channel" value={channel || channels[0]} onChange={(_e, v) => setChannel(v)}>
+            {channels.map((c) => (
+              <FormSelectOption key={c} value={c} label={c} />
+            ))}
+          </FormSelect>
+        </FormGroup>
+      )}
+      <FormGroup label={t("idcAdminNewAnswer")} fieldId="idc-on-behalf-granted" isRequired>
+        <FormSelect id="idc-on-behalf-granted" value={granted} onChange={(_e, v) => setGranted(v)}>
+          <FormSelectOption value="false" label={t("idcAdminStateDenied")} />
+          <FormSelectOption value="true" label={t("idcAdminStateGranted")} />
+        </FormSelect>
+      </FormGroup>
+      <FormGroup label={t("idcAdminReason")} fieldId="idc-on-behalf-reason" isRequired>
+        <TextArea
+          id="idc-on-behalf-reason"
+          value={reason}
+          onChange={(_e, v) => setReason(v)}
+          maxLength={1000}
+          isRequired
+          resizeOrientation="vertical"
+        />
+        <FormHelperText>
+          <HelperText>
+            <HelperTextItem>{t("idcAdminReasonHelp")}</HelperTextItem>
+          </HelperText>
+        </FormHelperText>
+      </FormGroup>
+      <ActionGroup>
+        <Button type="submit" id="idc-on-behalf-save" isDisabled={busy || !reason.trim()} isLoading={busy}>
+          {t("idcAdminRecord")}
+        </Button>
+      </ActionGroup>
+    </Form>
+  );
+};
+
+/** Newest first; a row opens to the exact words of the version answered, in the language they were shown in. */
+const HistoryTable = ({ rows, api }: { rows: HistoryEntry[]; api: AdminConsentApi }) => {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState<Record<number, boolean>>({});
+  const [texts, setTexts] = useState<Record<string, Text[] | "refused">>({});
+  const toggle = (row: HistoryEntry) => {
+    setOpen({ ...open, [row.id]: !open[row.id] });
+    if (!texts[row.purpose]) {
+      api
+        .texts(row.purpose)
+        .then((list) => setTexts((now) => ({ ...now, [row.purpose]: list })))
+        .catch(() => setTexts((now) => ({ ...now, [row.purpose]: "refused" })));
+    }
+  };
+  if (!rows.length) return <p id="idc-history-empty">{t("idcAdminNoHistory")}</p>;
+  return (
+    <Table aria-label={t("idcAdminHistory")} variant="compact" id="idc-history">
+      <Thead>
+        <Tr>
+          <Th screenReaderText={t("idcAdminShowText")} />
+          <Th>{t("idcAdminWhen")}</Th>
+          <Th>{t("idcAdminPurpose")}</Th>
+          <Th>{t("idcAdminChannel")}</Th>
+          <Th>{t("idcAdminChange")}</Th>
+          <Th>{t("idcAdminVersion")}</Th>
+          <Th>{t("idcAdminVia")}</Th>
+          <Th>{t("idcAdminBy")}</Th>
+          <Th>{t("idcAdminReason")}</Th>
+        </Tr>
+      </Thead>
+      {rows.map((row, index) => {
+        const list = texts[row.purpose];
+        const text = Array.isArray(list) ? list.find((x) => x.version === row.version) : undefined;
+        const words = text && row.locale && text.translations?.[row.locale] ? text.translations[row.locale] : text;
+        return (
+          <Tbody key={row.id} isExpanded={!!open[row.id]}>
+            <Tr id={`idc-history-${row.id}`}>
+              <Td expand={{ rowIndex: index, isExpanded: !!open[row.id], onToggle: () => toggle(row) }} />
+              <Td dataLabel={t("idcAdminWhen")}>{when(row.at, i18n.language)}</Td>
+              <Td dataLabel={t("idcAdminPurpose")}>{row.purpose}</Td>
+              <Td dataLabel={t("idcAdminChannel")}>{row.channel ?? "—"}</Td>
+              <Td dataLabel={t("idcAdminChange")}>{changeWord(t, row)}</Td>
+              <Td dataLabel={t("idcAdminVersion")}>{row.version}</Td>
+              <Td dataLabel={t("idcAdminVia")}>{row.via}</Td>
+              <Td dataLabel={t("idcAdminBy")}>
+                {actorWord(t, row.actor)}
+                {row.clientId ? ` · ${row.clientId}` : ""}
+              </Td>
+              <Td dataLabel={t("idcAdminReason")}>{row.reason ?? ""}</Td>
+            </Tr>
+            <Tr isExpanded={!!open[row.id]}>
+              <Td colSpan={9}>
+                <ExpandableRowContent>
+                  {list === "refused" ? (
+                    <p>{t("idcAdminTextRefused")}</p>
+                  ) : !list ? (
+                    <Spinner size="md" />
+                  ) : !words ? (
+                    <p>{t("idcAdminTextMissing", { version: row.version })}</p>
+                  ) : (
+                    <div className="idc-shown-text" id={`idc-history-text-${row.id}`}>
+                      <p>{t("idcAdminTextShown", { version: row.version, locale: row.locale ?? text?.locale ?? "—" })}</p>
+                      <p>
+                        <strong>{words.label}</strong>
+                      </p>
+                      {words.description && <p>{words.description}</p>}
+                      {text!.recipients.length > 0 && <p>{t("idcAdminRecipients", { names: text!.recipients.join(", ") })}</p>}
+                    </div>
+                  )}
+                </ExpandableRowContent>
+              </Td>
+            </Tr>
+          </Tbody>
+        );
+      })}
+    </Table>
+  );
+};

@@ -1,0 +1,37 @@
+import type { TFunction } from "i18next";
+import type { Actor, HistoryEntry } from "./api";
+
+/** A time as the admin reads it: in the console's language, with the time zone. */
+export const when = (at: string | undefined | null, language: string) =>
+  at ? new Date(at).toLocaleString(language, { dateStyle: "medium", timeStyle: "medium" }) : "—";
+
+const STATES: Record<string, string> = {
+  granted: "idcAdminStateGranted",
+  denied: "idcAdminStateDenied",
+  pending: "idcAdminStatePending",
+  expired: "idcAdminStateExpired",
+  cleared: "idcAdminStateCleared",
+};
+
+export const stateWord = (t: TFunction, state: string | null | undefined) =>
+  state ? t(STATES[state] ?? state) : t("idcAdminStateNone");
+
+/** Who acted: a person (username), an admin (username, marked), an app or the system. */
+export const actorWord = (t: TFunction, actor: Actor | undefined) => {
+  if (!actor) return "—";
+  const name = actor.username ?? actor.id ?? "";
+  switch (actor.kind) {
+    case "admin":
+      return t("idcAdminActorAdmin", { name });
+    case "system":
+      return t("idcAdminActorSystem");
+    case "service":
+      return t("idcAdminActorClient", { name });
+    default:
+      return name;
+  }
+};
+
+/** "no → yes": what a history row changed. */
+export const changeWord = (t: TFunction, row: HistoryEntry) =>
+  `${stateWord(t, row.previous)} → ${stateWord(t, row.state)}`;

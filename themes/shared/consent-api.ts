@@ -1,0 +1,99 @@
+/**
+ * What the account console page and the admin console pages share about the plugin's REST API (README, "User API"
+ * and "Admin API"): the shapes of its answers and how a refusal reads.
+ */
+export type Actor = { id: string | null; username: string | null; kind: string };
+
+export type ChannelState = {
+  channel: string | null;
+  granted: boolean;
+  explicit: boolean;
+  state?: "granted" | "denied" | "pending" | "expired";
+  version?: number;
+  changedAt?: string;
+  via?: string;
+  actor?: Actor;
+  clientId?: string | null;
+};
+
+export type Purpose = {
+  key: string;
+  /** In the words the catalog holds for the page's language ({@link locale}). */
+  label: string;
+  description: string | null;
+  /** The language of label and description. */
+  locale?: string;
+  category: string | null;
+  mechanism: "opt-in" | "opt-out" | "required";
+  channels: string[];
+  version: number;
+  /** How long a yes lasts; null: until withdrawn. */
+  renewAfterDays?: number | null;
+  /** Who the data is shared with, as part of the text. */
+  recipients?: string[];
+  granted: boolean;
+  states: ChannelState[];
+  /** Only when the user answered an older text version: which, when, and what changed since. */
+  changedSinceAnswer?: {
+    answeredVersion: number;
+    answeredAt: string;
+    label: Segment[];
+    description: Segment[];
+    recipientsAdded?: string[];
+    recipientsRemoved?: string[];
+  };
+};
+
+/** A run of text and what happened to it since the version the user answered. */
+export type Segment = { op: "same" | "removed" | "added"; text: string };
+
+export type ConsentView = { subject: string; purposes: Purpose[] };
+
+export type HistoryEntry = {
+  id: number;
+  purpose: string;
+  channel: string | null;
+  version: number;
+  previous: string | null;
+  state: "granted" | "denied" | "pending" | "expired" | "cleared";
+  via: string;
+  actor: Actor;
+  clientId: string | null;
+  reason?: string;
+  at: string;
+  /** The language of the words shown, when known. */
+  locale?: string;
+  source?: string;
+  evidence?: string;
+};
+
+export type Change = { purpose: string; channel: string | null; granted: boolean; version: number };
+
+/** A refusal or failure, with the server's own message when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** The error a non-2xx answer stands for: the plugin answers {"error", "message"}. */
+  static async of(response: Response): Promise<ApiError> {
+    const body = await response.json().catch(() => null);
+    return new ApiError(response.status, body?.error ?? "http_" + response.status, body?.message ?? "");
+  }
+}
+
+/** Saves a blob as a file, the way a browser download does. */
+export const save = (blob: Blob, name: string) => {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+};
