@@ -13,7 +13,7 @@ import {
   ToolbarContent,
   ToolbarItem,
 } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AdminConsentApi, ApiError, save, type Count, type Problem, type Webhook } from "./api";
@@ -112,18 +112,19 @@ export default function Overview() {
             {!counts ? (
               <Spinner size="md" />
             ) : (
+              <InnerScrollContainer>
               <Table aria-label={t("idcAdminCountsTable")} variant="compact" id="idc-counts">
                 <Thead>
                   <Tr>
-                    <Th>{t("idcAdminPurpose")}</Th>
-                    <Th>{t("idcAdminChannel")}</Th>
-                    <Th>{t("idcAdminMechanism")}</Th>
-                    <Th>{t("idcAdminOn")}</Th>
-                    <Th>{t("idcAdminStateGranted")}</Th>
-                    <Th>{t("idcAdminStateDenied")}</Th>
-                    <Th>{t("idcAdminStatePending")}</Th>
-                    <Th>{t("idcAdminStateExpired")}</Th>
-                    <Th>{t("idcAdminNoAnswer")}</Th>
+                    <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
+                    <Th modifier="wrap">{t("idcAdminChannel")}</Th>
+                    <Th modifier="wrap">{t("idcAdminMechanism")}</Th>
+                    <Th modifier="wrap">{t("idcAdminOn")}</Th>
+                    <Th modifier="wrap">{t("idcAdminStateGranted")}</Th>
+                    <Th modifier="wrap">{t("idcAdminStateDenied")}</Th>
+                    <Th modifier="wrap">{t("idcAdminStatePending")}</Th>
+                    <Th modifier="wrap">{t("idcAdminStateExpired")}</Th>
+                    <Th modifier="wrap">{t("idcAdminNoAnswer")}</Th>
                   </Tr>
                 </Thead>
                 <Tbody>
@@ -142,6 +143,7 @@ export default function Overview() {
                   ))}
                 </Tbody>
               </Table>
+              </InnerScrollContainer>
             )}
           </CardBody>
         </Card>
@@ -154,13 +156,14 @@ export default function Overview() {
               <p id="idc-integrity-ok">{t("idcAdminIntegrityOk")}</p>
             ) : (
               <>
+                <InnerScrollContainer>
                 <Table aria-label={t("idcAdminIntegrity")} variant="compact" id="idc-problems">
                   <Thead>
                     <Tr>
-                      <Th>{t("idcAdminPurpose")}</Th>
-                      <Th>{t("idcAdminProblem")}</Th>
-                      <Th>{t("idcAdminRole")}</Th>
-                      <Th>{t("idcAdminConcerns")}</Th>
+                      <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
+                      <Th modifier="wrap">{t("idcAdminProblem")}</Th>
+                      <Th modifier="wrap">{t("idcAdminRole")}</Th>
+                      <Th modifier="wrap">{t("idcAdminConcerns")}</Th>
                     </Tr>
                   </Thead>
                   <Tbody>
@@ -174,8 +177,9 @@ export default function Overview() {
                     ))}
                   </Tbody>
                 </Table>
+                </InnerScrollContainer>
                 {mayRepair ? (
-                  <Button id="idc-reconcile" onClick={reconcile} isLoading={busy} isDisabled={busy}>
+                  <Button id="idc-reconcile" className="pf-v5-u-mt-md" onClick={reconcile} isLoading={busy} isDisabled={busy}>
                     {t("idcAdminReconcile")}
                   </Button>
                 ) : (
@@ -193,15 +197,16 @@ export default function Overview() {
             ) : webhooks.length === 0 ? (
               <p>{t("idcAdminNoWebhooks")}</p>
             ) : (
+              <InnerScrollContainer>
               <Table aria-label={t("idcAdminWebhooks")} variant="compact" id="idc-webhooks">
                 <Thead>
                   <Tr>
-                    <Th>{t("idcAdminEndpoint")}</Th>
-                    <Th>{t("idcAdminStatus")}</Th>
-                    <Th>{t("idcAdminBacklog")}</Th>
-                    <Th>{t("idcAdminLastSuccess")}</Th>
-                    <Th>{t("idcAdminLastError")}</Th>
-                    <Th>{t("idcAdminNextAttempt")}</Th>
+                    <Th modifier="wrap">{t("idcAdminEndpoint")}</Th>
+                    <Th modifier="wrap">{t("idcAdminStatus")}</Th>
+                    <Th modifier="wrap">{t("idcAdminBacklog")}</Th>
+                    <Th modifier="wrap">{t("idcAdminLastSuccess")}</Th>
+                    <Th modifier="wrap">{t("idcAdminLastError")}</Th>
+                    <Th modifier="wrap">{t("idcAdminNextAttempt")}</Th>
                     <Th screenReaderText={t("idcAdminActions")} />
                   </Tr>
                 </Thead>
@@ -223,7 +228,7 @@ export default function Overview() {
                       </Td>
                       <Td dataLabel={t("idcAdminBacklog")}>{w.status.backlog}</Td>
                       <Td dataLabel={t("idcAdminLastSuccess")}>{when(w.status.lastSuccessAt, i18n.language)}</Td>
-                      <Td dataLabel={t("idcAdminLastError")}>
+                      <Td dataLabel={t("idcAdminLastError")} modifier="wrap">
                         {w.status.lastError
                           ? `${when(w.status.lastErrorAt, i18n.language)}: ${w.status.lastError}`
                           : "—"}
@@ -240,6 +245,7 @@ export default function Overview() {
                   ))}
                 </Tbody>
               </Table>
+              </InnerScrollContainer>
             )}
           </CardBody>
         </Card>

@@ -22,12 +22,12 @@ import {
   ToolbarContent,
   ToolbarItem,
 } from "@patternfly/react-core";
-import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { ExpandableRowContent, InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { AdminConsentApi, ApiError, save, type ConsentView, type HistoryEntry, type Text } from "./api";
-import { actorWord, changeWord, stateWord, when } from "./format";
+import { changeWord, how, stateWord, when } from "./format";
 
 const PAGE = 20;
 
@@ -119,17 +119,17 @@ export default function UserConsent() {
         <Card className="pf-v5-u-mb-md">
           <CardTitle component="h2">{t("idcAdminChoices")}</CardTitle>
           <CardBody>
+            <InnerScrollContainer>
             <Table aria-label={t("idcAdminChoices")} variant="compact" id="idc-choices">
               <Thead>
                 <Tr>
-                  <Th>{t("idcAdminPurpose")}</Th>
-                  <Th>{t("idcAdminChannel")}</Th>
-                  <Th>{t("idcAdminEffective")}</Th>
-                  <Th>{t("idcAdminAnswer")}</Th>
-                  <Th>{t("idcAdminVersion")}</Th>
-                  <Th>{t("idcAdminWhen")}</Th>
-                  <Th>{t("idcAdminVia")}</Th>
-                  <Th>{t("idcAdminBy")}</Th>
+                  <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
+                  <Th modifier="wrap">{t("idcAdminChannel")}</Th>
+                  <Th modifier="wrap">{t("idcAdminEffective")}</Th>
+                  <Th modifier="wrap">{t("idcAdminAnswer")}</Th>
+                  <Th modifier="wrap">{t("idcAdminVersion")}</Th>
+                  <Th modifier="wrap">{t("idcAdminWhen")}</Th>
+                  <Th modifier="wrap">{t("idcAdminHow")}</Th>
                 </Tr>
               </Thead>
               <Tbody>
@@ -137,7 +137,8 @@ export default function UserConsent() {
                   p.states.map((s) => (
                     <Tr key={`${p.key}/${s.channel}`} id={`idc-choice-${p.key}-${s.channel ?? "all"}`}>
                       <Td dataLabel={t("idcAdminPurpose")}>
-                        {p.label} <span className="pf-v5-u-color-200">({p.key})</span>
+                        {p.label}
+                        <div className="pf-v5-u-color-200 pf-v5-u-font-size-sm">{p.key}</div>
                       </Td>
                       <Td dataLabel={t("idcAdminChannel")}>{s.channel ?? "—"}</Td>
                       <Td dataLabel={t("idcAdminEffective")}>{s.granted ? t("idcAdminOn") : t("idcAdminOff")}</Td>
@@ -145,17 +146,14 @@ export default function UserConsent() {
                         {s.explicit ? stateWord(t, s.state) : t("idcAdminDefault", { mechanism: p.mechanism })}
                       </Td>
                       <Td dataLabel={t("idcAdminVersion")}>{s.explicit ? s.version : "—"}</Td>
-                      <Td dataLabel={t("idcAdminWhen")}>{when(s.changedAt, i18n.language)}</Td>
-                      <Td dataLabel={t("idcAdminVia")}>{s.via ?? "—"}</Td>
-                      <Td dataLabel={t("idcAdminBy")}>
-                        {actorWord(t, s.actor)}
-                        {s.clientId ? ` · ${s.clientId}` : ""}
-                      </Td>
+                      <Td dataLabel={t("idcAdminWhen")} modifier="wrap">{when(s.changedAt, i18n.language)}</Td>
+                      <Td dataLabel={t("idcAdminHow")} modifier="wrap">{s.via ? how(t, s) : "—"}</Td>
                     </Tr>
                   )),
                 )}
               </Tbody>
             </Table>
+            </InnerScrollContainer>
             <Toolbar>
               <ToolbarContent>
                 <ToolbarItem>
@@ -331,18 +329,18 @@ const HistoryTable = ({ rows, api }: { rows: HistoryEntry[]; api: AdminConsentAp
   };
   if (!rows.length) return <p id="idc-history-empty">{t("idcAdminNoHistory")}</p>;
   return (
+    <InnerScrollContainer>
     <Table aria-label={t("idcAdminHistory")} variant="compact" id="idc-history">
       <Thead>
         <Tr>
           <Th screenReaderText={t("idcAdminShowText")} />
-          <Th>{t("idcAdminWhen")}</Th>
-          <Th>{t("idcAdminPurpose")}</Th>
-          <Th>{t("idcAdminChannel")}</Th>
-          <Th>{t("idcAdminChange")}</Th>
-          <Th>{t("idcAdminVersion")}</Th>
-          <Th>{t("idcAdminVia")}</Th>
-          <Th>{t("idcAdminBy")}</Th>
-          <Th>{t("idcAdminReason")}</Th>
+          <Th modifier="wrap">{t("idcAdminWhen")}</Th>
+          <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
+          <Th modifier="wrap">{t("idcAdminChannel")}</Th>
+          <Th modifier="wrap">{t("idcAdminChange")}</Th>
+          <Th modifier="wrap">{t("idcAdminVersion")}</Th>
+          <Th modifier="wrap">{t("idcAdminHow")}</Th>
+          <Th modifier="wrap">{t("idcAdminReason")}</Th>
         </Tr>
       </Thead>
       {rows.map((row, index) => {
@@ -353,20 +351,16 @@ const HistoryTable = ({ rows, api }: { rows: HistoryEntry[]; api: AdminConsentAp
           <Tbody key={row.id} isExpanded={!!open[row.id]}>
             <Tr id={`idc-history-${row.id}`}>
               <Td expand={{ rowIndex: index, isExpanded: !!open[row.id], onToggle: () => toggle(row) }} />
-              <Td dataLabel={t("idcAdminWhen")}>{when(row.at, i18n.language)}</Td>
+              <Td dataLabel={t("idcAdminWhen")} modifier="wrap">{when(row.at, i18n.language)}</Td>
               <Td dataLabel={t("idcAdminPurpose")}>{row.purpose}</Td>
               <Td dataLabel={t("idcAdminChannel")}>{row.channel ?? "—"}</Td>
               <Td dataLabel={t("idcAdminChange")}>{changeWord(t, row)}</Td>
               <Td dataLabel={t("idcAdminVersion")}>{row.version}</Td>
-              <Td dataLabel={t("idcAdminVia")}>{row.via}</Td>
-              <Td dataLabel={t("idcAdminBy")}>
-                {actorWord(t, row.actor)}
-                {row.clientId ? ` · ${row.clientId}` : ""}
-              </Td>
-              <Td dataLabel={t("idcAdminReason")}>{row.reason ?? ""}</Td>
+              <Td dataLabel={t("idcAdminHow")} modifier="wrap">{how(t, row)}</Td>
+              <Td dataLabel={t("idcAdminReason")} modifier="wrap">{row.reason ?? ""}</Td>
             </Tr>
             <Tr isExpanded={!!open[row.id]}>
-              <Td colSpan={9}>
+              <Td colSpan={8}>
                 <ExpandableRowContent>
                   {list === "refused" ? (
                     <p>{t("idcAdminTextRefused")}</p>
@@ -391,5 +385,6 @@ const HistoryTable = ({ rows, api }: { rows: HistoryEntry[]; api: AdminConsentAp
         );
       })}
     </Table>
+    </InnerScrollContainer>
   );
 };

@@ -3,7 +3,7 @@ import type { Actor, HistoryEntry } from "./api";
 
 /** A time as the admin reads it: in the console's language, with the time zone. */
 export const when = (at: string | undefined | null, language: string) =>
-  at ? new Date(at).toLocaleString(language, { dateStyle: "medium", timeStyle: "medium" }) : "—";
+  at ? new Date(at).toLocaleString(language, { dateStyle: "short", timeStyle: "medium" }) : "—";
 
 const STATES: Record<string, string> = {
   granted: "idcAdminStateGranted",
@@ -17,7 +17,7 @@ export const stateWord = (t: TFunction, state: string | null | undefined) =>
   state ? t(STATES[state] ?? state) : t("idcAdminStateNone");
 
 /** Who acted: a person (username), an admin (username, marked), an app or the system. */
-export const actorWord = (t: TFunction, actor: Actor | undefined) => {
+const actorWord = (t: TFunction, actor: Actor | undefined) => {
   if (!actor) return "—";
   const name = actor.username ?? actor.id ?? "";
   switch (actor.kind) {
@@ -31,6 +31,10 @@ export const actorWord = (t: TFunction, actor: Actor | undefined) => {
       return name;
   }
 };
+
+/** "api · cons-cleo · demo-app": the channel of a change, who made it and through which app. */
+export const how = (t: TFunction, row: { via?: string; actor?: Actor; clientId?: string | null }) =>
+  [row.via, actorWord(t, row.actor), row.clientId].filter((x) => x && x !== "—").join(" · ");
 
 /** "no → yes": what a history row changed. */
 export const changeWord = (t: TFunction, row: HistoryEntry) =>

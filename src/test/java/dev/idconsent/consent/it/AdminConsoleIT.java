@@ -17,8 +17,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Keycloak admin console in real headless Chromium: the catalog page under "Configure" (declarative UI) and
- * a user's choices on the user's own page.
+ * The Keycloak admin console in real headless Chromium, with the plugin's admin theme {@code idc} (Keycloak's own
+ * console plus our pages): the catalog page under "Configure" (declarative UI), a user's choices on the user's own
+ * page, a person's "Communication & privacy" tab and the realm's "Consent overview".
  */
 @ExtendWith(KeycloakExtension.class)
 // The pages call the same REST endpoints and the same ConsentService as the API suites, which run on every
@@ -33,6 +34,13 @@ class AdminConsoleIT {
     @BeforeAll
     static void setUp() {
         api = new Api(KeycloakExtension.server());
+        useConsoleTheme(api);
+    }
+
+    /** The console an admin of the master realm signs in to: Keycloak's own plus the plugin's pages (theme idc). */
+    static void useConsoleTheme(Api api) {
+        Api.Reply theme = api.put("/admin/realms/master", api.adminToken(), Map.of("adminTheme", "idc"));
+        assertThat(theme.status()).as(theme.toString()).isEqualTo(204);
     }
 
     @Test
@@ -214,13 +222,18 @@ class AdminConsoleIT {
     }
 
     static Browser signIn() throws Exception {
+        return signIn("master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD, "Manage realms");
+    }
+
+    /** Signs in to the admin console of {@code realm} and waits until it shows {@code ready}. */
+    static Browser signIn(String realm, String username, String password, String ready) throws Exception {
         Browser browser = new Browser();
         try {
-            browser.open(base() + "/admin/master/console/#/demo");
-            browser.type("#username", KeycloakServer.ADMIN_USER);
-            browser.type("#password", KeycloakServer.ADMIN_PASSWORD);
+            browser.open(base() + "/admin/" + realm + "/console/#/demo");
+            browser.type("#username", username);
+            browser.type("#password", password);
             browser.click("#kc-login");
-            browser.awaitText("Manage realms");
+            browser.awaitText(ready);
             return browser;
         } catch (Exception | AssertionError e) {
             browser.close();

@@ -1,0 +1,200 @@
+package dev.idconsent.consent.it;
+
+import static dev.idconsent.consent.it.AdminConsoleIT.await;
+import static dev.idconsent.consent.it.AdminConsoleIT.base;
+import static dev.idconsent.consent.it.AdminConsoleIT.signIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The plugin's own pages in the admin console (theme idc), in real headless Chromium: a person's "Communication &
+ * privacy" tab (choices, history with the text answered, receipt, a change on their behalf) and the realm's "Consent
+ * overview" (counts, integrity with reconcile, webhooks, exports) — for a full admin and for a view-only one.
+ */
+@ExtendWith(KeycloakExtension.class)
+@EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser suite: runs on H2 only")
+@DisplayName("Admin console: a person's consent and the realm's consent overview")
+class ConsentConsoleIT {
+    static final String ADMIN = "/admin/realms/demo";
+    static final String CONSOLE = "/admin/master/console/#/demo";
+    static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        api = new Api(KeycloakExtension.server());
+        AdminConsoleIT.useConsoleTheme(api);
+    }
+
+    @Test
+    @DisplayName("given a person said yes to the newsletter in an app, when an admin opens the person's Communication &"
+            + " privacy tab, then it says when, how, by whom and to which text version — and the history shows that"
+            + " text's words")
+    void whyDidThePersonGetIt() throws Exception {
+        String id = api.createUser("cons-cleo");
+        String token = api.login("cons-cleo").access();
+        assertThat(api.choose(token, List.of(Api.choice("newsletter", true))).status()).isEqualTo(200);
+
+        try (Browser console = signIn()) {
+            console.open(base() + CONSOLE + "/users/" + id + "/settings");
+            console.awaitText("Communication & privacy"); // the tab among Keycloak's own
+            console.script("document.querySelector(\"a[href$='/users/" + id + "/consent']\").click()");
+            String row = console.awaitTextContent("#idc-choice-newsletter-email", "yes");
+            assertThat(row).contains("Newsletter", "On", "yes", "1", "api", "cons-cleo", "demo-app");
+            assertThat(console.find("#idc-choice-sms-reminders-sms").getAttribute("textContent"))
+                    .contains("Off", "no answer · opt-in default");
+
+            assertThat(console.awaitTextContent("#idc-history tbody tr", "cons-cleo"))
+                    .contains("newsletter", "email", "no answer → yes", "api", "demo-app");
+            console.script("document.querySelector('#idc-history tbody button').click()");
+            String text = console.awaitText(".idc-shown-text", "Newsletter");
+            assertThat(text).contains("Text version 1 as shown", "Our monthly newsletter with news and offers, by email.");
+            console.snapshot("admin-user-consent");
+            assertThat(console.axe("#idc-choices", "#idc-history", "#idc-on-behalf")).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("given a person said yes on a paper form, when an admin records it with a reason, then the history"
+            + " has exactly one new row — the admin's act, with the reason — and the page shows it; without a reason"
+            + " the form cannot be sent")
+    void onBehalfWithReason() throws Exception {
+        String id = api.createUser("cons-dan");
+        int before = history(id).size();
+
+        try (Browser console = signIn()) {
+            console.open(base() + CONSOLE + "/users/" + id + "/consent");
+            console.awaitText("Change on the person's behalf");
+            new Select(console.find("#idc-on-behalf-purpose")).selectByValue("sms-reminders");
+            new Select(console.find("#idc-on-behalf-granted")).selectByValue("true");
+            assertThat(console.find("#idc-on-behalf-save").isEnabled()).as("no reason yet").isFalse();
+            console.type("#idc-on-behalf-reason", "Paper form of 3 December, archive box 12");
+            console.click("#idc-on-behalf-save");
+            console.awaitTextContent("#idc-admin-message", "Recorded.");
+            assertThat(console.awaitTextContent("#idc-history tbody tr", "Paper form"))
+                    .contains("sms-reminders", "no answer → yes", "admin", "admin (admin)");
+            assertThat(console.find("#idc-choice-sms-reminders-sms").getAttribute("textContent")).contains("On", "yes");
+        }
+
+        List<JsonNode> after = history(id);
+        assertThat(after).hasSize(before + 1);
+        JsonNode row = after.get(0);
+        assertThat(row.get("purpose").asText()).isEqualTo("sms-reminders");
+        assertThat(row.get("state").asText()).isEqualTo("granted");
+        assertThat(row.get("via").asText()).isEqualTo("admin");
+        assertThat(row.get("reason").asText()).isEqualTo("Paper form of 3 December, archive box 12");
+        assertThat(row.at("/actor/kind").asText()).isEqualTo("admin");
+        assertThat(row.at("/actor/username").asText()).isEqualTo(KeycloakServer.ADMIN_USER);
+    }
+
+    @Test
+    @DisplayName("given an admin who may view but not manage users (German console), then the tab shows the person's"
+            + " consent without the change form, and the server refuses the change anyway: no row is written")
+    void viewOnlyAdmin() throws Exception {
+        String target = api.createUser("cons-fay");
+        api.onBehalf(target, "newsletter", false);
+        String viewer = api.createUser("cons-viewer");
+        grantRealmManagement(viewer, "view-users", "query-users", "view-realm");
+        JsonNode user = api.get(ADMIN + "/users/" + viewer, api.adminToken()).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user).set("attributes",
+                Api.JSON.valueToTree(Map.of("locale", List.of("de"))));
+        assertThat(api.put(ADMIN + "/users/" + viewer, api.adminToken(), user).status()).isEqualTo(204);
+        int before = history(target).size();
+
+        try (Browser console = signIn("demo", "cons-viewer", "cons-viewer", "Consent demo")) {
+            console.open(base() + "/admin/demo/console/#/demo/users/" + target + "/consent");
+            console.awaitText("Aktuelle Entscheidungen");
+            assertThat(console.find("#idc-view-only").getText())
+                    .isEqualTo("Sie dürfen die Einwilligungen dieser Person sehen, aber nicht ändern.");
+            assertThat(console.has("#idc-on-behalf")).isFalse();
+            assertThat(console.find("#idc-choice-newsletter-email").getAttribute("textContent")).contains("Aus", "nein");
+            console.snapshot("admin-user-consent-de");
+        }
+
+        String token = api.password("admin-cli", "cons-viewer", "openid").access();
+        Api.Reply refused = api.post(ADMIN + "/consent/users/" + target + "/choices", token, Map.of(
+                "reason", "trying", "choices", List.of(Api.choice("newsletter", true))));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(history(target)).hasSize(before);
+    }
+
+    @Test
+    @DisplayName("given someone holds a purpose's role without having said yes, then the overview lists the problem"
+            + " and Reconcile repairs it: the role is gone and integrity is ok")
+    void reconcileRepairsAPlantedProblem() throws Exception {
+        String id = api.createUser("cons-erin");
+        JsonNode role = api.get(ADMIN + "/roles/idc-consent-partner-sharing", api.adminToken()).json();
+        assertThat(api.post(ADMIN + "/users/" + id + "/role-mappings/realm", api.adminToken(), List.of(role)).status())
+                .isEqualTo(204);
+        assertThat(api.get(ADMIN + "/consent/integrity", api.adminToken()).json().get("problems").toString())
+                .contains("role_without_consent", "cons-erin");
+
+        try (Browser console = signIn()) {
+            console.open(base() + CONSOLE + "/page-section/idc-consent-overview");
+            assertThat(console.awaitText("#idc-problems", "cons-erin"))
+                    .contains("partner-sharing", "has the role without a yes", "idc-consent-partner-sharing");
+            assertThat(console.find("#idc-count-newsletter-email").getText()).contains("newsletter", "opt-out");
+            console.snapshot("admin-consent-overview");
+            console.click("#idc-reconcile");
+            console.awaitText("#idc-admin-message", "Repaired");
+            console.find("#idc-integrity-ok");
+        }
+
+        assertThat(api.get(ADMIN + "/consent/integrity", api.adminToken()).json().get("ok").asBoolean()).isTrue();
+        assertThat(api.get(ADMIN + "/users/" + id + "/role-mappings/realm", api.adminToken()).body())
+                .doesNotContain("idc-consent-partner-sharing");
+    }
+
+    @Test
+    @DisplayName("given Keycloak's own console form for the consent tab or the overview page, when it saves, then it is"
+            + " refused with a message naming the admin theme and no component is stored")
+    void entryComponentsHoldNothing() {
+        String realmId = api.get(ADMIN, api.adminToken()).json().get("id").asText();
+        for (String[] entry : List.of(new String[]{"idc-consent", "org.keycloak.services.ui.extend.UiTabProvider"},
+                new String[]{"idc-consent-overview", "org.keycloak.services.ui.extend.UiPageProvider"})) {
+            int before = components(entry[1], entry[0]);
+            Api.Reply reply = api.post(ADMIN + "/components", api.adminToken(), Map.of("name", entry[0],
+                    "providerId", entry[0], "providerType", entry[1], "parentId", realmId, "config", Map.of()));
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+            assertThat(reply.body()).contains("admin theme");
+            assertThat(components(entry[1], entry[0])).isEqualTo(before).isZero();
+        }
+    }
+
+    private static int components(String type, String providerId) {
+        JsonNode all = api.get(ADMIN + "/components?type=" + type, api.adminToken()).json();
+        int n = 0;
+        for (JsonNode c : all) {
+            n += providerId.equals(c.get("providerId").asText()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static List<JsonNode> history(String userId) {
+        JsonNode rows = api.get(ADMIN + "/consent/users/" + userId + "/history?max=1000", api.adminToken()).json()
+                .get("history");
+        List<JsonNode> out = new java.util.ArrayList<>();
+        rows.forEach(out::add);
+        return out;
+    }
+
+    /** Gives a user of the demo realm some of Keycloak's realm-management roles: an admin of this realm only. */
+    private static void grantRealmManagement(String userId, String... roles) {
+        String client = api.get(ADMIN + "/clients?clientId=realm-management", api.adminToken()).json().get(0)
+                .get("id").asText();
+        List<JsonNode> reps = new java.util.ArrayList<>();
+        for (String role : roles) {
+            reps.add(api.get(ADMIN + "/clients/" + client + "/roles/" + role, api.adminToken()).json());
+        }
+        Api.Reply r = api.post(ADMIN + "/users/" + userId + "/role-mappings/clients/" + client, api.adminToken(), reps);
+        assertThat(r.status()).as(r.toString()).isEqualTo(204);
+    }
+}
