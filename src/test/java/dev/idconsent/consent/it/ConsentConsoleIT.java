@@ -6,6 +6,8 @@ import static dev.idconsent.consent.it.AdminConsoleIT.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +38,8 @@ class ConsentConsoleIT {
 
     @Test
     @DisplayName("given a person said yes to the newsletter in an app, when an admin opens the person's Communication &"
-            + " privacy tab, then it says when, how, by whom and to which text version — and the history shows that"
-            + " text's words")
+            + " privacy tab, then it says when, how, by whom and to which text version, the history shows that text's"
+            + " words (20 rows a page, newest first), and the receipt downloads")
     void whyDidThePersonGetIt() throws Exception {
         String id = api.createUser("cons-cleo");
         String token = api.login("cons-cleo").access();
@@ -59,6 +61,30 @@ class ConsentConsoleIT {
             assertThat(text).contains("Text version 1 as shown", "Our monthly newsletter with news and offers, by email.");
             console.snapshot("admin-user-consent");
             assertThat(console.axe("#idc-choices", "#idc-history", "#idc-on-behalf")).isEmpty();
+
+            // the receipt the page saves is the server's, for this person
+            Path downloads = Files.createTempDirectory("idc-console-downloads-");
+            console.downloadTo(downloads);
+            console.click("#idc-receipt");
+            Path file = AccountPageIT.awaitFile(downloads);
+            assertThat(file.getFileName().toString()).startsWith("consent-receipt-demo-cons-cleo-");
+            JsonNode receipt = Api.JSON.readTree(file.toFile());
+            assertThat(receipt.get("subject").asText()).isEqualTo(id);
+            assertThat(receipt.get("history").toString()).contains("\"purpose\":\"newsletter\"", "\"state\":\"granted\"");
+
+            // 20 rows a page, newest first: after 20 more changes the app's answer is on the second page
+            for (int i = 0; i < 20; i++) {
+                api.onBehalf(id, "product-updates", i % 2 == 1);
+            }
+            console.reload();
+            console.awaitTextContent("#idc-history tbody tr", "product-updates");
+            assertThat(console.script("return document.querySelectorAll('#idc-history tr[id^=idc-history-]').length"))
+                    .isEqualTo(20L);
+            assertThat(console.find("#idc-history").getAttribute("textContent")).doesNotContain("demo-app");
+            console.script("document.querySelector('#idc-history-older').click()");
+            assertThat(console.awaitTextContent("#idc-history", "demo-app")).contains("newsletter", "no answer → yes");
+            assertThat(console.script("return document.querySelectorAll('#idc-history tr[id^=idc-history-]').length"))
+                    .isEqualTo(1L);
         }
     }
 
@@ -127,30 +153,64 @@ class ConsentConsoleIT {
     }
 
     @Test
-    @DisplayName("given someone holds a purpose's role without having said yes, then the overview lists the problem"
-            + " and Reconcile repairs it: the role is gone and integrity is ok")
+    @DisplayName("given someone holds a purpose's role without having said yes and a webhook endpoint fails, then the"
+            + " overview lists the problem and the failing endpoint with its error; Retry now tries again at once,"
+            + " Reconcile repairs the problem (the role is gone, integrity is ok) and the choices export downloads")
     void reconcileRepairsAPlantedProblem() throws Exception {
         String id = api.createUser("cons-erin");
+        api.onBehalf(id, "newsletter", false); // a choice, so the person is in the choices export
         JsonNode role = api.get(ADMIN + "/roles/idc-consent-partner-sharing", api.adminToken()).json();
         assertThat(api.post(ADMIN + "/users/" + id + "/role-mappings/realm", api.adminToken(), List.of(role)).status())
                 .isEqualTo(204);
         assertThat(api.get(ADMIN + "/consent/integrity", api.adminToken()).json().get("problems").toString())
                 .contains("role_without_consent", "cons-erin");
 
-        try (Browser console = signIn()) {
-            console.open(base() + CONSOLE + "/page-section/idc-consent-overview");
-            assertThat(console.awaitText("#idc-problems", "cons-erin"))
-                    .contains("partner-sharing", "has the role without a yes", "idc-consent-partner-sharing");
-            assertThat(console.find("#idc-count-newsletter-email").getText()).contains("newsletter", "opt-out");
-            console.snapshot("admin-consent-overview");
-            console.click("#idc-reconcile");
-            console.awaitText("#idc-admin-message", "Repaired");
-            console.find("#idc-integrity-ok");
+        // an endpoint that answers 500: its backlog is the realm's whole history, and it waits a minute between tries
+        try (WebhookReceiver receiver = new WebhookReceiver(); Browser console = signIn()) {
+            receiver.failNext(1000);
+            Api.Reply hook = api.post(ADMIN + "/consent/webhooks", api.adminToken(), Map.of("url", receiver.url(),
+                    "description", "CRM sync", "start", "beginning", "retryBaseSeconds", 60, "retryMaxSeconds", 60));
+            assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+            String hookId = hook.json().get("id").asText();
+            try {
+                await(() -> webhook(hookId).get("failing").asBoolean() ? true : null);
+                int attempts = webhook(hookId).get("attempts").asInt();
+
+                console.open(base() + CONSOLE + "/page-section/idc-consent-overview");
+                assertThat(console.awaitTextContent("#idc-problems", "cons-erin"))
+                        .contains("partner-sharing", "has the role without a yes", "idc-consent-partner-sharing");
+                assertThat(console.find("#idc-count-newsletter-email").getAttribute("textContent"))
+                        .contains("newsletter", "opt-out");
+                assertThat(console.awaitTextContent("#idc-webhook-" + hookId, "failing"))
+                        .contains(receiver.url(), "CRM sync", "HTTP 500: down for maintenance");
+                console.snapshot("admin-consent-overview");
+
+                console.script("document.querySelector('#idc-webhook-" + hookId + " button').click()");
+                console.awaitTextContent("#idc-admin-message", "Retrying " + receiver.url());
+                await(() -> webhook(hookId).get("attempts").asInt() > attempts ? true : null);
+
+                console.click("#idc-reconcile");
+                console.awaitTextContent("#idc-admin-message", "Repaired");
+                console.find("#idc-integrity-ok");
+
+                Path downloads = Files.createTempDirectory("idc-console-exports-");
+                console.downloadTo(downloads);
+                console.click("#idc-export-choices-csv");
+                Path csv = AccountPageIT.awaitFile(downloads, ".csv");
+                assertThat(csv.getFileName().toString()).isEqualTo("consent-demo-choices.csv");
+                assertThat(Files.readString(csv)).startsWith("subject,").contains("cons-erin");
+            } finally {
+                api.delete(ADMIN + "/consent/webhooks/" + hookId, api.adminToken());
+            }
         }
 
         assertThat(api.get(ADMIN + "/consent/integrity", api.adminToken()).json().get("ok").asBoolean()).isTrue();
         assertThat(api.get(ADMIN + "/users/" + id + "/role-mappings/realm", api.adminToken()).body())
                 .doesNotContain("idc-consent-partner-sharing");
+    }
+
+    private static JsonNode webhook(String id) {
+        return api.get(ADMIN + "/consent/webhooks/" + id + "/status", api.adminToken()).json();
     }
 
     @Test
