@@ -26,7 +26,7 @@ import { ExpandableRowContent, InnerScrollContainer, Table, Tbody, Td, Th, Thead
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import { AdminConsentApi, ApiError, save, type ConsentView, type HistoryEntry, type Text } from "./api";
+import { AdminConsentApi, ApiError, save, type ConsentView, type HistoryEntry, type Notice, type Text } from "./api";
 import { changeWord, how, stateWord, when } from "./format";
 
 const PAGE = 20;
@@ -45,6 +45,7 @@ export default function UserConsent() {
   const [user, setUser] = useState<UserRepresentation | null>();
   const [view, setView] = useState<ConsentView>();
   const [history, setHistory] = useState<HistoryEntry[]>();
+  const [notices, setNotices] = useState<Notice[]>();
   const [first, setFirst] = useState(0);
   const [message, setMessage] = useState<{ variant: "success" | "danger"; text: string }>();
 
@@ -63,6 +64,7 @@ export default function UserConsent() {
       .then((u) => setUser(u ?? null))
       .catch(fail);
     api.user(id!).then(setView).catch(fail);
+    api.notices(id!).then(setNotices).catch(fail);
   }, [adminClient, api, id, fail]);
 
   useEffect(() => {
@@ -187,6 +189,49 @@ export default function UserConsent() {
               />
             ) : (
               <p id="idc-view-only">{t("idcAdminViewOnly")}</p>
+            )}
+          </CardBody>
+        </Card>
+        <Card className="pf-v5-u-mb-md">
+          <CardTitle component="h2">{t("idcAdminNotices")}</CardTitle>
+          <CardBody>
+            <p className="pf-v5-u-mb-sm">{t("idcAdminNoticesHelp")}</p>
+            {!notices ? (
+              <Spinner size="md" />
+            ) : notices.length === 0 ? (
+              <p id="idc-notices-none">{t("idcAdminNoNotices")}</p>
+            ) : (
+              <InnerScrollContainer>
+                <Table aria-label={t("idcAdminNotices")} variant="compact" id="idc-notices">
+                  <Thead>
+                    <Tr>
+                      <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
+                      <Th modifier="wrap">{t("idcAdminVersion")}</Th>
+                      <Th modifier="wrap">{t("idcAdminSurface")}</Th>
+                      <Th modifier="wrap">{t("idcAdminLanguage")}</Th>
+                      <Th modifier="wrap">{t("idcAdminFirstShown")}</Th>
+                      <Th modifier="wrap">{t("idcAdminLastShown")}</Th>
+                      <Th modifier="wrap">{t("idcAdminTimes")}</Th>
+                    </Tr>
+                  </Thead>
+                  <Tbody>
+                    {notices.map((n) => (
+                      <Tr key={`${n.purpose}/${n.version}/${n.surface}/${n.locale}`}>
+                        <Td dataLabel={t("idcAdminPurpose")}>{n.purpose}</Td>
+                        <Td dataLabel={t("idcAdminVersion")}>{n.version}</Td>
+                        <Td dataLabel={t("idcAdminSurface")}>
+                          {n.surface}
+                          {n.clientId ? ` · ${n.clientId}` : ""}
+                        </Td>
+                        <Td dataLabel={t("idcAdminLanguage")}>{n.locale ?? "—"}</Td>
+                        <Td dataLabel={t("idcAdminFirstShown")} modifier="wrap">{when(n.firstAt, i18n.language)}</Td>
+                        <Td dataLabel={t("idcAdminLastShown")} modifier="wrap">{when(n.lastAt, i18n.language)}</Td>
+                        <Td dataLabel={t("idcAdminTimes")}>{n.times}</Td>
+                      </Tr>
+                    ))}
+                  </Tbody>
+                </Table>
+              </InnerScrollContainer>
             )}
           </CardBody>
         </Card>

@@ -15,6 +15,18 @@ export type Text = {
   translations?: Record<string, { label: string; description: string | null }>;
 };
 
+/** A served notice: a purpose's text (version, language) a surface showed the person, how often and when. */
+export type Notice = {
+  purpose: string;
+  version: number;
+  surface: string;
+  locale: string | null;
+  clientId: string | null;
+  firstAt: string;
+  lastAt: string;
+  times: number;
+};
+
 export type Count = {
   purpose: string;
   channel: string | null;
@@ -65,6 +77,10 @@ export class AdminConsentApi {
   async history(id: string, first: number, max: number): Promise<HistoryEntry[]> {
     return (await (await this.call(`users/${encodeURIComponent(id)}/history?first=${first}&max=${max}`)).json())
       .history;
+  }
+
+  async notices(id: string): Promise<Notice[]> {
+    return (await (await this.call(`users/${encodeURIComponent(id)}/notices`)).json()).notices;
   }
 
   async texts(purpose: string): Promise<Text[]> {

@@ -38,12 +38,17 @@ class ConsentConsoleIT {
 
     @Test
     @DisplayName("given a person said yes to the newsletter in an app, when an admin opens the person's Communication &"
-            + " privacy tab, then it says when, how, by whom and to which text version, the history shows that text's"
-            + " words (20 rows a page, newest first), and the receipt downloads")
+            + " privacy tab, then it says when, how, by whom and to which text version, where the text was shown, the"
+            + " history shows that text's words (20 rows a page, newest first), and the receipt downloads")
     void whyDidThePersonGetIt() throws Exception {
         String id = api.createUser("cons-cleo");
         String token = api.login("cons-cleo").access();
         assertThat(api.choose(token, List.of(Api.choice("newsletter", true))).status()).isEqualTo(200);
+        // the account page showed the newsletter's text before (a served notice, as the page records it)
+        String page = api.loginAt("account-console", base() + "/realms/demo/account/", "cons-cleo", "openid").access();
+        int version = Api.purpose(api.get("/realms/demo/consent/me", page).json(), "newsletter").get("version").asInt();
+        assertThat(api.post("/realms/demo/consent/me/notices", page, Map.of("locale", "en", "purposes",
+                List.of(Map.of("purpose", "newsletter", "version", version)))).status()).isEqualTo(204);
 
         try (Browser console = signIn()) {
             console.open(base() + CONSOLE + "/users/" + id + "/settings");
@@ -54,6 +59,8 @@ class ConsentConsoleIT {
             assertThat(console.find("#idc-choice-sms-reminders-sms").getAttribute("textContent"))
                     .contains("Off", "no answer · opt-in default");
 
+            assertThat(console.awaitTextContent("#idc-notices tbody tr", "newsletter"))
+                    .contains("account · account-console", "en");
             assertThat(console.awaitTextContent("#idc-history tbody tr", "cons-cleo"))
                     .contains("newsletter", "email", "no answer → yes", "api", "demo-app");
             console.script("document.querySelector('#idc-history tbody button').click()");
