@@ -9,13 +9,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Keycloak version is the pom's {@code keycloak.version}; the files that cannot read it (the compose file's
- * default image, the account page's npm packages) must say the same, or a user would run the plugin on another
+ * default image, the console pages' npm packages) must say the same, or a user would run the plugin on another
  * Keycloak than the one it is tested on.
  */
-@DisplayName("One Keycloak version: the pom's, also in docker-compose.yml and the account page's packages")
+@DisplayName("One Keycloak version: the pom's, also in docker-compose.yml and the consoles' packages")
 class VersionsTest {
     private static String pomVersion() throws Exception {
         return only(Files.readString(Path.of("pom.xml")), "<keycloak.version>([^<]+)</keycloak.version>");
@@ -40,10 +42,11 @@ class VersionsTest {
         assertThat(images).as("Keycloak images named in docker-compose.yml").containsExactly(pomVersion());
     }
 
-    @Test
-    @DisplayName("given the account page's package.json, then its @keycloak packages have the pom's version")
-    void accountPage() throws Exception {
-        String packageJson = Files.readString(Path.of("themes/account/package.json"));
+    @ParameterizedTest(name = "themes/{0}/package.json")
+    @ValueSource(strings = {"account", "admin"})
+    @DisplayName("given a console's package.json (account, admin), then its @keycloak packages have the pom's version")
+    void consolePackages(String console) throws Exception {
+        String packageJson = Files.readString(Path.of("themes", console, "package.json"));
         List<String> versions = Pattern.compile("\"@keycloak/[\\w-]+\":\\s*\"([^\"]+)\"").matcher(packageJson)
                 .results().map(r -> r.group(1)).toList();
         assertThat(versions).isNotEmpty().allSatisfy(v -> assertThat(v).isEqualTo(pomVersion()));
