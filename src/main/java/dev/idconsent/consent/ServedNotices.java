@@ -25,14 +25,21 @@ public interface ServedNotices {
     }
 
     /**
-     * @param times how often the surface showed it; {@code firstAt} and {@code lastAt} the first and latest time
+     * @param times         how often the surface showed it; {@code firstAt} and {@code lastAt} the first and latest
+     *                      time
+     * @param userAgentHash the keyed hash of the browser of the latest showing, if the realm asks for it
      */
     record Notice(String purpose, int version, String surface, String locale, String clientId, Instant firstAt,
-                  Instant lastAt, long times) {
+                  Instant lastAt, long times, String userAgentHash) {
     }
 
-    /** Records that {@code surface} showed these texts to the person now (through {@code clientId}, if any). */
-    void served(String subjectId, Surface surface, String clientId, List<Shown> shown, Instant at);
+    /**
+     * Records that {@code surface} showed these texts to the person now (through {@code clientId}, if any).
+     *
+     * @param userAgentHash the keyed hash of the browser that showed them, or {@code null}
+     */
+    void served(String subjectId, Surface surface, String clientId, String userAgentHash, List<Shown> shown,
+                Instant at);
 
     /** A person's notices, by purpose, version, surface and language. */
     List<Notice> of(String subjectId);

@@ -83,6 +83,9 @@ public final class AdminConsentResource extends AdminResource {
             if (in.noticeRetentionDays() != null) {
                 dev.idconsent.consent.model.NoticeRetention.save(realm, in.noticeRetentionDays());
             }
+            if (in.noticeUserAgentHash() != null) {
+                dev.idconsent.consent.model.NoticeUserAgents.save(realm, in.noticeUserAgentHash());
+            }
             Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "settings");
@@ -94,13 +97,14 @@ public final class AdminConsentResource extends AdminResource {
      * fields left out keep their value, a controller sent replaces the one before ({@code {}} removes it).
      */
     record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller,
-                    java.math.BigDecimal noticeRetentionDays) {
+                    java.math.BigDecimal noticeRetentionDays, Boolean noticeUserAgentHash) {
     }
 
     private Settings settingsJson() {
         return new Settings(ConfirmationMails.enabled(realm),
                 dev.idconsent.consent.model.SuppressionSettings.enabled(realm), ControllerSettings.of(realm),
-                dev.idconsent.consent.model.NoticeRetention.days(realm));
+                dev.idconsent.consent.model.NoticeRetention.days(realm),
+                dev.idconsent.consent.model.NoticeUserAgents.enabled(realm));
     }
 
     record Integrity(boolean ok, List<ConsentJson.ProblemJson> problems) {

@@ -27,7 +27,8 @@ public final class JpaServedNotices implements ServedNotices {
     }
 
     @Override
-    public void served(String subjectId, Surface surface, String clientId, List<Shown> shown, Instant at) {
+    public void served(String subjectId, Surface surface, String clientId, String userAgentHash, List<Shown> shown,
+                       Instant at) {
         Map<String, ServedNoticeEntity> existing = new HashMap<>();
         for (ServedNoticeEntity n : rows(subjectId)) {
             existing.put(key(n.purposeKey, n.version, n.surface, n.locale), n);
@@ -50,6 +51,7 @@ public final class JpaServedNotices implements ServedNotices {
                 existing.put(key, n);
             }
             n.clientId = clientId;
+            n.userAgentHash = userAgentHash;
             n.lastAt = now;
             n.times++;
         }
@@ -58,7 +60,7 @@ public final class JpaServedNotices implements ServedNotices {
     @Override
     public List<Notice> of(String subjectId) {
         return rows(subjectId).stream().map(n -> new Notice(n.purposeKey, n.version, n.surface, n.locale, n.clientId,
-                Instant.ofEpochMilli(n.firstAt), Instant.ofEpochMilli(n.lastAt), n.times)).toList();
+                Instant.ofEpochMilli(n.firstAt), Instant.ofEpochMilli(n.lastAt), n.times, n.userAgentHash)).toList();
     }
 
     /** When the person's account goes. */

@@ -43,4 +43,7 @@ class ServedNoticeEntity {
     long lastAt;
     @Column(name = "TIMES", nullable = false)
     long times;
+    /** The latest showing's keyed user-agent hash ({@code <key id>:<hex>}), when the realm asks for it. */
+    @Column(name = "USER_AGENT_HASH", length = 120)
+    String userAgentHash;
 }

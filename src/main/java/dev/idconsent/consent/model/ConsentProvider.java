@@ -37,7 +37,8 @@ public interface ConsentProvider extends Provider {
 
     /**
      * Records served notices in a transaction of their own, so that a failure (e.g. two tabs rendering at once)
-     * never breaks the page that showed them; it is logged and answered with {@code false}.
+     * never breaks the page that showed them; it is logged and answered with {@code false}. The request's browser is
+     * kept as a keyed hash when the realm asks for it ({@link NoticeUserAgents}).
      */
     boolean recordNotices(RealmModel realm, String subjectId, dev.idconsent.consent.ServedNotices.Surface surface,
                           String clientId, java.util.List<dev.idconsent.consent.ServedNotices.Shown> shown);

@@ -112,12 +112,13 @@ final class DefaultConsentProvider implements ConsentProvider {
             return true;
         }
         String realmId = realm.getId();
+        String userAgentHash = NoticeUserAgents.ofRequest(session, realm);
         java.time.Instant now = java.time.Instant.now();
         for (int attempt = 1; ; attempt++) {
             try {
                 org.keycloak.models.utils.KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
                         s -> dev.idconsent.consent.jpa.JpaServedNotices.of(s, realmId).served(subjectId, surface,
-                                clientId, shown, now));
+                                clientId, userAgentHash, shown, now));
                 return true;
             } catch (RuntimeException e) {
                 if (attempt == 2) { // the second try sees the row a concurrent showing inserted

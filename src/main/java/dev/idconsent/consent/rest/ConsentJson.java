@@ -134,10 +134,14 @@ public final class ConsentJson {
     public record ReceiptRowJson(@JsonUnwrapped HistoryJson row, @JsonInclude(Include.NON_NULL) TextJson text) {
     }
 
-    /** A served notice: a purpose text (version, language) a surface showed the person. */
+    /**
+     * A served notice: a purpose text (version, language) a surface showed the person; {@code userAgentHash} only
+     * when the realm keeps the browser's keyed hash.
+     */
     @JsonInclude(Include.ALWAYS)
     public record NoticeJson(String purpose, int version, String surface, String locale, String clientId,
-                             String firstAt, String lastAt, long times) {
+                             String firstAt, String lastAt, long times,
+                             @JsonInclude(Include.NON_NULL) String userAgentHash) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -273,7 +277,7 @@ public final class ConsentJson {
 
     public static List<NoticeJson> notices(List<dev.idconsent.consent.ServedNotices.Notice> notices) {
         return notices.stream().map(n -> new NoticeJson(n.purpose(), n.version(), n.surface(), n.locale(),
-                n.clientId(), n.firstAt().toString(), n.lastAt().toString(), n.times())).toList();
+                n.clientId(), n.firstAt().toString(), n.lastAt().toString(), n.times(), n.userAgentHash())).toList();
     }
 
     public static List<ProblemJson> problems(List<ConsentRoles.Problem> problems) {

@@ -435,4 +435,51 @@ class ReceiptIT {
         assertThat(api.get(settings, api.adminToken()).json().get("noticeRetentionDays").decimalValue())
                 .as("kept again until the account goes").isEqualByComparingTo("0");
     }
+
+    @Test
+    @DisplayName("given the realm keeps the browser's keyed hash with served notices, then a notice carries"
+            + " <key id>:<64 hex> of the latest showing's browser — equal for the same browser, different for another,"
+            + " never the user agent itself — in the admin view and the receipt; off (the default), none is kept")
+    void servedNoticeUserAgentHash() {
+        String username = "rc-ua-" + N.incrementAndGet();
+        String userId = api.createUser(username);
+        String console = api.loginAt("account-console", KeycloakExtension.server().baseUrl() + "/realms/demo/account/",
+                username, "openid").access();
+        int version = Api.purpose(api.get("/realms/demo/consent/me", console).json(), "analytics").get("version")
+                .asInt();
+        Map<String, Object> shown = Map.of("locale", "en", "purposes",
+                List.of(Map.of("purpose", "analytics", "version", version)));
+        String notices = "/admin/realms/demo/consent/users/" + userId + "/notices";
+        String settings = "/admin/realms/demo/consent/settings";
+        java.util.function.Function<String, JsonNode> showIn = browser -> {
+            Api.Reply r = api.post("/realms/demo/consent/me/notices", console, shown, "User-Agent", browser);
+            assertThat(r.status()).as(r.toString()).isEqualTo(204);
+            JsonNode rows = api.get(notices, api.adminToken()).json().get("notices");
+            assertThat(rows).hasSize(1);
+            return rows.get(0);
+        };
+
+        assertThat(api.get(settings, api.adminToken()).json().get("noticeUserAgentHash").asBoolean()).isFalse();
+        assertThat(showIn.apply("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0").has("userAgentHash")).isFalse();
+        try {
+            Api.Reply on = api.put(settings, api.adminToken(), Map.of("noticeUserAgentHash", true));
+            assertThat(on.json().get("noticeUserAgentHash").asBoolean()).as(on.toString()).isTrue();
+            String firefox = showIn.apply("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0").get("userAgentHash")
+                    .asText();
+            assertThat(firefox).matches("[^:]+:[0-9a-f]{64}").doesNotContainIgnoringCase("firefox");
+            assertThat(showIn.apply("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0").get("userAgentHash").asText())
+                    .isEqualTo(firefox);
+            JsonNode chrome = showIn.apply("Mozilla/5.0 (X11; Linux x86_64) Chrome/142.0");
+            String chromeHash = chrome.get("userAgentHash").asText();
+            assertThat(chromeHash).matches("[^:]+:[0-9a-f]{64}").isNotEqualTo(firefox);
+            assertThat(chromeHash.substring(0, chromeHash.indexOf(':'))).as("the realm's key id")
+                    .isEqualTo(firefox.substring(0, firefox.indexOf(':')));
+            assertThat(chrome.get("times").asInt()).isEqualTo(4);
+            JsonNode receipt = api.get("/admin/realms/demo/consent/users/" + userId + "/receipt", api.adminToken())
+                    .json();
+            assertThat(receipt.at("/notices/0/userAgentHash").asText()).isEqualTo(chromeHash);
+        } finally {
+            api.put(settings, api.adminToken(), Map.of("noticeUserAgentHash", false));
+        }
+    }
 }
