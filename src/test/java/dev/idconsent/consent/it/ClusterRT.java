@@ -65,7 +65,8 @@ class ClusterRT {
     @Test
     @Order(2)
     @DisplayName("given kill -9 of a node while clients write, then after restart every acknowledged write is there"
-            + " with exactly one history row, state and history agree, and the token summary equals the tables")
+            + " with exactly one history row, state and history agree, the token summary equals the tables, and a"
+            + " served notice recorded before the crash is still there")
     void killDuringWrites() throws Exception {
         Api api = new Api(a);
         int users = 16;
@@ -75,6 +76,13 @@ class ClusterRT {
             ids.add(api.createUser("crash-" + i));
             tokens.add(api.login("crash-" + i).access());
         }
+        // a served notice (what the account page showed crash-0) before the crash: it must be there after it
+        String page = api.loginAt("account-console", a.baseUrl() + "/realms/demo/account/", "crash-0", "openid")
+                .access();
+        int analytics = Api.purpose(api.get("/realms/demo/consent/me", page).json(), "analytics").get("version")
+                .asInt();
+        assertThat(api.post("/realms/demo/consent/me/notices", page, Map.of("locale", "en", "purposes",
+                List.of(Map.of("purpose", "analytics", "version", analytics)))).status()).isEqualTo(204);
         Map<String, Boolean> lastAcked = new ConcurrentHashMap<>();
         Map<String, Boolean> inFlight = new ConcurrentHashMap<>(); // what an unanswered write asked for
         AtomicInteger answered = new AtomicInteger();
@@ -137,6 +145,11 @@ class ClusterRT {
         JsonNode view = restarted.get("/admin/realms/demo/consent/users/" + ids.get(0), restarted.adminToken()).json();
         assertThat(Api.purpose(view, "newsletter").get("states").get(0).get("state").asText())
                 .isEqualTo(db.text("select STATE from IDC_CHOICE where USER_ID = ?", ids.get(0)));
+        JsonNode notices = restarted.get("/admin/realms/demo/consent/users/" + ids.get(0) + "/notices",
+                restarted.adminToken()).json().get("notices");
+        assertThat(notices).as("served notices after kill -9 and restart").hasSize(1);
+        assertThat(notices.get(0).get("purpose").asText()).isEqualTo("analytics");
+        assertThat(notices.get(0).get("surface").asText()).isEqualTo("account");
     }
 
     @Test
