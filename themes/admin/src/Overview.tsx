@@ -1,7 +1,5 @@
 import { useAccess, useAdminClient, useRealm, ViewHeader } from "@keycloak/keycloak-admin-ui";
 import {
-  Alert,
-  AlertActionCloseButton,
   Button,
   Card,
   CardBody,
@@ -13,11 +11,11 @@ import {
   ToolbarContent,
   ToolbarItem,
 } from "@patternfly/react-core";
-import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { AdminConsentApi, ApiError, save, type Count, type Problem, type Webhook } from "./api";
+import { AdminConsentApi, save, type Count, type Problem, type Webhook } from "./api";
 import { when } from "./format";
+import { DataTable, useMessages } from "./parts";
 
 const EXPORTS = [
   { id: "choices-csv", path: "export/choices?format=csv", file: "choices.csv" },
@@ -40,17 +38,8 @@ export default function Overview() {
   const [counts, setCounts] = useState<{ people: number; counts: Count[] }>();
   const [problems, setProblems] = useState<Problem[]>();
   const [webhooks, setWebhooks] = useState<Webhook[]>();
-  const [message, setMessage] = useState<{ variant: "success" | "danger"; text: string }>();
   const [busy, setBusy] = useState(false);
-
-  const fail = useCallback(
-    (e: unknown) =>
-      setMessage({
-        variant: "danger",
-        text: e instanceof ApiError && e.message ? e.message : t("idcAdminFailed", { status: (e as ApiError).status }),
-      }),
-    [t],
-  );
+  const { fail, done, area } = useMessages();
   const load = useCallback(() => {
     api.counts().then(setCounts).catch(fail);
     api.integrity().then((i) => setProblems(i.problems)).catch(fail);
@@ -66,7 +55,7 @@ export default function Overview() {
     setBusy(true);
     try {
       const { repaired } = await api.reconcile();
-      setMessage({ variant: "success", text: t("idcAdminRepaired", { count: repaired.length }) });
+      done(t("idcAdminRepaired", { count: repaired.length }));
       load();
     } catch (e) {
       fail(e);
@@ -77,7 +66,7 @@ export default function Overview() {
   const retry = async (hook: Webhook) => {
     try {
       await api.retryNow(hook.id);
-      setMessage({ variant: "success", text: t("idcAdminRetrying", { url: hook.url }) });
+      done(t("idcAdminRetrying", { url: hook.url }));
       load();
     } catch (e) {
       fail(e);
@@ -95,55 +84,31 @@ export default function Overview() {
     <>
       <ViewHeader titleKey="idc-consent-overview" subKey={t("idcAdminOverviewIntro")} />
       <PageSection>
-        <div aria-live="polite" id="idc-admin-message">
-          {message && (
-            <Alert
-              variant={message.variant}
-              isInline
-              title={message.text}
-              actionClose={<AlertActionCloseButton onClose={() => setMessage(undefined)} />}
-              className="pf-v5-u-mb-md"
-            />
-          )}
-        </div>
+        {area}
         <Card className="pf-v5-u-mb-md">
           <CardTitle component="h2">{t("idcAdminCounts", { people: counts?.people ?? "…" })}</CardTitle>
           <CardBody>
             {!counts ? (
               <Spinner size="md" />
             ) : (
-              <InnerScrollContainer>
-              <Table aria-label={t("idcAdminCountsTable")} variant="compact" id="idc-counts">
-                <Thead>
-                  <Tr>
-                    <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
-                    <Th modifier="wrap">{t("idcAdminChannel")}</Th>
-                    <Th modifier="wrap">{t("idcAdminMechanism")}</Th>
-                    <Th modifier="wrap">{t("idcAdminOn")}</Th>
-                    <Th modifier="wrap">{t("idcAdminStateGranted")}</Th>
-                    <Th modifier="wrap">{t("idcAdminStateDenied")}</Th>
-                    <Th modifier="wrap">{t("idcAdminStatePending")}</Th>
-                    <Th modifier="wrap">{t("idcAdminStateExpired")}</Th>
-                    <Th modifier="wrap">{t("idcAdminNoAnswer")}</Th>
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {counts.counts.map((c) => (
-                    <Tr key={`${c.purpose}/${c.channel}`} id={`idc-count-${c.purpose}-${c.channel ?? "all"}`}>
-                      <Td dataLabel={t("idcAdminPurpose")}>{c.purpose}</Td>
-                      <Td dataLabel={t("idcAdminChannel")}>{c.channel ?? "—"}</Td>
-                      <Td dataLabel={t("idcAdminMechanism")}>{c.mechanism}</Td>
-                      <Td dataLabel={t("idcAdminOn")}>{c.on}</Td>
-                      <Td dataLabel={t("idcAdminStateGranted")}>{c.granted}</Td>
-                      <Td dataLabel={t("idcAdminStateDenied")}>{c.denied}</Td>
-                      <Td dataLabel={t("idcAdminStatePending")}>{c.pending}</Td>
-                      <Td dataLabel={t("idcAdminStateExpired")}>{c.expired}</Td>
-                      <Td dataLabel={t("idcAdminNoAnswer")}>{c.noAnswer}</Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
-              </InnerScrollContainer>
+              <DataTable
+                id="idc-counts"
+                label={t("idcAdminCountsTable")}
+                rows={counts.counts}
+                rowKey={(c) => `${c.purpose}/${c.channel}`}
+                rowId={(c) => `idc-count-${c.purpose}-${c.channel ?? "all"}`}
+                columns={[
+                  { title: t("idcAdminPurpose"), cell: (c) => c.purpose },
+                  { title: t("idcAdminChannel"), cell: (c) => c.channel ?? "—" },
+                  { title: t("idcAdminMechanism"), cell: (c) => c.mechanism },
+                  { title: t("idcAdminOn"), cell: (c) => c.on },
+                  { title: t("idcAdminStateGranted"), cell: (c) => c.granted },
+                  { title: t("idcAdminStateDenied"), cell: (c) => c.denied },
+                  { title: t("idcAdminStatePending"), cell: (c) => c.pending },
+                  { title: t("idcAdminStateExpired"), cell: (c) => c.expired },
+                  { title: t("idcAdminNoAnswer"), cell: (c) => c.noAnswer },
+                ]}
+              />
             )}
           </CardBody>
         </Card>
@@ -156,28 +121,18 @@ export default function Overview() {
               <p id="idc-integrity-ok">{t("idcAdminIntegrityOk")}</p>
             ) : (
               <>
-                <InnerScrollContainer>
-                <Table aria-label={t("idcAdminIntegrity")} variant="compact" id="idc-problems">
-                  <Thead>
-                    <Tr>
-                      <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
-                      <Th modifier="wrap">{t("idcAdminProblem")}</Th>
-                      <Th modifier="wrap">{t("idcAdminRole")}</Th>
-                      <Th modifier="wrap">{t("idcAdminConcerns")}</Th>
-                    </Tr>
-                  </Thead>
-                  <Tbody>
-                    {problems.map((p, i) => (
-                      <Tr key={i}>
-                        <Td dataLabel={t("idcAdminPurpose")}>{p.purpose}</Td>
-                        <Td dataLabel={t("idcAdminProblem")}>{t(`idcAdminProblem_${p.kind}`, p.kind)}</Td>
-                        <Td dataLabel={t("idcAdminRole")}>{p.role}</Td>
-                        <Td dataLabel={t("idcAdminConcerns")}>{p.name ?? p.id ?? ""}</Td>
-                      </Tr>
-                    ))}
-                  </Tbody>
-                </Table>
-                </InnerScrollContainer>
+                <DataTable
+                  id="idc-problems"
+                  label={t("idcAdminIntegrity")}
+                  rows={problems}
+                  rowKey={(p) => `${p.purpose}/${p.kind}/${p.role}/${p.id}`}
+                  columns={[
+                    { title: t("idcAdminPurpose"), cell: (p) => p.purpose },
+                    { title: t("idcAdminProblem"), cell: (p) => t(`idcAdminProblem_${p.kind}`, p.kind) },
+                    { title: t("idcAdminRole"), cell: (p) => p.role },
+                    { title: t("idcAdminConcerns"), cell: (p) => p.name ?? p.id ?? "" },
+                  ]}
+                />
                 {mayRepair ? (
                   <Button id="idc-reconcile" className="pf-v5-u-mt-md" onClick={reconcile} isLoading={busy} isDisabled={busy}>
                     {t("idcAdminReconcile")}
@@ -197,55 +152,56 @@ export default function Overview() {
             ) : webhooks.length === 0 ? (
               <p>{t("idcAdminNoWebhooks")}</p>
             ) : (
-              <InnerScrollContainer>
-              <Table aria-label={t("idcAdminWebhooks")} variant="compact" id="idc-webhooks">
-                <Thead>
-                  <Tr>
-                    <Th modifier="wrap">{t("idcAdminEndpoint")}</Th>
-                    <Th modifier="wrap">{t("idcAdminStatus")}</Th>
-                    <Th modifier="wrap">{t("idcAdminBacklog")}</Th>
-                    <Th modifier="wrap">{t("idcAdminLastSuccess")}</Th>
-                    <Th modifier="wrap">{t("idcAdminLastError")}</Th>
-                    <Th modifier="wrap">{t("idcAdminNextAttempt")}</Th>
-                    <Th screenReaderText={t("idcAdminActions")} />
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {webhooks.map((w) => (
-                    <Tr key={w.id} id={`idc-webhook-${w.id}`}>
-                      <Td dataLabel={t("idcAdminEndpoint")}>
+              <DataTable
+                id="idc-webhooks"
+                label={t("idcAdminWebhooks")}
+                rows={webhooks}
+                rowKey={(w) => w.id}
+                rowId={(w) => `idc-webhook-${w.id}`}
+                columns={[
+                  {
+                    title: t("idcAdminEndpoint"),
+                    cell: (w) => (
+                      <>
                         {w.url}
                         {w.description ? <div className="pf-v5-u-color-200">{w.description}</div> : null}
-                      </Td>
-                      <Td dataLabel={t("idcAdminStatus")}>
-                        {!w.enabled ? (
-                          <Label>{t("idcAdminDisabled")}</Label>
-                        ) : w.status.failing ? (
-                          <Label color="red">{t("idcAdminFailing")}</Label>
-                        ) : (
-                          <Label color="green">{t("idcAdminHealthy")}</Label>
-                        )}
-                      </Td>
-                      <Td dataLabel={t("idcAdminBacklog")}>{w.status.backlog}</Td>
-                      <Td dataLabel={t("idcAdminLastSuccess")}>{when(w.status.lastSuccessAt, i18n.language)}</Td>
-                      <Td dataLabel={t("idcAdminLastError")} modifier="wrap">
-                        {w.status.lastError
-                          ? `${when(w.status.lastErrorAt, i18n.language)}: ${w.status.lastError}`
-                          : "—"}
-                      </Td>
-                      <Td dataLabel={t("idcAdminNextAttempt")}>{when(w.status.nextAttemptAt, i18n.language)}</Td>
-                      <Td isActionCell>
-                        {mayRetry && w.enabled && (w.status.failing || w.status.backlog > 0) && (
-                          <Button variant="secondary" size="sm" onClick={() => retry(w)}>
-                            {t("idcAdminRetryNow")}
-                          </Button>
-                        )}
-                      </Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
-              </InnerScrollContainer>
+                      </>
+                    ),
+                  },
+                  {
+                    title: t("idcAdminStatus"),
+                    cell: (w) =>
+                      !w.enabled ? (
+                        <Label>{t("idcAdminDisabled")}</Label>
+                      ) : w.status.failing ? (
+                        <Label color="red">{t("idcAdminFailing")}</Label>
+                      ) : (
+                        <Label color="green">{t("idcAdminHealthy")}</Label>
+                      ),
+                  },
+                  { title: t("idcAdminBacklog"), cell: (w) => w.status.backlog },
+                  { title: t("idcAdminLastSuccess"), cell: (w) => when(w.status.lastSuccessAt, i18n.language) },
+                  {
+                    title: t("idcAdminLastError"),
+                    wrap: true,
+                    cell: (w) =>
+                      w.status.lastError ? `${when(w.status.lastErrorAt, i18n.language)}: ${w.status.lastError}` : "—",
+                  },
+                  { title: t("idcAdminNextAttempt"), cell: (w) => when(w.status.nextAttemptAt, i18n.language) },
+                  {
+                    title: t("idcAdminActions"),
+                    titleHidden: true,
+                    cell: (w) =>
+                      mayRetry &&
+                      w.enabled &&
+                      (w.status.failing || w.status.backlog > 0) && (
+                        <Button variant="secondary" size="sm" onClick={() => retry(w)}>
+                          {t("idcAdminRetryNow")}
+                        </Button>
+                      ),
+                  },
+                ]}
+              />
             )}
           </CardBody>
         </Card>

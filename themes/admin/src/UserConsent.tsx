@@ -3,7 +3,6 @@ import { useAdminClient, useRealm, ViewHeader } from "@keycloak/keycloak-admin-u
 import {
   ActionGroup,
   Alert,
-  AlertActionCloseButton,
   Button,
   Card,
   CardBody,
@@ -23,11 +22,12 @@ import {
   ToolbarItem,
 } from "@patternfly/react-core";
 import { ExpandableRowContent, InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import { AdminConsentApi, ApiError, save, type ConsentView, type HistoryEntry, type Notice, type Text } from "./api";
+import { AdminConsentApi, save, type ConsentView, type HistoryEntry, type Notice, type Text } from "./api";
 import { changeWord, how, stateWord, when } from "./format";
+import { DataTable, useMessages } from "./parts";
 
 const PAGE = 20;
 
@@ -47,16 +47,7 @@ export default function UserConsent() {
   const [history, setHistory] = useState<HistoryEntry[]>();
   const [notices, setNotices] = useState<Notice[]>();
   const [first, setFirst] = useState(0);
-  const [message, setMessage] = useState<{ variant: "success" | "danger"; text: string }>();
-
-  const fail = useCallback(
-    (e: unknown) =>
-      setMessage({
-        variant: "danger",
-        text: e instanceof ApiError && e.message ? e.message : t("idcAdminFailed", { status: (e as ApiError).status }),
-      }),
-    [t],
-  );
+  const { message, fail, done, area } = useMessages();
 
   useEffect(() => {
     adminClient.users
@@ -107,55 +98,38 @@ export default function UserConsent() {
         </Link>
       </PageSection>
       <PageSection>
-        <div aria-live="polite" id="idc-admin-message">
-          {message && (
-            <Alert
-              variant={message.variant}
-              isInline
-              title={message.text}
-              actionClose={<AlertActionCloseButton onClose={() => setMessage(undefined)} />}
-              className="pf-v5-u-mb-md"
-            />
-          )}
-        </div>
+        {area}
         <Card className="pf-v5-u-mb-md">
           <CardTitle component="h2">{t("idcAdminChoices")}</CardTitle>
           <CardBody>
-            <InnerScrollContainer>
-            <Table aria-label={t("idcAdminChoices")} variant="compact" id="idc-choices">
-              <Thead>
-                <Tr>
-                  <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
-                  <Th modifier="wrap">{t("idcAdminChannel")}</Th>
-                  <Th modifier="wrap">{t("idcAdminEffective")}</Th>
-                  <Th modifier="wrap">{t("idcAdminAnswer")}</Th>
-                  <Th modifier="wrap">{t("idcAdminVersion")}</Th>
-                  <Th modifier="wrap">{t("idcAdminWhen")}</Th>
-                  <Th modifier="wrap">{t("idcAdminHow")}</Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {view.purposes.flatMap((p) =>
-                  p.states.map((s) => (
-                    <Tr key={`${p.key}/${s.channel}`} id={`idc-choice-${p.key}-${s.channel ?? "all"}`}>
-                      <Td dataLabel={t("idcAdminPurpose")}>
-                        {p.label}
-                        <div className="pf-v5-u-color-200 pf-v5-u-font-size-sm">{p.key}</div>
-                      </Td>
-                      <Td dataLabel={t("idcAdminChannel")}>{s.channel ?? "—"}</Td>
-                      <Td dataLabel={t("idcAdminEffective")}>{s.granted ? t("idcAdminOn") : t("idcAdminOff")}</Td>
-                      <Td dataLabel={t("idcAdminAnswer")}>
-                        {s.explicit ? stateWord(t, s.state) : t("idcAdminDefault", { mechanism: p.mechanism })}
-                      </Td>
-                      <Td dataLabel={t("idcAdminVersion")}>{s.explicit ? s.version : "—"}</Td>
-                      <Td dataLabel={t("idcAdminWhen")} modifier="wrap">{when(s.changedAt, i18n.language)}</Td>
-                      <Td dataLabel={t("idcAdminHow")} modifier="wrap">{s.via ? how(t, s) : "—"}</Td>
-                    </Tr>
-                  )),
-                )}
-              </Tbody>
-            </Table>
-            </InnerScrollContainer>
+            <DataTable
+              id="idc-choices"
+              label={t("idcAdminChoices")}
+              rows={view.purposes.flatMap((p) => p.states.map((state) => ({ p, s: state })))}
+              rowKey={({ p, s }) => `${p.key}/${s.channel}`}
+              rowId={({ p, s }) => `idc-choice-${p.key}-${s.channel ?? "all"}`}
+              columns={[
+                {
+                  title: t("idcAdminPurpose"),
+                  cell: ({ p }) => (
+                    <>
+                      {p.label}
+                      <div className="pf-v5-u-color-200 pf-v5-u-font-size-sm">{p.key}</div>
+                    </>
+                  ),
+                },
+                { title: t("idcAdminChannel"), cell: ({ s }) => s.channel ?? "—" },
+                { title: t("idcAdminEffective"), cell: ({ s }) => (s.granted ? t("idcAdminOn") : t("idcAdminOff")) },
+                {
+                  title: t("idcAdminAnswer"),
+                  cell: ({ p, s }) =>
+                    s.explicit ? stateWord(t, s.state) : t("idcAdminDefault", { mechanism: p.mechanism }),
+                },
+                { title: t("idcAdminVersion"), cell: ({ s }) => (s.explicit ? s.version : "—") },
+                { title: t("idcAdminWhen"), wrap: true, cell: ({ s }) => when(s.changedAt, i18n.language) },
+                { title: t("idcAdminHow"), wrap: true, cell: ({ s }) => (s.via ? how(t, s) : "—") },
+              ]}
+            />
             <Toolbar>
               <ToolbarContent>
                 <ToolbarItem>
@@ -180,7 +154,7 @@ export default function UserConsent() {
                 view={view}
                 onDone={async (next) => {
                   setView(next);
-                  setMessage({ variant: "success", text: t("idcAdminRecorded") });
+                  done(t("idcAdminRecorded"));
                   setFirst(0);
                   setHistory(await api.history(id!, 0, PAGE + 1));
                 }}
@@ -201,37 +175,21 @@ export default function UserConsent() {
             ) : notices.length === 0 ? (
               <p id="idc-notices-none">{t("idcAdminNoNotices")}</p>
             ) : (
-              <InnerScrollContainer>
-                <Table aria-label={t("idcAdminNotices")} variant="compact" id="idc-notices">
-                  <Thead>
-                    <Tr>
-                      <Th modifier="wrap">{t("idcAdminPurpose")}</Th>
-                      <Th modifier="wrap">{t("idcAdminVersion")}</Th>
-                      <Th modifier="wrap">{t("idcAdminSurface")}</Th>
-                      <Th modifier="wrap">{t("idcAdminLanguage")}</Th>
-                      <Th modifier="wrap">{t("idcAdminFirstShown")}</Th>
-                      <Th modifier="wrap">{t("idcAdminLastShown")}</Th>
-                      <Th modifier="wrap">{t("idcAdminTimes")}</Th>
-                    </Tr>
-                  </Thead>
-                  <Tbody>
-                    {notices.map((n) => (
-                      <Tr key={`${n.purpose}/${n.version}/${n.surface}/${n.locale}`}>
-                        <Td dataLabel={t("idcAdminPurpose")}>{n.purpose}</Td>
-                        <Td dataLabel={t("idcAdminVersion")}>{n.version}</Td>
-                        <Td dataLabel={t("idcAdminSurface")}>
-                          {n.surface}
-                          {n.clientId ? ` · ${n.clientId}` : ""}
-                        </Td>
-                        <Td dataLabel={t("idcAdminLanguage")}>{n.locale ?? "—"}</Td>
-                        <Td dataLabel={t("idcAdminFirstShown")} modifier="wrap">{when(n.firstAt, i18n.language)}</Td>
-                        <Td dataLabel={t("idcAdminLastShown")} modifier="wrap">{when(n.lastAt, i18n.language)}</Td>
-                        <Td dataLabel={t("idcAdminTimes")}>{n.times}</Td>
-                      </Tr>
-                    ))}
-                  </Tbody>
-                </Table>
-              </InnerScrollContainer>
+              <DataTable
+                id="idc-notices"
+                label={t("idcAdminNotices")}
+                rows={notices}
+                rowKey={(n) => `${n.purpose}/${n.version}/${n.surface}/${n.locale}`}
+                columns={[
+                  { title: t("idcAdminPurpose"), cell: (n) => n.purpose },
+                  { title: t("idcAdminVersion"), cell: (n) => n.version },
+                  { title: t("idcAdminSurface"), cell: (n) => n.surface + (n.clientId ? ` · ${n.clientId}` : "") },
+                  { title: t("idcAdminLanguage"), cell: (n) => n.locale ?? "—" },
+                  { title: t("idcAdminFirstShown"), wrap: true, cell: (n) => when(n.firstAt, i18n.language) },
+                  { title: t("idcAdminLastShown"), wrap: true, cell: (n) => when(n.lastAt, i18n.language) },
+                  { title: t("idcAdminTimes"), cell: (n) => n.times },
+                ]}
+              />
             )}
           </CardBody>
         </Card>

@@ -3,11 +3,13 @@ package dev.idconsent.consent.admin;
 import java.util.List;
 import java.util.Map;
 import org.keycloak.Config;
+import org.keycloak.component.ComponentFactory;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.ui.extend.UiPageProvider;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
@@ -28,8 +30,33 @@ public final class ConsoleEntries {
     private ConsoleEntries() {
     }
 
-    /** Users → a user → "Consent": the path's {@code tab} segment is {@code consent}. */
-    public static final class UserTab implements UiTabProviderFactory<UiTabProvider> {
+    /** What both entries share: no settings, nothing to keep, nothing to start or stop. */
+    interface Entry<P extends Provider> extends ComponentFactory<P, P> {
+        @Override
+        default void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
+            throw new ComponentValidationException(NOTHING_TO_SAVE);
+        }
+
+        @Override
+        default List<ProviderConfigProperty> getConfigProperties() {
+            return List.of();
+        }
+
+        @Override
+        default void init(Config.Scope config) {
+        }
+
+        @Override
+        default void postInit(KeycloakSessionFactory factory) {
+        }
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /** Users → a user → "Communication & privacy": the path's {@code tab} segment is {@code consent}. */
+    public static final class UserTab implements UiTabProviderFactory<UiTabProvider>, Entry<UiTabProvider> {
         public static final String ID = "idc-consent";
 
         @Override
@@ -43,30 +70,8 @@ public final class ConsoleEntries {
         }
 
         @Override
-        public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
-            throw new ComponentValidationException(NOTHING_TO_SAVE);
-        }
-
-        @Override
         public String getHelpText() {
             return "A person's consent: choices, history, receipt and changes on their behalf";
-        }
-
-        @Override
-        public List<ProviderConfigProperty> getConfigProperties() {
-            return List.of();
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override
@@ -76,13 +81,8 @@ public final class ConsoleEntries {
     }
 
     /** Sidebar → Configure → "Consent overview": counts, integrity, webhooks and exports of the realm. */
-    public static final class OverviewPage implements UiPageProviderFactory<UiPageProvider> {
+    public static final class OverviewPage implements UiPageProviderFactory<UiPageProvider>, Entry<UiPageProvider> {
         public static final String ID = "idc-consent-overview";
-
-        @Override
-        public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
-            throw new ComponentValidationException(NOTHING_TO_SAVE);
-        }
 
         @Override
         public String getHelpText() {
@@ -90,25 +90,8 @@ public final class ConsoleEntries {
         }
 
         @Override
-        public List<ProviderConfigProperty> getConfigProperties() {
-            return List.of();
-        }
-
-        @Override
         public Map<String, Object> getTypeMetadata() {
             return Map.of("displayFields", List.of());
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override
