@@ -90,9 +90,10 @@ public final class CatalogService {
         Purpose next = new Purpose(key, draft.label(), draft.description(), draft.category(), draft.mechanism(),
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
                 draft.askAtLogin(), draft.doubleOptIn(), draft.retired(), draft.renewAfter(), draft.legalBasis(),
-                draft.purposeType(), draft.recipients(), draft.translations()).validate();
+                draft.purposeType(), draft.recipients(), draft.translations(), draft.regions()).validate();
         boolean textChanged = !next.sameText(current);
-        boolean mechanismChanged = next.mechanism() != current.mechanism();
+        // a region's mechanism is part of the mechanism: people there are asked again after a material change
+        boolean mechanismChanged = next.mechanism() != current.mechanism() || !next.regions().equals(current.regions());
         boolean basisChanged = next.legalBasis() != current.legalBasis();
         if ((textChanged || mechanismChanged || basisChanged) && kind == null) {
             throw new ConsentException(ErrorCode.CHANGE_KIND_REQUIRED, "the text of '" + key

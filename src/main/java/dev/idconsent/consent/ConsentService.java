@@ -34,6 +34,50 @@ public final class ConsentService {
         this.events = events;
     }
 
+    /** The catalog as people where {@code subject} is see it: each purpose with the mechanism of their region. */
+    private PurposeCatalog at(Subject subject) {
+        Regions.Location location = subject.location();
+        List<Purpose> all = catalog.all();
+        if (all.stream().noneMatch(p -> p.regionIn(location) != null)) {
+            return catalog;
+        }
+        List<Purpose> there = all.stream().map(p -> p.in(location)).toList();
+        return new PurposeCatalog() {
+            @Override
+            public List<Purpose> all() {
+                return there;
+            }
+
+            @Override
+            public String baseLocale() {
+                return catalog.baseLocale();
+            }
+
+            @Override
+            public void save(Purpose purpose) {
+                throw new UnsupportedOperationException("a region's view of the catalog is read-only");
+            }
+        };
+    }
+
+    /**
+     * After the person's region may have changed: the access each gating purpose controls follows the defaults of
+     * where they are now. Answers are never touched (a region decides defaults only), so nothing is recorded.
+     *
+     * @return the gating purposes with regional mechanisms, as people where the person is see them
+     */
+    public List<Purpose> relocated(Subject subject) {
+        Regions.Location location = subject.location();
+        List<Purpose> gating = catalog.all().stream().filter(p -> p.gating() && !p.retired() && !p.regions().isEmpty())
+                .map(p -> p.in(location)).toList();
+        if (!gating.isEmpty()) {
+            Map<String, ChoiceState> answers = new HashMap<>();
+            store.current(subject.id()).forEach(c -> answers.put(Summary.key(c.purpose(), c.channel()), c.state()));
+            gating.forEach(p -> subject.permit(p, Effective.granted(p, answers)));
+        }
+        return gating;
+    }
+
     /** Also repairs the token summary if it no longer matches the tables (which are the record). */
     public ConsentView view(Subject subject) {
         List<Choice> current = store.current(subject.id());
@@ -43,7 +87,7 @@ public final class ConsentService {
             current = store.currentForUpdate(subject.id());
             subject.writeSummary(Summary.encode(current), current);
         }
-        return view(subject.id(), current, List.of());
+        return view(subject, current, List.of());
     }
 
     /**
@@ -51,7 +95,7 @@ public final class ConsentService {
      * scanners prefetch links; a GET must not write).
      */
     public ConsentView peek(Subject subject) {
-        return view(subject.id(), store.current(subject.id()), List.of());
+        return view(subject, store.current(subject.id()), List.of());
     }
 
     public List<HistoryEntry> history(Subject subject, int first, int max) {
@@ -71,7 +115,7 @@ public final class ConsentService {
         List<ChangeRules.Target> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ChangeRequest change : changes) {
-            for (ChangeRules.Target target : ChangeRules.resolve(catalog, change, context.via())) {
+            for (ChangeRules.Target target : ChangeRules.resolve(at(subject), change, context.via())) {
                 if (!seen.add(Summary.key(target.purpose().key(), target.channel()))) {
                     throw new ConsentException(ErrorCode.DUPLICATE_CHANGE, "purpose '" + change.purpose()
                             + "' is changed more than once in this request");
@@ -80,7 +124,7 @@ public final class ConsentService {
             }
         }
         List<Choice> current = store.currentForUpdate(subject.id());
-        checkTag(current, context.expectedTag());
+        checkTag(subject, current, context.expectedTag());
         return apply(subject, current, targets, context);
     }
 
@@ -88,8 +132,8 @@ public final class ConsentService {
     public ConsentView optOutOfAll(Subject subject, ChangeContext context) {
         requireReason(subject, context);
         List<Choice> current = store.currentForUpdate(subject.id());
-        checkTag(current, context.expectedTag());
-        return apply(subject, current, denyEveryChannel(p -> true), context);
+        checkTag(subject, current, context.expectedTag());
+        return apply(subject, current, denyEveryChannel(subject, p -> true), context);
     }
 
     /**
@@ -107,7 +151,7 @@ public final class ConsentService {
             }
         }
         List<Purpose> ask = new ArrayList<>();
-        for (Purpose purpose : catalog.all()) {
+        for (Purpose purpose : at(subject).all()) {
             if (purpose.retired() || !purpose.mechanism().optional()) {
                 continue;
             }
@@ -134,7 +178,7 @@ public final class ConsentService {
         List<Choice> current = store.currentForUpdate(subject.id());
         Map<Purpose, List<ChangeRules.Target>> due = new java.util.LinkedHashMap<>();
         for (Choice c : current) {
-            Purpose purpose = catalog.find(c.purpose()).orElse(null);
+            Purpose purpose = at(subject).find(c.purpose()).orElse(null);
             if (c.state() == ChoiceState.GRANTED && purpose != null && !purpose.retired()
                     && purpose.renewAfter() != null && !c.at().plus(purpose.renewAfter()).isAfter(now)) {
                 due.computeIfAbsent(purpose, p -> new ArrayList<>()).add(new ChangeRules.Target(purpose, c.channel(),
@@ -236,7 +280,8 @@ public final class ConsentService {
      */
     public List<Purpose> honorGpc(Subject subject, ChangeContext context) {
         java.util.Set<String> done = store.purposesChangedVia(subject.id(), Via.GPC);
-        List<ChangeRules.Target> targets = denyEveryChannel(p -> p.honorGpc() && !done.contains(p.key()));
+        List<ChangeRules.Target> targets = denyEveryChannel(subject,
+                p -> p.honorGpc() && !done.contains(p.key()));
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -245,9 +290,9 @@ public final class ConsentService {
     }
 
     /** A "no" for every channel of each active optional purpose that {@code which} selects. */
-    private List<ChangeRules.Target> denyEveryChannel(java.util.function.Predicate<Purpose> which) {
+    private List<ChangeRules.Target> denyEveryChannel(Subject subject, java.util.function.Predicate<Purpose> which) {
         List<ChangeRules.Target> targets = new ArrayList<>();
-        for (Purpose purpose : catalog.all()) {
+        for (Purpose purpose : at(subject).all()) {
             if (!purpose.retired() && purpose.mechanism().optional() && which.test(purpose)) {
                 for (String channel : purpose.choiceChannels()) {
                     targets.add(new ChangeRules.Target(purpose, channel, ChoiceState.DENIED, purpose.version()));
@@ -315,7 +360,7 @@ public final class ConsentService {
                     .forEach(p -> subject.permit(p, Effective.granted(p, answers)));
             events.recorded(subject.id(), List.copyOf(recorded), context);
         }
-        return view(subject.id(), after, recorded);
+        return view(subject, after, recorded);
     }
 
     /**
@@ -326,7 +371,7 @@ public final class ConsentService {
      *                   request (withdrawn and asked again since) does not confirm a later one
      */
     public ConsentView confirm(Subject subject, String purposeKey, Long pendingRow, ChangeContext context) {
-        Purpose purpose = catalog.find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
+        Purpose purpose = at(subject).find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
                 new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
         List<Choice> current = store.currentForUpdate(subject.id());
         Choice choice = current.stream().filter(c -> c.purpose().equals(purposeKey)
@@ -359,7 +404,7 @@ public final class ConsentService {
      */
     public ConsentView restore(Subject subject, String purposeKey, String channel, long clickRow,
                                ChangeContext context) {
-        Purpose purpose = catalog.find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
+        Purpose purpose = at(subject).find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
                 new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
         List<Choice> current = store.currentForUpdate(subject.id());
         Choice now = current.stream().filter(c -> c.purpose().equals(purposeKey)
@@ -428,17 +473,18 @@ public final class ConsentService {
         }
     }
 
-    private void checkTag(List<Choice> current, String expectedTag) {
-        if (expectedTag != null && !expectedTag.equals("*") && !expectedTag.equals(tag(current))) {
+    private void checkTag(Subject subject, List<Choice> current, String expectedTag) {
+        if (expectedTag != null && !expectedTag.equals("*") && !expectedTag.equals(tag(current, at(subject)))) {
             throw new ConsentException(ErrorCode.PRECONDITION_FAILED,
                     "the choices changed since you read them; read them again and retry");
         }
     }
 
-    private ConsentView view(String subjectId, List<Choice> choices, List<HistoryEntry> recorded) {
+    private ConsentView view(Subject subject, List<Choice> choices, List<HistoryEntry> recorded) {
         Map<String, Choice> byKey = new HashMap<>();
         choices.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         List<ConsentView.PurposeState> purposes = new ArrayList<>();
+        PurposeCatalog catalog = at(subject);
         for (Purpose purpose : catalog.all()) {
             if (purpose.retired()) {
                 continue;
@@ -453,14 +499,14 @@ public final class ConsentService {
             }
             purposes.add(new ConsentView.PurposeState(purpose, any, channels));
         }
-        return new ConsentView(subjectId, purposes, tag(choices), recorded);
+        return new ConsentView(subject.id(), purposes, tag(choices, catalog), recorded, subject.location());
     }
 
     /**
      * Changes whenever the user's answers or the catalog's versions change: the representation a client
      * decided on is then out of date.
      */
-    String tag(List<Choice> choices) {
+    String tag(List<Choice> choices, PurposeCatalog catalog) {
         StringBuilder in = new StringBuilder();
         choices.stream().map(c -> Summary.key(c.purpose(), c.channel()) + "=" + c.state().value() + "@"
                 + c.purposeVersion() + "#" + c.historyId()).sorted().forEach(s -> in.append(s).append(';'));

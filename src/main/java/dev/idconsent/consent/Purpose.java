@@ -27,12 +27,14 @@ import java.util.regex.Pattern;
  * @param recipients     who the data is shared with, as the person is told (part of the text: a change is versioned)
  * @param translations   the label and description in other languages than the realm's default, by language tag
  *                       (part of the text: a change is versioned); {@link #words} picks a reader's
+ * @param regions        the mechanism for people in a region of the realm's {@link Regions}, by region name; everyone
+ *                       else gets {@code mechanism} ({@link #in} gives the purpose as a region's people see it)
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                       boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
                       LegalBasis legalBasis, String purposeType, List<String> recipients,
-                      java.util.Map<String, Words> translations) {
+                      java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions) {
     public static final String EMAIL = "email";
     public static final int MAX_RECIPIENTS = 20;
     public static final int MAX_RECIPIENT = 200;
@@ -60,6 +62,54 @@ public record Purpose(String key, String label, String description, String categ
                 : recipients.stream().map(r -> r == null ? null : r.strip()).toList();
         translations = translations == null ? java.util.Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(translations));
+        regions = regions == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(regions));
+    }
+
+    /** The same mechanism everywhere. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
+                   LegalBasis legalBasis, String purposeType, List<String> recipients,
+                   java.util.Map<String, Words> translations) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType, recipients, translations, null);
+    }
+
+    /**
+     * The purpose as people at {@code location} see it: the mechanism of the first of their regions it names
+     * ({@link #regionIn}), else its own. Where that makes a consent-based purpose opt-out or required, the legal
+     * basis becomes that mechanism's default (a default yes is not consent).
+     */
+    public Purpose in(Regions.Location location) {
+        String region = regionIn(location);
+        Mechanism there = region == null ? null : regions.get(region);
+        if (there == null || there == mechanism) {
+            return this;
+        }
+        LegalBasis basis = legalBasis == LegalBasis.CONSENT && there != Mechanism.OPT_IN
+                ? LegalBasis.defaultFor(there) : legalBasis;
+        return new Purpose(key, label, description, category, there, channels, version, honorGpc, includeInToken,
+                gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, purposeType, recipients, translations,
+                regions);
+    }
+
+    /** The region whose mechanism applies to people at {@code location}; {@code null}: the purpose's own applies. */
+    public String regionIn(Regions.Location location) {
+        if (regions.isEmpty() || location == null) {
+            return null;
+        }
+        for (String region : location.regions()) {
+            if (regions.containsKey(region)) {
+                return region;
+            }
+        }
+        return null;
+    }
+
+    /** Whether some region gives it another mechanism than its own. */
+    public boolean regional() {
+        return regions.values().stream().anyMatch(m -> m != mechanism);
     }
 
     /** Only the realm's default language. */
@@ -179,6 +229,15 @@ public record Purpose(String key, String label, String description, String categ
         if (version < 1) {
             throw invalid("version must be 1 or more");
         }
+        regions.forEach((region, m) -> {
+            if (!Regions.isName(region)) {
+                throw invalid("region name '" + region + "' must start with a letter and hold only letters, digits,"
+                        + " '_' and '-'");
+            }
+            if (m == null) {
+                throw invalid("region '" + region + "' needs a mechanism (opt-in, opt-out or required)");
+            }
+        });
         java.util.Map<String, Words> normalized = Words.translations(translations, description);
         return normalized.equals(translations) ? this : withTranslations(normalized);
     }
@@ -215,32 +274,40 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations);
+                recipients, translations, regions);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter, legalBasis, purposeType,
-                recipients, translations);
+                recipients, translations, regions);
     }
 
     public Purpose withRenewAfter(Duration value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients,
-                translations);
+                translations, regions);
     }
 
     /** The same purpose with other processing details (legal basis, DPV type, recipients). */
     public Purpose withProcessing(LegalBasis basis, String type, List<String> names) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
-                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names, translations);
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names, translations,
+                regions);
     }
 
     /** The same purpose with its words in other languages replaced. */
     public Purpose withTranslations(java.util.Map<String, Words> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, value);
+                recipients, value, regions);
+    }
+
+    /** The same purpose with other regional mechanisms. */
+    public Purpose withRegions(java.util.Map<String, Mechanism> value) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
+                recipients, translations, value);
     }
 
     /**

@@ -20,4 +20,9 @@ public interface Subject {
 
     /** The summary as stored now; {@code null} when there is none. */
     String readSummary();
+
+    /** Where the person is, as far as the realm's regions go: it decides the mechanism of regional purposes. */
+    default Regions.Location location() {
+        return Regions.Location.NOWHERE;
+    }
 }

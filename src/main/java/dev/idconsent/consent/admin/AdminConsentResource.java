@@ -3,6 +3,8 @@ package dev.idconsent.consent.admin;
 import dev.idconsent.consent.ConsentException;
 import dev.idconsent.consent.Controller;
 import dev.idconsent.consent.model.ControllerSettings;
+import dev.idconsent.consent.Regions;
+import dev.idconsent.consent.catalog.RegionSettings;
 import dev.idconsent.consent.ErrorCode;
 import dev.idconsent.consent.mail.ConfirmationMails;
 import dev.idconsent.consent.catalog.PurposeComponents;
@@ -86,6 +88,9 @@ public final class AdminConsentResource extends AdminResource {
             if (in.noticeUserAgentHash() != null) {
                 dev.idconsent.consent.model.NoticeUserAgents.save(realm, in.noticeUserAgentHash());
             }
+            if (in.regionAttribute() != null || in.regions() != null || in.defaultRegion() != null) {
+                saveRegions(in);
+            }
             Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "settings");
@@ -97,14 +102,47 @@ public final class AdminConsentResource extends AdminResource {
      * fields left out keep their value, a controller sent replaces the one before ({@code {}} removes it).
      */
     record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller,
-                    java.math.BigDecimal noticeRetentionDays, Boolean noticeUserAgentHash) {
+                    java.math.BigDecimal noticeRetentionDays, Boolean noticeUserAgentHash, String regionAttribute,
+                    java.util.Map<String, List<String>> regions, String defaultRegion) {
     }
 
     private Settings settingsJson() {
+        Regions regions = RegionSettings.of(realm);
         return new Settings(ConfirmationMails.enabled(realm),
                 dev.idconsent.consent.model.SuppressionSettings.enabled(realm), ControllerSettings.of(realm),
                 dev.idconsent.consent.model.NoticeRetention.days(realm),
-                dev.idconsent.consent.model.NoticeUserAgents.enabled(realm));
+                dev.idconsent.consent.model.NoticeUserAgents.enabled(realm),
+                regions.attribute() == null ? "" : regions.attribute(), regions.regions(),
+                regions.defaultRegion() == null ? "" : regions.defaultRegion());
+    }
+
+    /**
+     * Replaces the parts of the realm's regions given ({@code ""} clears the attribute or the default region; the
+     * regions as a whole). A region a purpose still names cannot go. Gating roles then follow the new defaults.
+     */
+    private void saveRegions(Settings in) {
+        Regions before = RegionSettings.of(realm);
+        Regions next = new Regions(in.regionAttribute() != null ? in.regionAttribute() : before.attribute(),
+                in.regions() != null ? in.regions() : before.regions(),
+                in.defaultRegion() != null ? in.defaultRegion() : before.defaultRegion());
+        if (next.regions().containsKey(null) || next.regions().containsValue(null)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"regions\" maps each region name to a list of"
+                    + " ISO 3166 codes, e.g. {\"california\": [\"US-CA\"]}");
+        }
+        next.validate();
+        List<dev.idconsent.consent.Purpose> purposes = new PurposeComponents(realm).all();
+        for (dev.idconsent.consent.Purpose p : purposes) {
+            for (String region : p.regions().keySet()) {
+                if (!next.enabled() || !next.knows(region)) {
+                    throw new ConsentException(ErrorCode.CONFLICT, "purpose '" + p.key() + "' gives region '"
+                            + region + "' its own mechanism: change the purpose before "
+                            + (next.enabled() ? "removing the region" : "turning regions off"));
+                }
+            }
+        }
+        RegionSettings.save(realm, next);
+        var roles = plugin().roles(realm);
+        purposes.stream().filter(p -> p.gating() && !p.regions().isEmpty()).forEach(roles::sync);
     }
 
     record Integrity(boolean ok, List<ConsentJson.ProblemJson> problems) {

@@ -69,6 +69,12 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             .defaultValue("general").add()
             .property().name(PurposeComponents.MECHANISM).label("Mechanism").type(ProviderConfigProperty.LIST_TYPE)
             .options("opt-in", "opt-out", "required").defaultValue("opt-in").add()
+            .property().name(PurposeComponents.REGIONS).label("Mechanism by region")
+            .helpText("Another mechanism for people in a region of the consent settings, one line per region:"
+                    + " \"EU: opt-in\", \"california: opt-out\" (EU and EEA are built in). People in no region"
+                    + " named here get the mechanism above. Warning: on a purpose that gates access, an opt-out"
+                    + " region opens the gate for everyone there until they say no.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(PurposeComponents.LEGAL_BASIS).label("Legal basis")
             .helpText("What the processing rests on (GDPR Art. 6(1)), stated in consent records. Consent fits only"
                     + " opt-in purposes; empty: consent for opt-in, legitimate-interest for opt-out, contract for"
@@ -142,6 +148,7 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             } else {
                 next = CatalogService.planUpdate(PurposeComponents.toPurpose(before), draft, kind);
             }
+            dev.idconsent.consent.catalog.RegionSettings.check(realm, next);
             model.setName(next.key());
             model.setConfig(PurposeComponents.toConfig(next));
         } catch (ConsentException e) {

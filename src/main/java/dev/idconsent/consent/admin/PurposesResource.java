@@ -44,7 +44,8 @@ final class PurposesResource extends AdminResource {
                        Boolean askAtLogin, Boolean doubleOptIn, String change, Integer version, Boolean retired,
                        String role, java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
                        List<String> recipients, String locale,
-                       java.util.Map<String, ConsentJson.TranslationJson> translations) {
+                       java.util.Map<String, ConsentJson.TranslationJson> translations,
+                       java.util.Map<String, String> regions) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -265,7 +266,7 @@ final class PurposesResource extends AdminResource {
             throw new ConsentException(ErrorCode.INVALID_VALUE, "\"recipients\" must contain only strings");
         }
         Mechanism mechanism = json.mechanism() == null ? base.mechanism() : Mechanism.fromValue(json.mechanism());
-        return new Purpose(
+        Purpose merged = new Purpose(
                 json.key(),
                 or(json.label(), base == null ? null : base.label()),
                 or(json.description(), base == null ? "" : base.description()),
@@ -288,7 +289,24 @@ final class PurposesResource extends AdminResource {
                 or(json.recipients(), base == null ? List.of() : base.recipients()),
                 // all languages at once: {} removes every translation
                 json.translations() != null ? translations(json.translations())
-                        : base == null ? null : base.translations());
+                        : base == null ? null : base.translations(),
+                // all regions at once: {} removes every regional mechanism
+                json.regions() != null ? regions(json.regions()) : base == null ? null : base.regions());
+        dev.idconsent.consent.catalog.RegionSettings.check(realm, merged);
+        return merged;
+    }
+
+    /** Regional mechanisms by region (that each is the realm's: {@code RegionSettings.check}). */
+    private static java.util.Map<String, Mechanism> regions(java.util.Map<String, String> given) {
+        java.util.Map<String, Mechanism> out = new java.util.LinkedHashMap<>();
+        given.forEach((region, mechanism) -> {
+            if (mechanism == null) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "region '" + region + "' needs a mechanism"
+                        + " (opt-in, opt-out or required)");
+            }
+            out.put(region, Mechanism.fromValue(mechanism));
+        });
+        return out;
     }
 
     private static java.util.Map<String, Words> translations(java.util.Map<String, ConsentJson.TranslationJson> given) {

@@ -139,7 +139,8 @@ public final class ConsentRoles {
         });
         // a retired purpose can no longer be withdrawn, so it grants nothing any more (the role stays, so its
         // scopes stay closed)
-        Set<String> consenting = purpose.retired() ? Set.of() : store.grantedSubjects(purpose.key());
+        Set<String> consenting = purpose.retired() ? Set.of() : store.grantedSubjects(purpose,
+                dev.idconsent.consent.catalog.RegionSettings.of(realm));
         session.users().getRoleMembersStream(realm, theRole).filter(u -> !consenting.contains(u.getId())).toList()
                 .forEach(u -> {
                     problems.add(new Problem(purpose.key(), name, "role_without_consent", u.getId(), u.getUsername()));

@@ -48,6 +48,11 @@ public final class PurposeComponents implements PurposeCatalog {
     public static final String LABEL_TRANSLATIONS = "labelTranslations";
     /** The description in other languages, as {@link #LABEL_TRANSLATIONS}. */
     public static final String DESCRIPTION_TRANSLATIONS = "descriptionTranslations";
+    /**
+     * The mechanism per region of the realm's consent settings, one value per region: {@code "EU: opt-in"} (a region
+     * name, a colon, the mechanism), as the translations.
+     */
+    public static final String REGIONS = "regions";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -156,7 +161,17 @@ public final class PurposeComponents implements PurposeCatalog {
                 model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false),
                 Purpose.lifetimeOfDays(renewAfterDays),
                 legalBasis == null || legalBasis.isBlank() ? null : LegalBasis.fromValue(legalBasis.trim()),
-                model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model));
+                model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model), regions(model));
+    }
+
+    /** The mechanism per region, from the {@code "region: mechanism"} entries. */
+    private static java.util.Map<String, Mechanism> regions(ComponentModel model) {
+        java.util.Map<String, Mechanism> out = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, String> e : prefixed(values(model, REGIONS),
+                "the regional mechanism", "a region name and a colon, e.g. \"EU: opt-in\"").entrySet()) {
+            out.put(e.getKey(), Mechanism.fromValue(e.getValue()));
+        }
+        return out;
     }
 
     /** The words in other languages, from the two lists of {@code "tag: words"} entries. */
@@ -177,18 +192,22 @@ public final class PurposeComponents implements PurposeCatalog {
     }
 
     private static java.util.Map<String, String> byLanguage(List<String> entries, String field) {
+        return prefixed(entries, "the " + field + " translation", "its language and a colon, e.g. \"de: …\"");
+    }
+
+    /** {@code "name: value"} entries by name; {@code what} and {@code form} name them in an error. */
+    private static java.util.Map<String, String> prefixed(List<String> entries, String what, String form) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String entry : entries) {
             int colon = entry.indexOf(':');
             if (colon < 1) {
-                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the " + field + " translation '"
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, what + " '"
                         + (entry.length() > 40 ? entry.substring(0, 40) + "…" : entry)
-                        + "' must start with its language and a colon, e.g. \"de: …\"");
+                        + "' must start with " + form);
             }
             String tag = entry.substring(0, colon).trim();
             if (out.put(tag, entry.substring(colon + 1).strip()) != null) {
-                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the " + field + " translation for " + tag
-                        + " is given twice");
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, what + " for " + tag + " is given twice");
             }
         }
         return out;
@@ -226,6 +245,10 @@ public final class PurposeComponents implements PurposeCatalog {
         }
         if (!p.recipients().isEmpty()) {
             config.put(RECIPIENTS, p.recipients());
+        }
+        if (!p.regions().isEmpty()) {
+            config.put(REGIONS, p.regions().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().value())
+                    .toList());
         }
         if (!p.translations().isEmpty()) {
             config.put(LABEL_TRANSLATIONS, p.translations().values().stream().map(w -> w.locale() + ": "

@@ -279,8 +279,8 @@ public final class JpaChoiceStore implements ChoiceStore {
      * benchmark showed, see docs/BENCHMARKS.md.) The audience joins Keycloak's user table, so only local users
      * are in it, and the user table is the record for them, as the user provider would read it.
      */
-    public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, String channel, boolean verifiedOnly,
-                                    String cursor, int max) {
+    public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, dev.idconsent.consent.Regions regions,
+                                    String channel, boolean verifiedOnly, String cursor, int max) {
         String column = toColumn(channel);
         String email = ("email".equals(channel) ? " and u.email is not null" : "")
                 + (verifiedOnly ? " and u.emailVerified = true" : "");
@@ -292,7 +292,17 @@ public final class JpaChoiceStore implements ChoiceStore {
         String answers = "c.realmId = :realmId and c.purposeKey = :purposeKey and c.channel = :channel"
                 + " and c.userId > :cursor";
         jakarta.persistence.TypedQuery<Object[]> query;
-        if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
+        if (RegionalDefaults.applies(purpose, regions)) {
+            // the default depends on where each person is: required there, or opt-out there and not denied, or
+            // granted; still one query per page, in user order
+            RegionalDefaults where = new RegionalDefaults(purpose, regions);
+            query = where.bind(em.createQuery("select u.id, u.email from UserEntity u where " + people + " and ("
+                    + where.gives(dev.idconsent.consent.Mechanism.REQUIRED)
+                    + " or exists (select c.id from IdcChoice c where c.userId = u.id and " + answers
+                    + " and c.state = 'granted') or (" + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT)
+                    + " and not exists (select c.id from IdcChoice c where c.userId = u.id and " + answers
+                    + " and c.state = 'denied'))) order by u.id", Object[].class));
+        } else if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
             query = em.createQuery("select u.id, u.email from IdcChoice c, UserEntity u where c.userId = u.id and "
                     + answers + " and c.state = 'granted' and " + people + " order by c.userId", Object[].class);
         } else {
@@ -314,6 +324,37 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .forEach(r -> locales.putIfAbsent((String) r[0], (String) r[1]));
         return rows.stream().map(r -> new Recipient((String) r[0], (String) r[1], locales.get((String) r[0])))
                 .toList();
+    }
+
+    /**
+     * The users for whom the purpose is on, as a whole or on any channel: whose answer grants it or, where the realm's
+     * regions make it opt-out or required for them, who did not say no (people, not service accounts).
+     */
+    public java.util.Set<String> grantedSubjects(dev.idconsent.consent.Purpose purpose,
+                                                 dev.idconsent.consent.Regions regions) {
+        if (!RegionalDefaults.applies(purpose, regions)) {
+            return grantedSubjects(purpose.key());
+        }
+        RegionalDefaults where = new RegionalDefaults(purpose, regions);
+        List<String> channels = purpose.choiceChannels().stream().map(JpaChoiceStore::toColumn).toList();
+        StringBuilder anyNotDenied = new StringBuilder();
+        for (int i = 0; i < channels.size(); i++) {
+            anyNotDenied.append(i == 0 ? "" : " or ").append("not exists (select c.id from IdcChoice c where"
+                    + " c.userId = u.id and c.realmId = :realmId and c.purposeKey = :purposeKey and c.channel = :ch")
+                    .append(i).append(" and c.state = 'denied')");
+        }
+        jakarta.persistence.TypedQuery<String> query = where.bind(em.createQuery("select u.id from UserEntity u"
+                + " where u.realmId = :realmId and u.serviceAccountClientLink is null and ("
+                + where.gives(dev.idconsent.consent.Mechanism.REQUIRED)
+                + " or exists (select c.id from IdcChoice c where c.userId = u.id and c.realmId = :realmId"
+                + " and c.purposeKey = :purposeKey and c.state = 'granted') or ("
+                + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (" + anyNotDenied + ")))",
+                String.class));
+        for (int i = 0; i < channels.size(); i++) {
+            query.setParameter("ch" + i, channels.get(i));
+        }
+        return new java.util.HashSet<>(query.setParameter("realmId", realmId)
+                .setParameter("purposeKey", purpose.key()).getResultList());
     }
 
     /** The users whose answer grants the purpose on the whole or on any channel. */

@@ -31,14 +31,25 @@ public final class AccountEventsFactory implements EventListenerProviderFactory 
                 if (event.getType() == EventType.REGISTER && event.getUserId() != null) {
                     created(session, event.getRealmId(), event.getUserId());
                 }
+                if ((event.getType() == EventType.REGISTER || event.getType() == EventType.UPDATE_PROFILE)
+                        && event.getUserId() != null) {
+                    relocated(session, event.getRealmId(), event.getUserId());
+                }
             }
 
             @Override
             public void onEvent(AdminEvent event, boolean includeRepresentation) {
                 String path = event.getResourcePath();
-                if (event.getOperationType() == OperationType.CREATE && event.getResourceType() == ResourceType.USER
-                        && path != null && path.matches("users/[^/]+")) {
-                    created(session, event.getRealmId(), path.substring("users/".length()));
+                if (event.getResourceType() != ResourceType.USER || path == null || !path.matches("users/[^/]+")) {
+                    return;
+                }
+                String userId = path.substring("users/".length());
+                if (event.getOperationType() == OperationType.CREATE) {
+                    created(session, event.getRealmId(), userId);
+                }
+                if (event.getOperationType() == OperationType.CREATE
+                        || event.getOperationType() == OperationType.UPDATE) {
+                    relocated(session, event.getRealmId(), userId);
                 }
             }
 
@@ -53,6 +64,15 @@ public final class AccountEventsFactory implements EventListenerProviderFactory 
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
             AccountLifecycle.created(session, realm, user);
+        }
+    }
+
+    /** The person's region may have changed: gating roles follow its defaults ({@link AccountLifecycle#relocated}). */
+    private static void relocated(KeycloakSession session, String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            AccountLifecycle.relocated(session, realm, user);
         }
     }
 

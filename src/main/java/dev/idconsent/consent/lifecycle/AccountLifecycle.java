@@ -46,6 +46,19 @@ final class AccountLifecycle implements ProviderEventListener {
         dev.idconsent.consent.jpa.JpaServedNotices.of(session, realm.getId()).deleteUser(user.getId());
     }
 
+    /**
+     * After an account was created or its profile changed (the region attribute among it): where a gating purpose's
+     * default differs by region, its role follows the defaults of where the person is now. Answers are not touched.
+     */
+    static void relocated(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (!dev.idconsent.consent.catalog.RegionSettings.of(realm).enabled()
+                || user.getServiceAccountClientLink() != null) {
+            return;
+        }
+        ConsentProvider plugin = session.getProvider(ConsentProvider.class);
+        plugin.consent(realm).relocated(plugin.subject(realm, user));
+    }
+
     /** A new account starts with the opt-outs its addresses carry, each recorded as a no by the system. */
     static void created(KeycloakSession session, RealmModel realm, UserModel user) {
         ConsentProvider plugin = session.getProvider(ConsentProvider.class);

@@ -85,7 +85,11 @@ public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
             return;
         }
         Map<String, String> config = mappingModel.getConfig();
-        List<Purpose> catalog = new PurposeComponents(userSession.getRealm()).all();
+        // each purpose as people where the person is see it (the region's mechanism decides a default)
+        dev.idconsent.consent.Regions.Location location = dev.idconsent.consent.catalog.RegionSettings
+                .locate(userSession.getRealm(), user);
+        List<Purpose> catalog = new PurposeComponents(userSession.getRealm()).all().stream()
+                .map(p -> p.in(location)).toList();
         String summary = user.getFirstAttribute(UserSubject.SUMMARY_ATTRIBUTE);
         token.getOtherClaims().put(orDefault(config.get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME), DEFAULT_CLAIM),
                 DETAILED.equals(config.get(FORM)) ? Effective.detailedClaim(catalog, summary)

@@ -66,6 +66,11 @@ public final class UserSubject implements Subject {
     }
 
     @Override
+    public dev.idconsent.consent.Regions.Location location() {
+        return dev.idconsent.consent.catalog.RegionSettings.locate(realm, user);
+    }
+
+    @Override
     public String readSummary() {
         return user.getFirstAttribute(SUMMARY_ATTRIBUTE);
     }

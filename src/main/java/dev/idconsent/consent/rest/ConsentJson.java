@@ -37,6 +37,7 @@ public final class ConsentJson {
      * @param locale       the language of {@code label} and {@code description}: for a person, the one picked for
      *                     their language; in the admin API, the realm's default language
      * @param translations (admin API only) the words in other languages, by language tag
+     * @param regions      (admin API only) the mechanism per region of the consent settings, by region name
      */
     @JsonInclude(Include.ALWAYS)
     public record PurposeJson(String key, String label, String description, String locale, String category,
@@ -45,7 +46,8 @@ public final class ConsentJson {
                               @JsonInclude(Include.NON_NULL) String role, boolean retired,
                               java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
                               List<String> recipients,
-                              @JsonInclude(Include.NON_NULL) Map<String, TranslationJson> translations) {
+                              @JsonInclude(Include.NON_NULL) Map<String, TranslationJson> translations,
+                              @JsonInclude(Include.NON_NULL) Map<String, String> regions) {
     }
 
     /** A purpose's words in one more language. */
@@ -70,10 +72,20 @@ public final class ConsentJson {
 
     /**
      * @param changedSinceAnswer present when the person answered an older text version: what changed since
+     * @param region             the region whose mechanism applies to the person (absent: the purpose's own)
      */
     @JsonInclude(Include.ALWAYS)
     public record PurposeStateJson(@JsonUnwrapped PurposeJson purpose, boolean granted, List<StateJson> states,
-                                   @JsonInclude(Include.NON_NULL) ChangedJson changedSinceAnswer) {
+                                   @JsonInclude(Include.NON_NULL) ChangedJson changedSinceAnswer,
+                                   @JsonInclude(Include.NON_NULL) String region) {
+    }
+
+    /**
+     * Where the person is, as far as the realm's regions go: their ISO 3166 code ({@code null}: not known) and the
+     * regions they belong to, the most specific first. Absent when the realm has no regions.
+     */
+    @JsonInclude(Include.ALWAYS)
+    public record LocationJson(String code, List<String> regions) {
     }
 
     /** A run of text and what happened to it: {@code same}, {@code removed} or {@code added}. */
@@ -94,7 +106,8 @@ public final class ConsentJson {
     /** A person's choices; {@code changes}: the history rows a write just recorded (only after a write). */
     @JsonInclude(Include.ALWAYS)
     public record ViewJson(String subject, List<PurposeStateJson> purposes,
-                           @JsonInclude(Include.NON_EMPTY) List<HistoryJson> changes) {
+                           @JsonInclude(Include.NON_EMPTY) List<HistoryJson> changes,
+                           @JsonInclude(Include.NON_NULL) LocationJson location) {
     }
 
     /** The history rows a write recorded, for a token that may write but not read. */
@@ -182,8 +195,15 @@ public final class ConsentJson {
                 purpose(state.purpose(), state.purpose().words(locale, baseLocale)), state.granted(),
                 state.channels().stream().map(c -> new StateJson(
                         c.channel(), c.granted(), c.choice() != null, answer(c.choice()))).toList(),
-                changed(outdated.get(state.purpose().key()), locale, baseLocale))).toList();
-        return new ViewJson(view.subjectId(), purposes, histories(view.changes()));
+                changed(outdated.get(state.purpose().key()), locale, baseLocale),
+                state.purpose().regionIn(view.location()))).toList();
+        return new ViewJson(view.subjectId(), purposes, histories(view.changes()), location(view.location()));
+    }
+
+    /** {@code null} when the realm has no regions (the person is nowhere). */
+    public static LocationJson location(dev.idconsent.consent.Regions.Location location) {
+        return location == null || location == dev.idconsent.consent.Regions.Location.NOWHERE ? null
+                : new LocationJson(location.code(), location.regions());
     }
 
     private static ChangedJson changed(ConsentService.AnsweredText answered, String locale, String baseLocale) {
@@ -208,20 +228,24 @@ public final class ConsentJson {
 
     /** The catalog's purpose as admins edit it: in the realm's default language, with every translation. */
     public static PurposeJson purpose(Purpose p, String baseLocale) {
-        return purpose(p, new Words(baseLocale, p.label(), p.description()), translations(p.translations()));
+        Map<String, String> regions = new java.util.LinkedHashMap<>();
+        p.regions().forEach((region, m) -> regions.put(region, m.value()));
+        return purpose(p, new Words(baseLocale, p.label(), p.description()), translations(p.translations()),
+                regions);
     }
 
     /** A purpose as a person reads it: in the words picked for their language. */
     public static PurposeJson purpose(Purpose p, Words words) {
-        return purpose(p, words, null);
+        return purpose(p, words, null, null);
     }
 
-    private static PurposeJson purpose(Purpose p, Words words, Map<String, TranslationJson> translations) {
+    private static PurposeJson purpose(Purpose p, Words words, Map<String, TranslationJson> translations,
+                                       Map<String, String> regions) {
         return new PurposeJson(p.key(), words.label(), words.description(), words.locale(), p.category(),
                 p.mechanism().value(), List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(),
                 p.gating(), p.askAtLogin(), p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null,
                 p.retired(), p.renewAfterDays(), p.legalBasis().value(), p.purposeType(), p.recipients(),
-                translations);
+                translations, regions);
     }
 
     private static Map<String, TranslationJson> translations(Map<String, Words> translations) {

@@ -122,7 +122,8 @@ public final class SenderResource {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"links\" must be true or false");
             }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
-            List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose, channel, verifiedOnly, cursor, size);
+            List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose,
+                    dev.idconsent.consent.catalog.RegionSettings.of(realm), channel, verifiedOnly, cursor, size);
             // a sender that mails only some of the page asks without links and mints them per mail (POST links)
             UnsubscribeLinks.Minter unsubscribe = purpose.channels().contains(Purpose.EMAIL) && !"false".equals(linksParam)
                     ? new UnsubscribeLinks(session, realm, lifetime).minter(purpose.key(), channel,

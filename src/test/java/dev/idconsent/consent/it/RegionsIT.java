@@ -1,0 +1,279 @@
+package dev.idconsent.consent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Regional rules on a copy of the demo realm: regions {@code california} (US-CA) and {@code us} (US), the built-in
+ * {@code EU}, people's ISO 3166 code in the user-profile attribute {@code country}, and {@code EU} for people without
+ * one. Purposes: {@code ads} opt-out but opt-in in the EU; {@code beta} gating, opt-in but opt-out in California;
+ * {@code notices} opt-in but required in the US.
+ */
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("Regional rules: a purpose's mechanism follows where the person lives")
+class RegionsIT {
+    static final String REALM = "it-regions";
+    static final String ADMIN = "/admin/realms/" + REALM;
+    static Api api;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        api = new Api(KeycloakExtension.server());
+        api.copyDemoRealm(REALM);
+        String admin = api.adminToken();
+        // the attribute people's code lives in: a profile field with a pattern, editable by the person and admins
+        ObjectNode profile = (ObjectNode) api.get(ADMIN + "/users/profile", admin).json();
+        ObjectNode country = ((ArrayNode) profile.get("attributes")).addObject();
+        country.put("name", "country").put("displayName", "Country (ISO 3166)");
+        country.putObject("validations").putObject("pattern").put("pattern", "^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+                .put("error-message", "Use an ISO 3166 code such as DE or US-CA");
+        ObjectNode permissions = country.putObject("permissions");
+        permissions.putArray("view").add("admin").add("user");
+        permissions.putArray("edit").add("admin").add("user");
+        assertThat(api.put(ADMIN + "/users/profile", admin, profile).status()).isEqualTo(200);
+
+        Map<String, Object> regions = new LinkedHashMap<>();
+        regions.put("california", List.of("US-CA"));
+        regions.put("us", List.of("US"));
+        Api.Reply settings = api.put(ADMIN + "/consent/settings", admin, Map.of("regionAttribute", "country",
+                "regions", regions, "defaultRegion", "EU"));
+        assertThat(settings.status()).as(settings.toString()).isEqualTo(200);
+        create(Map.of("key", "ads", "label", "Personalised advertising", "mechanism", "opt-out",
+                "regions", Map.of("EU", "opt-in")));
+        create(Map.of("key", "beta", "label", "Beta programme", "mechanism", "opt-in", "gating", true,
+                "regions", Map.of("california", "opt-out")));
+        create(Map.of("key", "notices", "label", "Service notices", "mechanism", "opt-in",
+                "regions", Map.of("us", "required")));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        api.delete("/admin/realms/" + REALM, api.adminToken());
+    }
+
+    @Test
+    @DisplayName("given people in Germany, California, New York, Japan and nowhere known, then each token, the person's"
+            + " own view and the audience carry their region's defaults")
+    void defaultsByRegion() {
+        Map<String, String> who = new LinkedHashMap<>();
+        who.put("rg-de", "DE");
+        who.put("rg-ca", "US-CA");
+        who.put("rg-ny", "US-NY");
+        who.put("rg-jp", "JP");
+        who.put("rg-none", null);
+        Map<String, String> ids = new LinkedHashMap<>();
+        who.forEach((user, code) -> ids.put(user, person(user, code)));
+
+        // ads: opt-out, opt-in in the EU (and for people without a code: the default region is EU)
+        // beta: opt-in, opt-out in California; notices: opt-in, required in the US (California is in the US too)
+        assertThat(claims("rg-de")).containsExactly(false, false, false);
+        assertThat(claims("rg-ca")).containsExactly(true, true, true);
+        assertThat(claims("rg-ny")).containsExactly(true, false, true);
+        assertThat(claims("rg-jp")).containsExactly(true, false, false);
+        assertThat(claims("rg-none")).containsExactly(false, false, false);
+
+        JsonNode view = api.get(ADMIN + "/consent/users/" + ids.get("rg-ca"), api.adminToken()).json();
+        assertThat(view.get("location").get("code").asText()).isEqualTo("US-CA");
+        assertThat(view.get("location").get("regions")).extracting(JsonNode::asText)
+                .containsExactly("california", "us");
+        assertThat(Api.purpose(view, "beta").get("mechanism").asText()).isEqualTo("opt-out");
+        assertThat(Api.purpose(view, "beta").get("region").asText()).isEqualTo("california");
+        assertThat(Api.purpose(view, "notices").get("region").asText()).isEqualTo("us");
+        assertThat(Api.purpose(view, "ads").has("region")).as("ads has no rule for California").isFalse();
+        JsonNode none = api.get(ADMIN + "/consent/users/" + ids.get("rg-none"), api.adminToken()).json();
+        assertThat(none.get("location").get("code").isNull()).isTrue();
+        assertThat(Api.purpose(none, "ads").get("region").asText()).isEqualTo("EU");
+
+        // the gate: only the Californian holds beta's role, without having answered
+        assertThat(roleHolders("beta")).contains("rg-ca").doesNotContain("rg-de", "rg-ny", "rg-jp", "rg-none");
+
+        List<String> ads = audience("ads");
+        assertThat(ads).contains(ids.get("rg-ca"), ids.get("rg-ny"), ids.get("rg-jp"))
+                .doesNotContain(ids.get("rg-de"), ids.get("rg-none"));
+        assertThat(audience("beta")).contains(ids.get("rg-ca"))
+                .doesNotContain(ids.get("rg-de"), ids.get("rg-ny"), ids.get("rg-jp"), ids.get("rg-none"));
+        assertThat(audience("notices")).contains(ids.get("rg-ca"), ids.get("rg-ny"))
+                .doesNotContain(ids.get("rg-de"), ids.get("rg-jp"), ids.get("rg-none"));
+    }
+
+    @Test
+    @DisplayName("given a Californian who said no to ads moves to Germany, then only defaults flip: the no stays, beta's"
+            + " gate closes, and no history row is written")
+    void regionChangeFlipsOnlyDefaults() {
+        String id = person("rg-mover", "US-CA");
+        onBehalf(id, "ads", false);
+        assertThat(claims("rg-mover")).containsExactly(false, true, true);
+        assertThat(roleHolders("beta")).contains("rg-mover");
+        int rows = history(id).size();
+
+        move(id, "DE");
+        assertThat(claims("rg-mover")).containsExactly(false, false, false);
+        assertThat(roleHolders("beta")).doesNotContain("rg-mover");
+        JsonNode view = api.get(ADMIN + "/consent/users/" + id, api.adminToken()).json();
+        assertThat(Api.purpose(view, "ads").get("states").get(0).get("explicit").asBoolean()).isTrue();
+        assertThat(history(id)).as("a move records no answer").hasSize(rows);
+
+        move(id, "US-CA");
+        assertThat(claims("rg-mover")).containsExactly(false, true, true);
+        assertThat(roleHolders("beta")).contains("rg-mover");
+        assertThat(history(id)).hasSize(rows);
+    }
+
+    @Test
+    @DisplayName("given bad regions, then each is refused naming what is wrong, and nothing changes")
+    void refusals() {
+        String admin = api.adminToken();
+        JsonNode before = api.get(ADMIN + "/consent/settings", admin).json();
+        int purposes = api.get(ADMIN + "/consent/purposes", admin).json().size();
+
+        Api.Reply badCode = api.put(ADMIN + "/consent/settings", admin,
+                Map.of("regions", Map.of("california", List.of("us-ca"))));
+        assertThat(badCode.status()).isEqualTo(400);
+        assertThat(badCode.json().get("message").asText()).contains("'us-ca' is not an ISO 3166 code");
+        Api.Reply builtIn = api.put(ADMIN + "/consent/settings", admin, Map.of("regions", Map.of("EU", List.of("DE"))));
+        assertThat(builtIn.status()).isEqualTo(400);
+        assertThat(builtIn.json().get("message").asText()).contains("'EU' is built in");
+        Api.Reply inUse = api.put(ADMIN + "/consent/settings", admin, Map.of("regions", Map.of("us", List.of("US"))));
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.json().get("message").asText())
+                .contains("purpose 'beta' gives region 'california' its own mechanism");
+        Api.Reply unknownDefault = api.put(ADMIN + "/consent/settings", admin, Map.of("defaultRegion", "mars"));
+        assertThat(unknownDefault.status()).isEqualTo(400);
+        assertThat(unknownDefault.json().get("message").asText()).contains("defaultRegion 'mars'");
+        assertThat(api.get(ADMIN + "/consent/settings", admin).json()).isEqualTo(before);
+
+        Api.Reply unknownRegion = api.post(ADMIN + "/consent/purposes", admin, Map.of("key", "rg-bad",
+                "label", "Bad", "mechanism", "opt-in", "regions", Map.of("atlantis", "opt-out")));
+        assertThat(unknownRegion.status()).isEqualTo(400);
+        assertThat(unknownRegion.json().get("message").asText())
+                .contains("region 'atlantis' of 'rg-bad' is not one of the realm's regions");
+        Api.Reply badMechanism = api.post(ADMIN + "/consent/purposes", admin, Map.of("key", "rg-bad",
+                "label", "Bad", "mechanism", "opt-in", "regions", Map.of("EU", "maybe")));
+        assertThat(badMechanism.status()).isEqualTo(400);
+        assertThat(badMechanism.json().get("message").asText()).contains("not 'maybe'");
+        assertThat(api.get(ADMIN + "/consent/purposes", admin).json()).hasSize(purposes);
+
+        // a code that is not ISO 3166 never reaches the attribute: the user profile refuses it
+        String id = person("rg-typo", "DE");
+        JsonNode user = api.get(ADMIN + "/users/" + id, admin).json();
+        ((ObjectNode) user.get("attributes")).putArray("country").add("Germany");
+        assertThat(api.put(ADMIN + "/users/" + id, admin, user).status()).isEqualTo(400);
+        assertThat(api.get(ADMIN + "/users/" + id, admin).json().get("attributes").get("country").get(0).asText())
+                .isEqualTo("DE");
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser test: runs on H2 only")
+    @DisplayName("given beta is asked at login, then a German is asked with the box unticked and a Californian sees"
+            + " the notice ticked, saying it applies unless they opt out; notices (required in the US) is not asked")
+    void consentStepByRegion() throws Exception {
+        String admin = api.adminToken();
+        assertThat(api.put(ADMIN + "/consent/purposes/beta", admin, Map.of("askAtLogin", true)).status())
+                .isEqualTo(200);
+        try {
+            person("rg-step-de", "DE");
+            person("rg-step-ca", "US-CA");
+            try (Browser browser = new Browser()) {
+                ConsentStepIT.signIn(browser, api.authorization(REALM, Api.APP_REDIRECT, "openid"), "rg-step-de");
+                browser.find("#idc-consent-form");
+                assertThat(browser.find("#idc-granted-beta").isSelected()).isFalse();
+                assertThat(browser.find("#idc-mechanism-beta").getText()).contains("Only with your consent.")
+                        .doesNotContain("untick");
+                browser.snapshot("consent-step-region-eu");
+            }
+            try (Browser browser = new Browser()) {
+                ConsentStepIT.signIn(browser, api.authorization(REALM, Api.APP_REDIRECT, "openid"), "rg-step-ca");
+                browser.find("#idc-consent-form");
+                assertThat(browser.has("#idc-purpose-notices")).as("required in the US: nothing to ask").isFalse();
+                assertThat(browser.find("#idc-granted-beta").isSelected()).as("opt-out in California").isTrue();
+                assertThat(browser.find("#idc-mechanism-beta").getText())
+                        .contains("You're included unless you opt out.").contains("untick it to opt out");
+                browser.snapshot("consent-step-region-california");
+            }
+        } finally {
+            api.put(ADMIN + "/consent/purposes/beta", admin, Map.of("askAtLogin", false));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    static void create(Map<String, Object> purpose) {
+        Api.Reply r = api.post(ADMIN + "/consent/purposes", api.adminToken(), purpose);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    /** A person of the realm (password = username) with this ISO code, or none. */
+    static String person(String username, String code) {
+        String id = api.createUserIn(REALM, username);
+        if (code != null) {
+            move(id, code);
+        }
+        return id;
+    }
+
+    /** An admin changes the person's country in their profile. */
+    static void move(String id, String code) {
+        String admin = api.adminToken();
+        JsonNode user = api.get(ADMIN + "/users/" + id, admin).json();
+        ObjectNode attributes = user.has("attributes") ? (ObjectNode) user.get("attributes")
+                : ((ObjectNode) user).putObject("attributes");
+        attributes.putArray("country").add(code);
+        Api.Reply r = api.put(ADMIN + "/users/" + id, admin, user);
+        assertThat(r.status()).as(r.toString()).isEqualTo(204);
+    }
+
+    static void onBehalf(String id, String purpose, boolean granted) {
+        Api.Reply r = api.post(ADMIN + "/consent/users/" + id + "/choices", api.adminToken(), Map.of("reason",
+                "test setup: said so on the phone", "choices", List.of(Map.of("purpose", purpose, "granted",
+                        granted))));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+
+    /** ads, beta, notices in the person's access token. */
+    static List<Boolean> claims(String username) {
+        JsonNode consent = api.login(REALM, username, username).accessClaims().get("consent");
+        return List.of(consent.get("ads").asBoolean(), consent.get("beta").asBoolean(),
+                consent.get("notices").asBoolean());
+    }
+
+    static List<String> roleHolders(String purpose) {
+        List<String> names = new ArrayList<>();
+        api.get(ADMIN + "/roles/idc-consent-" + purpose + "/users?max=1000", api.adminToken()).json()
+                .forEach(u -> names.add(u.get("username").asText()));
+        return names;
+    }
+
+    /** Every page of the purpose's audience, as the realm's mailer reads it. */
+    static List<String> audience(String purpose) {
+        String mailer = api.send("POST", "/realms/" + REALM + "/protocol/openid-connect/token", null,
+                "grant_type=client_credentials&client_id=mailer&client_secret=mailer-secret",
+                "Content-Type", "application/x-www-form-urlencoded").json().get("access_token").asText();
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            Api.Reply r = api.get("/realms/" + REALM + "/consent/senders/audience?purpose=" + purpose + "&max=2"
+                    + "&links=false" + (cursor == null ? "" : "&cursor=" + cursor), mailer);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            r.json().get("users").forEach(u -> ids.add(u.get("id").asText()));
+            cursor = r.json().get("next").isNull() ? null : r.json().get("next").asText();
+        } while (cursor != null);
+        return ids;
+    }
+
+    static JsonNode history(String id) {
+        return api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json().get("history");
+    }
+}
