@@ -95,10 +95,16 @@ export default function Overview() {
                 id="idc-counts"
                 label={t("idcAdminCountsTable")}
                 rows={counts.counts}
-                rowKey={(c) => `${c.purpose}/${c.channel}`}
-                rowId={(c) => `idc-count-${c.purpose}-${c.channel ?? "all"}`}
+                rowKey={(c) => `${c.purpose}/${c.channel}/${c.region ?? ""}`}
+                rowId={(c) =>
+                  `idc-count-${c.purpose}-${c.channel ?? "all"}${c.region ? `-${c.region}` : ""}`
+                }
                 columns={[
-                  { title: t("idcAdminPurpose"), cell: (c) => c.purpose },
+                  {
+                    title: t("idcAdminPurpose"),
+                    // a purpose with regional rules has a line per region whose rule applies to someone
+                    cell: (c) => (c.region ? `${c.purpose} (${c.region})` : c.purpose),
+                  },
                   { title: t("idcAdminChannel"), cell: (c) => c.channel ?? "—" },
                   { title: t("idcAdminMechanism"), cell: (c) => c.mechanism },
                   { title: t("idcAdminOn"), cell: (c) => c.on },

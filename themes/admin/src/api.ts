@@ -29,6 +29,8 @@ export type Notice = {
 
 export type Count = {
   purpose: string;
+  /** Where the realm has regions: the region whose mechanism this line counts with; absent: the purpose's own. */
+  region?: string;
   channel: string | null;
   mechanism: string;
   granted: number;

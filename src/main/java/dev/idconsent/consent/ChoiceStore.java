@@ -48,6 +48,22 @@ public interface ChoiceStore {
     /** How many people's current answer is {@code state}, per purpose and channel (one grouped query). */
     List<Count> counts();
 
+    /**
+     * {@link #counts} per value of the user attribute {@code attribute} (the region code; {@code null}: people without
+     * one), and how many people (not service accounts) have each value.
+     */
+    default CountsByCode countsByCode(String attribute, long people) {
+        java.util.Map<String, List<Count>> counts = new java.util.HashMap<>();
+        counts.put(null, counts());
+        java.util.Map<String, Long> byCode = new java.util.HashMap<>();
+        byCode.put(null, people);
+        return new CountsByCode(counts, byCode);
+    }
+
+    /** Answers and people per region code ({@code null} key: no code). */
+    record CountsByCode(java.util.Map<String, List<Count>> answers, java.util.Map<String, Long> people) {
+    }
+
     /** {@code channel} is {@code null} for a purpose without channels. */
     record Count(String purpose, String channel, ChoiceState state, long people) {
     }

@@ -79,7 +79,7 @@ public final class ConsentReports {
      *                     {@code null} when a yes to it lasts until withdrawn
      */
     public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long expired,
-                        long noAnswer, long on, Long expiringSoon) {
+                        long noAnswer, long on, Long expiringSoon, String region) {
     }
 
     /** How far ahead the counts report looks for yeses about to expire. */
@@ -91,32 +91,68 @@ public final class ConsentReports {
      * an opt-out purpose counts everyone who did not say no), and how many yeses expire within {@link #SOON}.
      */
     public List<Count> counts(long people, java.time.Instant now) {
-        Map<String, Map<ChoiceState, Long>> answered = new HashMap<>();
-        for (ChoiceStore.Count c : store.counts()) {
-            answered.computeIfAbsent(Summary.key(c.purpose(), c.channel()), k -> new java.util.EnumMap<>(ChoiceState.class))
-                    .merge(c.state(), c.people(), Long::sum);
-        }
+        return counts(Regions.NONE, people, now);
+    }
+
+    /**
+     * As {@link #counts(long, java.time.Instant)}; where the realm has regions, a purpose with regional mechanisms
+     * gets a line per region whose rule applies to someone ({@code region}; {@code null}: everyone to whom the
+     * purpose's own mechanism applies), each counted with that region's mechanism.
+     */
+    public List<Count> counts(Regions regions, long people, java.time.Instant now) {
+        boolean regional = regions.enabled() && catalog.all().stream()
+                .anyMatch(p -> !p.retired() && !p.regions().isEmpty());
+        ChoiceStore.CountsByCode byCode = regional ? store.countsByCode(regions.attribute(), people)
+                : new ChoiceStore.CountsByCode(Map.of("", store.counts()), Map.of("", people));
         List<Count> out = new ArrayList<>();
         for (Purpose purpose : catalog.all()) {
             if (purpose.retired()) {
                 continue;
             }
-            for (String channel : purpose.choiceChannels()) {
-                Map<ChoiceState, Long> byState = answered.getOrDefault(Summary.key(purpose.key(), channel), Map.of());
-                long granted = byState.getOrDefault(ChoiceState.GRANTED, 0L);
-                long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
-                long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
-                long expired = byState.getOrDefault(ChoiceState.EXPIRED, 0L);
-                long noAnswer = Math.max(0, people - granted - denied - pending - expired);
-                long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
-                        + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
-                        + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
-                        + (Effective.granted(purpose, ChoiceState.EXPIRED) ? expired : 0)
-                        + (Effective.granted(purpose, (ChoiceState) null) ? noAnswer : 0);
-                Long soon = purpose.renewAfter() == null ? null
-                        : store.countGrantedBy(purpose.key(), channel, now.plus(SOON).minus(purpose.renewAfter()));
-                out.add(new Count(purpose, channel, granted, denied, pending, expired, noAnswer, on, soon));
+            // the codes whose people the same rule applies to: one group per region named, one for the rest
+            Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+            java.util.Set<String> codes = new java.util.HashSet<>(byCode.people().keySet());
+            codes.addAll(byCode.answers().keySet());
+            for (String code : codes) {
+                String region = regional ? purpose.regionIn(regions.locate(code)) : null;
+                groups.computeIfAbsent(region, r -> new ArrayList<>()).add(code);
             }
+            groups.computeIfAbsent(null, r -> new ArrayList<>());
+            for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+                out.addAll(counts(purpose, group.getKey(), group.getValue(), regions, byCode, now));
+            }
+        }
+        return out;
+    }
+
+    private List<Count> counts(Purpose global, String region, List<String> codes, Regions regions,
+                               ChoiceStore.CountsByCode byCode, java.time.Instant now) {
+        Purpose purpose = region == null ? global : global.in(regions.locate(codes.get(0)));
+        long people = codes.stream().mapToLong(c -> byCode.people().getOrDefault(c, 0L)).sum();
+        Map<String, Map<ChoiceState, Long>> answered = new HashMap<>();
+        for (String code : codes) {
+            for (ChoiceStore.Count c : byCode.answers().getOrDefault(code, List.of())) {
+                answered.computeIfAbsent(Summary.key(c.purpose(), c.channel()),
+                        k -> new java.util.EnumMap<>(ChoiceState.class)).merge(c.state(), c.people(), Long::sum);
+            }
+        }
+        List<Count> out = new ArrayList<>();
+        for (String channel : purpose.choiceChannels()) {
+            Map<ChoiceState, Long> byState = answered.getOrDefault(Summary.key(purpose.key(), channel), Map.of());
+            long granted = byState.getOrDefault(ChoiceState.GRANTED, 0L);
+            long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
+            long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
+            long expired = byState.getOrDefault(ChoiceState.EXPIRED, 0L);
+            long noAnswer = Math.max(0, people - granted - denied - pending - expired);
+            long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
+                    + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
+                    + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
+                    + (Effective.granted(purpose, ChoiceState.EXPIRED) ? expired : 0)
+                    + (Effective.granted(purpose, (ChoiceState) null) ? noAnswer : 0);
+            // counted for the whole realm, so given once: on the line of the purpose's own mechanism
+            Long soon = purpose.renewAfter() == null || region != null ? null
+                    : store.countGrantedBy(purpose.key(), channel, now.plus(SOON).minus(purpose.renewAfter()));
+            out.add(new Count(purpose, channel, granted, denied, pending, expired, noAnswer, on, soon, region));
         }
         return out;
     }

@@ -195,8 +195,8 @@ public final class AdminConsentResource extends AdminResource {
         auth.users().requireView();
         return handle(() -> {
             long people = session.users().getUsersCount(realm, false);
-            return ConsentJson.ok(ConsentJson.counts(people, plugin().reports(realm).counts(people,
-                    java.time.Instant.now()))).build();
+            return ConsentJson.ok(ConsentJson.counts(people, plugin().reports(realm).counts(RegionSettings.of(realm),
+                    people, java.time.Instant.now()))).build();
         });
     }
 

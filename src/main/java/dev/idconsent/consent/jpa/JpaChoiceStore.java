@@ -211,6 +211,28 @@ public final class JpaChoiceStore implements ChoiceStore {
     }
 
     @Override
+    public CountsByCode countsByCode(String attribute, long people) {
+        // two grouped queries over the answers and the people, each joined to the attribute with the code
+        Map<String, List<Count>> answers = new HashMap<>();
+        em.createQuery("select c.purposeKey, c.channel, c.state, a.value, count(c) from IdcChoice c"
+                        + " left join UserAttributeEntity a on a.user.id = c.userId and a.name = :attr"
+                        + " where c.realmId = :realmId group by c.purposeKey, c.channel, c.state, a.value",
+                        Object[].class)
+                .setParameter("realmId", realmId).setParameter("attr", attribute).getResultList()
+                .forEach(r -> answers.computeIfAbsent((String) r[3], k -> new java.util.ArrayList<>()).add(
+                        new Count((String) r[0], fromColumn((String) r[1]),
+                                dev.idconsent.consent.ChoiceState.fromValue((String) r[2]),
+                                ((Number) r[4]).longValue())));
+        Map<String, Long> byCode = new HashMap<>();
+        em.createQuery("select a.value, count(u) from UserEntity u left join UserAttributeEntity a"
+                        + " on a.user.id = u.id and a.name = :attr where u.realmId = :realmId"
+                        + " and u.serviceAccountClientLink is null group by a.value", Object[].class)
+                .setParameter("realmId", realmId).setParameter("attr", attribute).getResultList()
+                .forEach(r -> byCode.put((String) r[0], ((Number) r[1]).longValue()));
+        return new CountsByCode(answers, byCode);
+    }
+
+    @Override
     public List<String> grantedBy(String purpose, Instant givenBy, int max) {
         // IDX_IDC_CHOICE_GIVEN (realm, purpose, state, changed at): the due yeses only, however many are not due
         return em.createQuery("select distinct c.userId from IdcChoice c where c.realmId = :realmId"

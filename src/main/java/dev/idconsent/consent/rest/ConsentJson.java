@@ -163,7 +163,8 @@ public final class ConsentJson {
 
     @JsonInclude(Include.ALWAYS)
     public record CountJson(String purpose, String channel, String mechanism, long granted, long denied, long pending,
-                            long expired, long noAnswer, long on, Long expiringSoon) {
+                            long expired, long noAnswer, long on, Long expiringSoon,
+                            @JsonInclude(Include.NON_NULL) String region) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -270,7 +271,7 @@ public final class ConsentJson {
     public static CountsJson counts(long people, List<ConsentReports.Count> counts) {
         return new CountsJson(people, counts.stream().map(c -> new CountJson(c.purpose().key(), c.channel(),
                 c.purpose().mechanism().value(), c.granted(), c.denied(), c.pending(), c.expired(), c.noAnswer(), c.on(),
-                c.expiringSoon())).toList());
+                c.expiringSoon(), c.region())).toList());
     }
 
     /** {@code GET …/feed}: the rows after the cursor, and the cursor for the next read. */

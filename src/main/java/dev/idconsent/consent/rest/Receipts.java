@@ -114,8 +114,11 @@ public final class Receipts {
         String base = dev.idconsent.consent.catalog.PurposeComponents.baseLocale(realm);
         // the person's receipt, in their language; each change in the words they were shown then
         String reader = session.getContext().resolveLocale(user).toLanguageTag();
-        head.put("purposes", ConsentJson.view(reports.receiptView(subject), java.util.Map.of(), reader, base)
-                .purposes());
+        ConsentJson.ViewJson view = ConsentJson.view(reports.receiptView(subject), java.util.Map.of(), reader, base);
+        if (view.location() != null) {
+            head.put("location", view.location()); // where the person is: the regions whose mechanisms applied
+        }
+        head.put("purposes", view.purposes());
         // what surfaces showed the person (not answers; not in the chain, covered by the signature)
         head.put("notices", ConsentJson.notices(plugin.notices(realm).of(subject.id())));
         // the first page now, in the request's transaction: an unreachable database is a clear 503

@@ -96,6 +96,12 @@ class RegionsIT {
         JsonNode none = api.get(ADMIN + "/consent/users/" + ids.get("rg-none"), api.adminToken()).json();
         assertThat(none.get("location").get("code").isNull()).isTrue();
         assertThat(Api.purpose(none, "ads").get("region").asText()).isEqualTo("EU");
+        // the person's receipt says where they were and which region's rule applied
+        JsonNode receipt = api.get("/realms/" + REALM + "/consent/me/receipt",
+                api.login(REALM, "rg-ca", "rg-ca").access()).json();
+        assertThat(receipt.get("location").get("code").asText()).isEqualTo("US-CA");
+        assertThat(Api.purpose(receipt, "beta").get("region").asText()).isEqualTo("california");
+        assertThat(Api.purpose(receipt, "beta").get("granted").asBoolean()).isTrue();
 
         // the gate: only the Californian holds beta's role, without having answered
         assertThat(roleHolders("beta")).contains("rg-ca").doesNotContain("rg-de", "rg-ny", "rg-jp", "rg-none");
@@ -107,6 +113,23 @@ class RegionsIT {
                 .doesNotContain(ids.get("rg-de"), ids.get("rg-ny"), ids.get("rg-jp"), ids.get("rg-none"));
         assertThat(audience("notices")).contains(ids.get("rg-ca"), ids.get("rg-ny"))
                 .doesNotContain(ids.get("rg-de"), ids.get("rg-jp"), ids.get("rg-none"));
+
+        // the counts report: a line per region whose rule applies, counted with that rule; together everyone
+        JsonNode report = api.get(ADMIN + "/consent/reports/counts", api.adminToken()).json();
+        Map<String, JsonNode> lines = new LinkedHashMap<>();
+        report.get("counts").forEach(c -> {
+            if (c.get("purpose").asText().equals("ads")) {
+                lines.put(c.path("region").asText("everyone else"), c);
+            }
+        });
+        assertThat(lines.keySet()).containsExactlyInAnyOrder("EU", "everyone else");
+        assertThat(lines.get("EU").get("mechanism").asText()).isEqualTo("opt-in");
+        assertThat(lines.get("EU").get("on").asLong()).as("nobody in the EU said yes to ads").isZero();
+        assertThat(lines.get("everyone else").get("mechanism").asText()).isEqualTo("opt-out");
+        assertThat(lines.get("everyone else").get("on").asLong()).isGreaterThanOrEqualTo(3); // CA, NY, JP
+        assertThat(lines.values().stream().mapToLong(c -> c.get("granted").asLong() + c.get("denied").asLong()
+                + c.get("pending").asLong() + c.get("expired").asLong() + c.get("noAnswer").asLong()).sum())
+                .isEqualTo(report.get("people").asLong());
     }
 
     @Test
