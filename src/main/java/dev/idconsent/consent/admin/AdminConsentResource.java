@@ -91,6 +91,16 @@ public final class AdminConsentResource extends AdminResource {
             if (in.regionAttribute() != null || in.regions() != null || in.defaultRegion() != null) {
                 saveRegions(in);
             }
+            if (in.regionHeader() != null || in.regionHeaderProxies() != null) {
+                dev.idconsent.consent.RegionHeader before = RegionSettings.header(realm);
+                if (in.regionHeaderProxies() != null && in.regionHeaderProxies().contains(null)) {
+                    throw new ConsentException(ErrorCode.INVALID_VALUE, "\"regionHeaderProxies\" must contain only"
+                            + " strings");
+                }
+                RegionSettings.saveHeader(realm, new dev.idconsent.consent.RegionHeader(
+                        in.regionHeader() != null ? in.regionHeader() : before.name(),
+                        in.regionHeaderProxies() != null ? in.regionHeaderProxies() : before.proxies()));
+            }
             Settings out = settingsJson();
             return audited(OperationType.UPDATE, SETTINGS_RESOURCE, out, ConsentJson.ok(out).build(), "consent",
                     "settings");
@@ -103,7 +113,8 @@ public final class AdminConsentResource extends AdminResource {
      */
     record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller,
                     java.math.BigDecimal noticeRetentionDays, Boolean noticeUserAgentHash, String regionAttribute,
-                    java.util.Map<String, List<String>> regions, String defaultRegion) {
+                    java.util.Map<String, List<String>> regions, String defaultRegion, String regionHeader,
+                    List<String> regionHeaderProxies) {
     }
 
     private Settings settingsJson() {
@@ -113,7 +124,9 @@ public final class AdminConsentResource extends AdminResource {
                 dev.idconsent.consent.model.NoticeRetention.days(realm),
                 dev.idconsent.consent.model.NoticeUserAgents.enabled(realm),
                 regions.attribute() == null ? "" : regions.attribute(), regions.regions(),
-                regions.defaultRegion() == null ? "" : regions.defaultRegion());
+                regions.defaultRegion() == null ? "" : regions.defaultRegion(),
+                RegionSettings.header(realm).name() == null ? "" : RegionSettings.header(realm).name(),
+                RegionSettings.header(realm).proxies());
     }
 
     /**

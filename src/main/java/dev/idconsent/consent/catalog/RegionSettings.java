@@ -20,6 +20,8 @@ public final class RegionSettings {
     static final String ATTRIBUTE = "idc.regions.attribute";
     static final String REGIONS = "idc.regions.list";
     static final String DEFAULT = "idc.regions.default";
+    static final String HEADER = "idc.regions.header";
+    static final String HEADER_PROXIES = "idc.regions.headerProxies";
     private static final TypeReference<LinkedHashMap<String, List<String>>> LIST = new TypeReference<>() {
     };
     /** Parsed region lists by their stored text: the token path reads them for every token. */
@@ -54,6 +56,23 @@ public final class RegionSettings {
             throw new IllegalStateException("a map of lists of strings is JSON", e);
         }
         put(realm, DEFAULT, regions.defaultRegion());
+    }
+
+    /** The header a trusted reverse proxy sets with the person's code ({@code regionHeader}); off by default. */
+    public static dev.idconsent.consent.RegionHeader header(RealmModel realm) {
+        String name = realm.getAttribute(HEADER);
+        if (name == null) {
+            return dev.idconsent.consent.RegionHeader.OFF;
+        }
+        String proxies = realm.getAttribute(HEADER_PROXIES);
+        return new dev.idconsent.consent.RegionHeader(name, proxies == null || proxies.isBlank() ? List.of()
+                : List.of(proxies.split(",")));
+    }
+
+    public static void saveHeader(RealmModel realm, dev.idconsent.consent.RegionHeader header) {
+        header.validate();
+        put(realm, HEADER, header.name());
+        put(realm, HEADER_PROXIES, header.proxies().isEmpty() ? null : String.join(",", header.proxies()));
     }
 
     /** Refuses a purpose that names a region the realm does not have. */

@@ -31,6 +31,11 @@ public final class AccountEventsFactory implements EventListenerProviderFactory 
                 if (event.getType() == EventType.REGISTER && event.getUserId() != null) {
                     created(session, event.getRealmId(), event.getUserId());
                 }
+                if ((event.getType() == EventType.REGISTER || event.getType() == EventType.LOGIN)
+                        && event.getUserId() != null) {
+                    withUser(session, event.getRealmId(), event.getUserId(),
+                            (realm, user) -> AccountLifecycle.fromProxy(session, realm, user));
+                }
                 if ((event.getType() == EventType.REGISTER || event.getType() == EventType.UPDATE_PROFILE)
                         && event.getUserId() != null) {
                     relocated(session, event.getRealmId(), event.getUserId());
@@ -69,10 +74,15 @@ public final class AccountEventsFactory implements EventListenerProviderFactory 
 
     /** The person's region may have changed: gating roles follow its defaults ({@link AccountLifecycle#relocated}). */
     private static void relocated(KeycloakSession session, String realmId, String userId) {
+        withUser(session, realmId, userId, (realm, user) -> AccountLifecycle.relocated(session, realm, user));
+    }
+
+    private static void withUser(KeycloakSession session, String realmId, String userId,
+                                 java.util.function.BiConsumer<RealmModel, UserModel> then) {
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
-            AccountLifecycle.relocated(session, realm, user);
+            then.accept(realm, user);
         }
     }
 

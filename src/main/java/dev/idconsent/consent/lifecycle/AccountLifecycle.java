@@ -26,6 +26,7 @@ import org.keycloak.provider.ProviderEventListener;
  * recorded for it.
  */
 final class AccountLifecycle implements ProviderEventListener {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AccountLifecycle.class);
     static final String CAPABILITY = "suppression-list";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
@@ -57,6 +58,37 @@ final class AccountLifecycle implements ProviderEventListener {
         }
         ConsentProvider plugin = session.getProvider(ConsentProvider.class);
         plugin.consent(realm).relocated(plugin.subject(realm, user));
+    }
+
+    /**
+     * At a login or registration: where the realm takes people's code from a header its reverse proxy sets
+     * ({@code regionHeader}), a person without a code gets the one in the header — only from a connection whose TCP
+     * peer is that proxy (anyone can send any header; one from elsewhere is ignored with a warning). A code the
+     * person, an admin or an import set is never replaced.
+     */
+    static void fromProxy(KeycloakSession session, RealmModel realm, UserModel user) {
+        dev.idconsent.consent.RegionHeader header = dev.idconsent.consent.catalog.RegionSettings.header(realm);
+        dev.idconsent.consent.Regions regions = dev.idconsent.consent.catalog.RegionSettings.of(realm);
+        if (!header.enabled() || !regions.enabled() || session.getContext().getRequestHeaders() == null) {
+            return;
+        }
+        String current = user.getFirstAttribute(regions.attribute());
+        String value = session.getContext().getRequestHeaders().getHeaderString(header.name());
+        if ((current != null && !current.isBlank()) || value == null) {
+            return;
+        }
+        String peer = TcpPeer.address();
+        if (!header.trusts(peer)) {
+            LOG.warnf("Realm %s: ignored the %s header of a request from %s, which is not one of"
+                    + " regionHeaderProxies (only the reverse proxy that sets it is believed)", realm.getName(),
+                    header.name(), peer);
+            return;
+        }
+        String code = dev.idconsent.consent.RegionHeader.code(value);
+        if (code != null) {
+            user.setSingleAttribute(regions.attribute(), code);
+            relocated(session, realm, user);
+        }
     }
 
     /** A new account starts with the opt-outs its addresses carry, each recorded as a no by the system. */

@@ -131,10 +131,16 @@ public final class Api {
         return login(authorizationOf(clientId, REALM, redirectUri, scope), username, username);
     }
 
-    private Tokens login(Authorization authorization, String username, String password) {
+    /** @param headers more headers of the login's requests, as name, value pairs (what a reverse proxy adds) */
+    public Tokens login(Authorization authorization, String username, String password, String... headers) {
         try {
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(authorization.url())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder first = HttpRequest.newBuilder(URI.create(authorization.url()));
+            HttpRequest.Builder post = HttpRequest.newBuilder();
+            for (int i = 0; i < headers.length; i += 2) {
+                first.header(headers[i], headers[i + 1]);
+                post.header(headers[i], headers[i + 1]);
+            }
+            HttpResponse<String> page = http.send(first.build(), HttpResponse.BodyHandlers.ofString());
             Matcher action = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
                     .matcher(page.body());
             if (!action.find()) {
@@ -145,7 +151,7 @@ public final class Api {
             // Java's CookieManager does not, so the cookies are carried by hand like a browser would.
             String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
                     .collect(Collectors.joining("; "));
-            HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<String> done = http.send(post.uri(URI.create(url))
                     .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
                     .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password,
                             "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());

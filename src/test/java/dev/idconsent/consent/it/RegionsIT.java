@@ -199,6 +199,63 @@ class RegionsIT {
     }
 
     @Test
+    @DisplayName("given a header from a reverse proxy, then it fills in a missing code only when the connection is"
+            + " the proxy's, never replaces a code, and the first token after it follows the region")
+    void trustedProxyHeader() {
+        String admin = api.adminToken();
+        Api.Reply notAddress = api.put(ADMIN + "/consent/settings", admin, Map.of("regionHeader", "X-Viewer-Country",
+                "regionHeaderProxies", List.of("proxy.example")));
+        assertThat(notAddress.status()).isEqualTo(400);
+        assertThat(notAddress.json().get("message").asText()).contains("'proxy.example' is not an IP address");
+        Api.Reply noProxies = api.put(ADMIN + "/consent/settings", admin, Map.of("regionHeader", "X-Viewer-Country"));
+        assertThat(noProxies.status()).isEqualTo(400);
+        assertThat(noProxies.json().get("message").asText()).contains("regionHeader needs regionHeaderProxies");
+        try {
+            // the proxy is elsewhere: the tests' own connection (127.0.0.1) may send the header, it is not believed
+            assertThat(api.put(ADMIN + "/consent/settings", admin, Map.of("regionHeader", "X-Viewer-Country",
+                    "regionHeaderProxies", List.of("10.0.0.0/8", "2001:db8::/32"))).status()).isEqualTo(200);
+            String stranger = api.createUserIn(REALM, "rg-header-spoof");
+            assertThat(signIn("rg-header-spoof", "US-CA").get("ads").asBoolean()).isFalse(); // EU by default
+            assertThat(code(stranger)).as("a header from an untrusted address sets nothing").isNull();
+
+            // the proxy is this connection's peer
+            assertThat(api.put(ADMIN + "/consent/settings", admin, Map.of("regionHeaderProxies",
+                    List.of("127.0.0.1/32", "::1"))).status()).isEqualTo(200);
+            String traveller = api.createUserIn(REALM, "rg-header");
+            assertThat(signIn("rg-header", "us-ca").get("ads").asBoolean()).as("the login's own token").isTrue();
+            assertThat(code(traveller)).isEqualTo("US-CA");
+            assertThat(roleHolders("beta")).contains("rg-header");
+            // a code is never replaced by a header (the person may be travelling)
+            assertThat(signIn("rg-header", "DE").get("ads").asBoolean()).isTrue();
+            assertThat(code(traveller)).isEqualTo("US-CA");
+            // a value that is no code (Cloudflare's XX: unknown) sets nothing
+            String unknown = api.createUserIn(REALM, "rg-header-xx");
+            signIn("rg-header-xx", "XX");
+            assertThat(code(unknown)).isNull();
+        } finally {
+            api.put(ADMIN + "/consent/settings", admin, Map.of("regionHeader", "", "regionHeaderProxies", List.of()));
+        }
+        assertThat(api.get(ADMIN + "/consent/settings", admin).json().get("regionHeader").asText()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("given the plugin compiles against Vert.x and RESTEasy Reactive, then their versions are the ones"
+            + " the Keycloak distribution ships")
+    void compileTimeLibraries() throws Exception {
+        String pom = java.nio.file.Files.readString(java.nio.file.Path.of("pom.xml"));
+        java.nio.file.Path lib = java.nio.file.Path.of(System.getProperty("it.keycloak.home"), "lib", "lib", "main");
+        for (String artifact : List.of("io.vertx:vertx-core", "io.quarkus.resteasy.reactive:resteasy-reactive",
+                "io.quarkus.resteasy.reactive:resteasy-reactive-common")) {
+            String[] ga = artifact.split(":");
+            java.util.regex.Matcher version = java.util.regex.Pattern.compile("<groupId>" + ga[0]
+                    + "</groupId>\\s*<artifactId>" + ga[1] + "</artifactId>\\s*<version>([^<]+)</version>")
+                    .matcher(pom);
+            assertThat(version.find()).as(artifact + " in pom.xml").isTrue();
+            assertThat(lib.resolve(ga[0] + "." + ga[1] + "-" + version.group(1) + ".jar")).as(artifact).exists();
+        }
+    }
+
+    @Test
     @EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser test: runs on H2 only")
     @DisplayName("given beta is asked at login, then a German is asked with the box unticked and a Californian sees"
             + " the notice ticked, saying it applies unless they opt out; notices (required in the US) is not asked")
@@ -294,6 +351,17 @@ class RegionsIT {
             cursor = r.json().get("next").isNull() ? null : r.json().get("next").asText();
         } while (cursor != null);
         return ids;
+    }
+
+    /** A browser login (authorization code flow) whose requests carry the header; the consent claim of its token. */
+    static JsonNode signIn(String username, String header) {
+        return api.login(api.authorization(REALM, Api.APP_REDIRECT, "openid"), username, username,
+                "X-Viewer-Country", header).accessClaims().get("consent");
+    }
+
+    static String code(String id) {
+        JsonNode country = api.get(ADMIN + "/users/" + id, api.adminToken()).json().path("attributes").path("country");
+        return country.isMissingNode() ? null : country.get(0).asText();
     }
 
     static JsonNode history(String id) {
