@@ -339,7 +339,8 @@ public final class ConsentService {
                     target.version(), previous == null ? null : previous.state(), target.state(),
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
                     context.provenance(), context.locale() == null ? null
-                    : target.purpose().words(context.locale(), catalog.baseLocale()).locale()));
+                    : target.purpose().words(context.locale(), catalog.baseLocale()).locale(),
+                    target.purpose().regionIn(subject.location())));
             if (target.state() == ChoiceState.CLEARED) {
                 store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);

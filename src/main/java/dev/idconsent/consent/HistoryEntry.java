@@ -14,10 +14,21 @@ import java.time.Instant;
  * @param provenance for an imported answer, the system it came from and its evidence; {@code null} otherwise
  * @param locale     the language of the purpose's words the person was shown; {@code null} when none were shown
  *                   (or on rows from before it was recorded)
+ * @param region     the region whose mechanism for the purpose applied to the person then ({@link Purpose#regionIn});
+ *                   {@code null}: the purpose's own
  */
 public record HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                            ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
-                           String capability, String reason, Instant at, Provenance provenance, String locale) {
+                           String capability, String reason, Instant at, Provenance provenance, String locale,
+                           String region) {
+    /** A row under the purpose's own mechanism. */
+    public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
+                        ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
+                        String capability, String reason, Instant at, Provenance provenance, String locale) {
+        this(id, subjectId, purpose, channel, purposeVersion, previous, state, via, actor, clientId, capability,
+                reason, at, provenance, locale, null);
+    }
+
     public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                         ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
                         String capability, String reason, Instant at, Provenance provenance) {

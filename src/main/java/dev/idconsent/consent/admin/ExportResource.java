@@ -131,7 +131,7 @@ public final class ExportResource {
             public String[] header() {
                 return new String[] {"id", "subject", "username", "purpose", "channel", "version", "previous",
                         "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "capability", "reason",
-                        "at", "source", "evidence", "locale"};
+                        "at", "source", "evidence", "locale", "region"};
             }
 
             public String[] cells(JpaExport.HistoryRow r) {
@@ -141,7 +141,7 @@ public final class ExportResource {
                         h.state().value(), h.via().value(), h.actor().id(), h.actor().username(),
                         h.actor().kind().value(), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                         h.provenance() == null ? null : h.provenance().source(),
-                        h.provenance() == null ? null : h.provenance().evidence(), h.locale()};
+                        h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region()};
             }
 
             public Object json(JpaExport.HistoryRow r) {

@@ -81,6 +81,9 @@ class HistoryEntity {
     /** The language of the purpose's words the person was shown; null when none were. */
     @Column(name = "LOCALE", length = 35)
     String locale;
+    /** The region whose mechanism applied (regional rules); {@code null}: the purpose's own. */
+    @Column(name = "REGION", length = 64)
+    String region;
     @Column(name = "CREATED_AT", nullable = false)
     long createdAt;
 }

@@ -141,6 +141,7 @@ public final class JpaChoiceStore implements ChoiceStore {
             h.evidence = e.provenance().evidence();
         }
         h.locale = e.locale();
+        h.region = e.region();
         h.createdAt = e.at().toEpochMilli();
         em.persist(h);
         em.flush(); // assigns the identity id, which the current-state row points at
@@ -411,7 +412,7 @@ public final class JpaChoiceStore implements ChoiceStore {
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),
                 new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.capability,
                 h.reason, Instant.ofEpochMilli(h.createdAt),
-                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence), h.locale);
+                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence), h.locale, h.region);
     }
 
     private static String key(String userId, String purpose, String channelColumn) {

@@ -122,7 +122,8 @@ public final class ConsentJson {
                               @JsonInclude(Include.NON_NULL) String reason, String at,
                               @JsonInclude(Include.NON_NULL) String source,
                               @JsonInclude(Include.NON_NULL) String evidence,
-                              @JsonInclude(Include.NON_NULL) String locale) {
+                              @JsonInclude(Include.NON_NULL) String locale,
+                              @JsonInclude(Include.NON_NULL) String region) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -260,7 +261,7 @@ public final class ConsentJson {
                 h.previous() == null ? null : h.previous().value(), h.state().value(), h.via().value(),
                 actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                 h.provenance() == null ? null : h.provenance().source(),
-                h.provenance() == null ? null : h.provenance().evidence(), h.locale());
+                h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region());
     }
 
     public static List<HistoryJson> histories(List<HistoryEntry> rows) {

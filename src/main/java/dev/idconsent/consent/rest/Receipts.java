@@ -64,7 +64,7 @@ public final class Receipts {
             "/capability", "/reason", "/at", "/source", "/evidence", "/text/version", "/text/label",
             "/text/description", "/text/recipients");
     /** Fields of a history row its chain covers when the row has them, after {@link #CHAINED}. */
-    public static final List<String> CHAINED_WHEN_PRESENT = List.of("/locale");
+    public static final List<String> CHAINED_WHEN_PRESENT = List.of("/locale", "/region");
     private static final ObjectMapper JSON = org.keycloak.util.JsonSerialization.mapper;
 
     private Receipts() {

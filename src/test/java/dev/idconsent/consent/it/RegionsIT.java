@@ -153,6 +153,18 @@ class RegionsIT {
         assertThat(claims("rg-mover")).containsExactly(false, true, true);
         assertThat(roleHolders("beta")).contains("rg-mover");
         assertThat(history(id)).hasSize(rows);
+
+        // an answer records the region whose rule applied then: in the history, the receipt and the export
+        onBehalf(id, "beta", false);
+        assertThat(roleHolders("beta")).doesNotContain("rg-mover");
+        JsonNode newest = history(id).get(0);
+        assertThat(newest.get("purpose").asText()).isEqualTo("beta");
+        assertThat(newest.get("region").asText()).isEqualTo("california");
+        assertThat(history(id).get(1).has("region")).as("ads has no rule for California").isFalse();
+        String csv = api.get(ADMIN + "/consent/export/history?format=csv&purpose=beta", api.adminToken()).body();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",locale,region");
+        assertThat(csv.lines().filter(l -> l.contains(id))).singleElement().satisfies(l ->
+                assertThat(l).endsWith(",california"));
     }
 
     @Test
@@ -196,6 +208,37 @@ class RegionsIT {
         assertThat(api.put(ADMIN + "/users/" + id, admin, user).status()).isEqualTo(400);
         assertThat(api.get(ADMIN + "/users/" + id, admin).json().get("attributes").get("country").get(0).asText())
                 .isEqualTo("DE");
+    }
+
+    @Test
+    @DisplayName("given steady state in a realm with regions, then refreshing tokens runs no SQL for the plugin: the"
+            + " code is a cached user attribute, the regions realm attributes")
+    void zeroSqlOnTheTokenPath() throws Exception {
+        java.nio.file.Path log = KeycloakExtension.server().log();
+        person("rg-tokens", "US-CA");
+        Api.Tokens tokens = api.login(REALM, "rg-tokens", "rg-tokens");
+        String refresh = refresh(tokens.refresh()); // the first token after the profile write reloads the user once
+        long mark = SqlLog.settledSize(log);
+        for (int i = 0; i < 20; i++) {
+            refresh = refresh(refresh);
+        }
+        SqlLog.settledSize(log);
+        List<String> sql = SqlLog.sqlSince(log, mark);
+        assertThat(sql).noneMatch(s -> s.contains("idc_"));
+        assertThat(sql).as("the code and the summary come from the user cache")
+                .noneMatch(s -> s.contains("user_attribute"));
+    }
+
+    /** A refresh grant; checks the claim follows California's rules and answers the next refresh token. */
+    static String refresh(String refreshToken) {
+        Api.Reply r = api.send("POST", "/realms/" + REALM + "/protocol/openid-connect/token", null,
+                Api.form(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", Api.APP)),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonNode consent = Api.claims(r.json().get("access_token").asText()).get("consent");
+        assertThat(List.of(consent.get("ads").asBoolean(), consent.get("beta").asBoolean(),
+                consent.get("notices").asBoolean())).containsExactly(true, true, true);
+        return r.json().get("refresh_token").asText();
     }
 
     @Test
