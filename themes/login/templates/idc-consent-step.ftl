@@ -18,6 +18,12 @@
                 <span class="${properties.kcAlertTitleClass!}">${msg("idcConsentGpcHonored", idcGpc)}</span>
             </div>
         </#if>
+        <#if idcGpcSeen??>
+            <#-- where GPC is not binding: the signal was seen, and what the person can switch off themselves -->
+            <div id="idc-gpc-seen" class="${properties.kcAlertClass!} pf-m-info" role="status">
+                <span class="${properties.kcAlertTitleClass!}">${msg("idcConsentGpcSeen", idcGpcSeen)}</span>
+            </div>
+        </#if>
         <form id="idc-consent-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
             <#if idcPurposes?has_content>
             <fieldset id="idc-choices" class="idc-choices" style="border:0;margin:0;padding:0;min-width:0">

@@ -289,6 +289,15 @@ public final class ConsentService {
         return targets.stream().map(ChangeRules.Target::purpose).distinct().toList();
     }
 
+    /**
+     * Where a Global Privacy Control signal is not binding: the purposes it would have switched off (flagged "honor
+     * GPC", optional where the person is, on now), so the person can be told the signal was seen. Reads only.
+     */
+    public List<Purpose> gpcWouldSwitchOff(Subject subject) {
+        return peek(subject).purposes().stream().filter(s -> s.granted() && s.purpose().honorGpc()
+                && s.purpose().mechanism().optional()).map(ConsentView.PurposeState::purpose).toList();
+    }
+
     /** A "no" for every channel of each active optional purpose that {@code which} selects. */
     private List<ChangeRules.Target> denyEveryChannel(Subject subject, java.util.function.Predicate<Purpose> which) {
         List<ChangeRules.Target> targets = new ArrayList<>();

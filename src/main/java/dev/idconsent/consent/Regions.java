@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * @param attribute     the user-profile attribute with the person's code; {@code null}: regions are off
  * @param regions       the realm's regions in order, by name
  * @param defaultRegion the region of people without a code; {@code null}: they get each purpose's own mechanism
+ * @param gpcRegions    where a Global Privacy Control signal switches purposes off by itself; empty: everywhere
  */
-public record Regions(String attribute, Map<String, List<String>> regions, String defaultRegion) {
+public record Regions(String attribute, Map<String, List<String>> regions, String defaultRegion,
+                      List<String> gpcRegions) {
     public static final Regions NONE = new Regions(null, Map.of(), null);
     public static final int MAX_REGIONS = 50;
     public static final int MAX_CODES = 300;
@@ -56,7 +58,13 @@ public record Regions(String attribute, Map<String, List<String>> regions, Strin
         public static final Location NOWHERE = new Location(null, List.of());
     }
 
+    /** GPC binds everywhere. */
+    public Regions(String attribute, Map<String, List<String>> regions, String defaultRegion) {
+        this(attribute, regions, defaultRegion, List.of());
+    }
+
     public Regions {
+        gpcRegions = gpcRegions == null ? List.of() : List.copyOf(gpcRegions);
         attribute = attribute == null || attribute.isBlank() ? null : attribute.trim();
         regions = regions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(regions));
         defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? null : defaultRegion.trim();
@@ -109,6 +117,14 @@ public record Regions(String attribute, Map<String, List<String>> regions, Strin
      */
     public static String country(String code) {
         return code.length() > 2 ? code.substring(0, 2) : code;
+    }
+
+    /**
+     * Whether a Global Privacy Control signal switches purposes off by itself for people at {@code location}: everywhere
+     * unless {@code gpcRegions} names where; without regions, everywhere.
+     */
+    public boolean gpcBinding(Location location) {
+        return !enabled() || gpcRegions.isEmpty() || location.regions().stream().anyMatch(gpcRegions::contains);
     }
 
     /** Every code some region lists, the built-in groups' included. */
@@ -165,7 +181,13 @@ public record Regions(String attribute, Map<String, List<String>> regions, Strin
             throw invalid("defaultRegion '" + defaultRegion + "' is not a region: define it under regions or use "
                     + String.join(" or ", BUILT_IN.keySet()));
         }
-        if (attribute == null && (!regions.isEmpty() || defaultRegion != null)) {
+        for (String region : gpcRegions) {
+            if (!knows(region)) {
+                throw invalid("gpcRegions: '" + region + "' is not a region: define it under regions or use "
+                        + String.join(" or ", BUILT_IN.keySet()));
+            }
+        }
+        if (attribute == null && (!regions.isEmpty() || defaultRegion != null || !gpcRegions.isEmpty())) {
             throw invalid("regions need regionAttribute, the user-profile attribute that holds a person's ISO 3166"
                     + " code (e.g. country)");
         }

@@ -88,7 +88,8 @@ public final class AdminConsentResource extends AdminResource {
             if (in.noticeUserAgentHash() != null) {
                 dev.idconsent.consent.model.NoticeUserAgents.save(realm, in.noticeUserAgentHash());
             }
-            if (in.regionAttribute() != null || in.regions() != null || in.defaultRegion() != null) {
+            if (in.regionAttribute() != null || in.regions() != null || in.defaultRegion() != null
+                    || in.gpcRegions() != null) {
                 saveRegions(in);
             }
             if (in.regionHeader() != null || in.regionHeaderProxies() != null) {
@@ -113,8 +114,8 @@ public final class AdminConsentResource extends AdminResource {
      */
     record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller,
                     java.math.BigDecimal noticeRetentionDays, Boolean noticeUserAgentHash, String regionAttribute,
-                    java.util.Map<String, List<String>> regions, String defaultRegion, String regionHeader,
-                    List<String> regionHeaderProxies) {
+                    java.util.Map<String, List<String>> regions, String defaultRegion, List<String> gpcRegions,
+                    String regionHeader, List<String> regionHeaderProxies) {
     }
 
     private Settings settingsJson() {
@@ -124,7 +125,7 @@ public final class AdminConsentResource extends AdminResource {
                 dev.idconsent.consent.model.NoticeRetention.days(realm),
                 dev.idconsent.consent.model.NoticeUserAgents.enabled(realm),
                 regions.attribute() == null ? "" : regions.attribute(), regions.regions(),
-                regions.defaultRegion() == null ? "" : regions.defaultRegion(),
+                regions.defaultRegion() == null ? "" : regions.defaultRegion(), regions.gpcRegions(),
                 RegionSettings.header(realm).name() == null ? "" : RegionSettings.header(realm).name(),
                 RegionSettings.header(realm).proxies());
     }
@@ -134,10 +135,14 @@ public final class AdminConsentResource extends AdminResource {
      * regions as a whole). A region a purpose still names cannot go. Gating roles then follow the new defaults.
      */
     private void saveRegions(Settings in) {
+        if (in.gpcRegions() != null && in.gpcRegions().contains(null)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"gpcRegions\" must contain only region names");
+        }
         Regions before = RegionSettings.of(realm);
         Regions next = new Regions(in.regionAttribute() != null ? in.regionAttribute() : before.attribute(),
                 in.regions() != null ? in.regions() : before.regions(),
-                in.defaultRegion() != null ? in.defaultRegion() : before.defaultRegion());
+                in.defaultRegion() != null ? in.defaultRegion() : before.defaultRegion(),
+                in.gpcRegions() != null ? in.gpcRegions() : before.gpcRegions());
         if (next.regions().containsKey(null) || next.regions().containsValue(null)) {
             throw new ConsentException(ErrorCode.INVALID_VALUE, "\"regions\" maps each region name to a list of"
                     + " ISO 3166 codes, e.g. {\"california\": [\"US-CA\"]}");

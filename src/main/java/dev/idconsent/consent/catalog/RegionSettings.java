@@ -21,6 +21,7 @@ public final class RegionSettings {
     static final String REGIONS = "idc.regions.list";
     static final String DEFAULT = "idc.regions.default";
     static final String HEADER = "idc.regions.header";
+    static final String GPC = "idc.regions.gpc";
     static final String HEADER_PROXIES = "idc.regions.headerProxies";
     private static final TypeReference<LinkedHashMap<String, List<String>>> LIST = new TypeReference<>() {
     };
@@ -36,7 +37,9 @@ public final class RegionSettings {
             return Regions.NONE;
         }
         String list = realm.getAttribute(REGIONS);
-        return new Regions(attribute, list == null ? Map.of() : parse(list), realm.getAttribute(DEFAULT));
+        String gpc = realm.getAttribute(GPC);
+        return new Regions(attribute, list == null ? Map.of() : parse(list), realm.getAttribute(DEFAULT),
+                gpc == null || gpc.isBlank() ? List.of() : List.of(gpc.split(",")));
     }
 
     /** Where a user is: their code from the attribute the realm names. */
@@ -56,6 +59,7 @@ public final class RegionSettings {
             throw new IllegalStateException("a map of lists of strings is JSON", e);
         }
         put(realm, DEFAULT, regions.defaultRegion());
+        put(realm, GPC, regions.gpcRegions().isEmpty() ? null : String.join(",", regions.gpcRegions()));
     }
 
     /** The header a trusted reverse proxy sets with the person's code ({@code regionHeader}); off by default. */

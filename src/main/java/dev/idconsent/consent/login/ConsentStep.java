@@ -42,6 +42,7 @@ final class ConsentStep implements RequiredActionProvider {
     private static final String NOTE_ASK = "idc.consent.ask";
     private static final String NOTE_REGISTRATION = "idc.consent.registration";
     private static final String NOTE_GPC = "idc.consent.gpc";
+    private static final String NOTE_GPC_SEEN = "idc.consent.gpcSeen";
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -60,14 +61,28 @@ final class ConsentStep implements RequiredActionProvider {
                 || "true".equals(auth.getAuthNote(AbstractIdentityProvider.BROKER_REGISTERED_NEW_USER));
 
         if ("1".equals(context.getHttpRequest().getHttpHeaders().getHeaderString("Sec-GPC"))) {
-            List<Purpose> honored = consent.honorGpc(subject, changeContext(context, Via.GPC));
-            if (!honored.isEmpty()) {
-                // keys: the page names them in the person's language
-                auth.setAuthNote(NOTE_GPC, honored.stream().map(Purpose::key).collect(Collectors.joining(",")));
+            if (dev.idconsent.consent.catalog.RegionSettings.of(context.getRealm()).gpcBinding(subject.location())) {
+                List<Purpose> honored = consent.honorGpc(subject, changeContext(context, Via.GPC));
+                if (!honored.isEmpty()) {
+                    // keys: the page names them in the person's language
+                    auth.setAuthNote(NOTE_GPC, honored.stream().map(Purpose::key).collect(Collectors.joining(",")));
+                }
+            } else {
+                // not binding where the person is: they are told once per text version that it was seen, and
+                // what they can switch off themselves (the served notice of that telling is the "once")
+                Set<String> told = new java.util.HashSet<>();
+                plugin(context).notices(context.getRealm()).of(user.getId()).stream()
+                        .filter(n -> n.surface().equals(ServedNotices.Surface.GPC_NOTICE.value()))
+                        .forEach(n -> told.add(n.purpose() + "@" + n.version()));
+                List<Purpose> seen = consent.gpcWouldSwitchOff(subject).stream()
+                        .filter(p -> !told.contains(p.key() + "@" + p.version())).toList();
+                if (!seen.isEmpty()) {
+                    auth.setAuthNote(NOTE_GPC_SEEN, seen.stream().map(Purpose::key).collect(Collectors.joining(",")));
+                }
             }
         }
         List<Purpose> ask = consent.toAsk(subject, registration);
-        if (!ask.isEmpty() || auth.getAuthNote(NOTE_GPC) != null) {
+        if (!ask.isEmpty() || auth.getAuthNote(NOTE_GPC) != null || auth.getAuthNote(NOTE_GPC_SEEN) != null) {
             auth.setAuthNote(NOTE_ASK, ask.stream().map(Purpose::key).collect(Collectors.joining(",")));
             if (registration) {
                 auth.setAuthNote(NOTE_REGISTRATION, "true");
@@ -128,6 +143,7 @@ final class ConsentStep implements RequiredActionProvider {
         }
         context.getAuthenticationSession().removeAuthNote(NOTE_ASK);
         context.getAuthenticationSession().removeAuthNote(NOTE_GPC);
+        context.getAuthenticationSession().removeAuthNote(NOTE_GPC_SEEN);
         context.success();
     }
 
@@ -201,11 +217,14 @@ final class ConsentStep implements RequiredActionProvider {
         }
         var form = context.form().setAttribute("idcPurposes", purposes);
         List<ServedNotices.Shown> gpcShown = new ArrayList<>();
-        if (auth.getAuthNote(NOTE_GPC) != null) {
+        for (String gpcNote : List.of(NOTE_GPC, NOTE_GPC_SEEN)) {
+            if (auth.getAuthNote(gpcNote) == null) {
+                continue;
+            }
             Map<String, Purpose> byKey = new java.util.HashMap<>();
             view.purposes().forEach(p -> byKey.put(p.purpose().key(), p.purpose()));
             List<String> labels = new ArrayList<>();
-            for (String k : auth.getAuthNote(NOTE_GPC).split(",")) {
+            for (String k : auth.getAuthNote(gpcNote).split(",")) {
                 Purpose p = byKey.get(k);
                 if (p == null) {
                     labels.add(k);
@@ -215,7 +234,7 @@ final class ConsentStep implements RequiredActionProvider {
                 labels.add(words.label());
                 gpcShown.add(new ServedNotices.Shown(p.key(), p.version(), words.locale()));
             }
-            form.setAttribute("idcGpc", String.join(", ", labels));
+            form.setAttribute(gpcNote.equals(NOTE_GPC) ? "idcGpc" : "idcGpcSeen", String.join(", ", labels));
         }
         if (error != null) {
             form.setError("idcConsentError", error);

@@ -331,6 +331,52 @@ class RegionsIT {
         }
     }
 
+    @Test
+    @EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser test: runs on H2 only")
+    @DisplayName("given GPC binds only in California, then a Californian's signal switches ads off, and a New Yorker"
+            + " is told once that it was seen while ads stays on")
+    void gpcByRegion() throws Exception {
+        String admin = api.adminToken();
+        Api.Reply unknown = api.put(ADMIN + "/consent/settings", admin, Map.of("gpcRegions", List.of("texas")));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("message").asText()).contains("gpcRegions: 'texas' is not a region");
+        assertThat(api.put(ADMIN + "/consent/settings", admin, Map.of("gpcRegions", List.of("california")))
+                .status()).isEqualTo(200);
+        assertThat(api.put(ADMIN + "/consent/purposes/ads", admin, Map.of("honorGpc", true)).status())
+                .isEqualTo(200);
+        try {
+            String ca = person("rg-gpc-ca", "US-CA");
+            String ny = person("rg-gpc-ny", "US-NY");
+            try (Browser browser = new Browser(Map.of("Sec-GPC", "1"))) {
+                ConsentStepIT.signIn(browser, api.authorization(REALM, Api.APP_REDIRECT, "openid"), "rg-gpc-ca");
+                assertThat(browser.find("#idc-gpc-notice").getText()).contains("We have switched off")
+                        .contains("Personalised advertising");
+            }
+            JsonNode row = history(ca).get(0);
+            assertThat(row.get("via").asText()).isEqualTo("gpc");
+            assertThat(row.get("purpose").asText()).isEqualTo("ads");
+
+            try (Browser browser = new Browser(Map.of("Sec-GPC", "1"))) {
+                ConsentStepIT.signIn(browser, api.authorization(REALM, Api.APP_REDIRECT, "openid"), "rg-gpc-ny");
+                assertThat(browser.find("#idc-gpc-seen").getText())
+                        .contains("does not switch anything off by itself").contains("Personalised advertising");
+                assertThat(browser.has("#idc-gpc-notice")).isFalse();
+                browser.snapshot("consent-step-gpc-not-binding");
+            }
+            assertThat(history(ny)).as("a signal that does not bind records no answer").isEmpty();
+            JsonNode notices = api.get(ADMIN + "/consent/users/" + ny + "/notices", admin).json().get("notices");
+            assertThat(notices).filteredOn(n -> n.get("surface").asText().equals("gpc-notice"))
+                    .singleElement().satisfies(n -> assertThat(n.get("purpose").asText()).isEqualTo("ads"));
+            // told once: the next login with the signal goes straight through, and ads is still on
+            JsonNode consent = api.login(api.authorization(REALM, Api.APP_REDIRECT, "openid"), "rg-gpc-ny",
+                    "rg-gpc-ny", "Sec-GPC", "1").accessClaims().get("consent");
+            assertThat(consent.get("ads").asBoolean()).isTrue();
+        } finally {
+            api.put(ADMIN + "/consent/purposes/ads", admin, Map.of("honorGpc", false));
+            api.put(ADMIN + "/consent/settings", admin, Map.of("gpcRegions", List.of()));
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     static void create(Map<String, Object> purpose) {
