@@ -33,6 +33,8 @@ export type Purpose = {
   recipients?: string[];
   granted: boolean;
   states: ChannelState[];
+  /** Where the realm has regions: the region whose mechanism applies to the person (absent: the purpose's own). */
+  region?: string;
   /** Only when the user answered an older text version: which, when, and what changed since. */
   changedSinceAnswer?: {
     answeredVersion: number;
@@ -47,7 +49,12 @@ export type Purpose = {
 /** A run of text and what happened to it since the version the user answered. */
 export type Segment = { op: "same" | "removed" | "added"; text: string };
 
-export type ConsentView = { subject: string; purposes: Purpose[] };
+export type ConsentView = {
+  subject: string;
+  purposes: Purpose[];
+  /** Where the realm has regions: the person's ISO 3166 code (null: not known) and their regions. */
+  location?: { code: string | null; regions: string[] };
+};
 
 export type HistoryEntry = {
   id: number;

@@ -11,7 +11,8 @@ import {
   ToolbarContent,
   ToolbarItem,
 } from "@patternfly/react-core";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { AdminConsentApi, save, type Count, type Problem, type Webhook } from "./api";
 import { when } from "./format";
@@ -31,7 +32,10 @@ const EXPORTS = [
  */
 export default function Overview() {
   const { adminClient } = useAdminClient();
-  const { realm } = useRealm();
+  // the realm of the route (see UserConsent): the console's context keeps the realm it started with
+  const { realm: routeRealm } = useParams<{ realm: string }>();
+  const { realm: contextRealm } = useRealm();
+  const realm = routeRealm ?? contextRealm;
   const { hasAccess } = useAccess();
   const { t, i18n } = useTranslation();
   const api = useMemo(() => new AdminConsentApi(adminClient, realm), [adminClient, realm]);
@@ -40,10 +44,19 @@ export default function Overview() {
   const [webhooks, setWebhooks] = useState<Webhook[]>();
   const [busy, setBusy] = useState(false);
   const { fail, done, area } = useMessages();
+  // an answer for a realm the page no longer shows (opened by URL, it renders first with the realm signed in to)
+  // is dropped
+  const shown = useRef(api);
+  shown.current = api;
   const load = useCallback(() => {
-    api.counts().then(setCounts).catch(fail);
-    api.integrity().then((i) => setProblems(i.problems)).catch(fail);
-    api.webhooks().then(setWebhooks).catch(fail);
+    const keep =
+      <T,>(set: (value: T) => void) =>
+      (value: T) => {
+        if (shown.current === api) set(value);
+      };
+    api.counts().then(keep(setCounts)).catch(keep(fail));
+    api.integrity().then(keep((i: { problems: Problem[] }) => setProblems(i.problems))).catch(keep(fail));
+    api.webhooks().then(keep(setWebhooks)).catch(keep(fail));
   }, [api, fail]);
   useEffect(load, [load]);
 

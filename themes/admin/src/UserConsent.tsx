@@ -37,9 +37,12 @@ const PAGE = 20;
  * the receipt, and a change on the person's behalf with a reason (manage-users only; the server decides).
  */
 export default function UserConsent() {
-  const { id } = useParams<{ id: string }>();
+  // the realm of the route, not the console's current one: opened by URL (a link, a bookmark) in another realm
+  // than the one signed in to, the console's context keeps the realm it started with
+  const { realm: routeRealm, id } = useParams<{ realm: string; id: string }>();
   const { adminClient } = useAdminClient();
-  const { realm } = useRealm();
+  const { realm: contextRealm } = useRealm();
+  const realm = routeRealm ?? contextRealm;
   const { t, i18n } = useTranslation();
   const api = useMemo(() => new AdminConsentApi(adminClient, realm), [adminClient, realm]);
   const [user, setUser] = useState<UserRepresentation | null>();
@@ -49,17 +52,34 @@ export default function UserConsent() {
   const [first, setFirst] = useState(0);
   const { message, fail, done, area } = useMessages();
 
+  // an answer for a person or realm the page no longer shows is dropped
   useEffect(() => {
+    let live = true;
+    const keep =
+      <T,>(set: (value: T) => void) =>
+      (value: T) => {
+        if (live) set(value);
+      };
     adminClient.users
-      .findOne({ id: id!, userProfileMetadata: false })
-      .then((u) => setUser(u ?? null))
-      .catch(fail);
-    api.user(id!).then(setView).catch(fail);
-    api.notices(id!).then(setNotices).catch(fail);
-  }, [adminClient, api, id, fail]);
+      .findOne({ realm, id: id!, userProfileMetadata: false })
+      .then(keep((u?: UserRepresentation) => setUser(u ?? null)))
+      .catch(keep(fail));
+    api.user(id!).then(keep(setView)).catch(keep(fail));
+    api.notices(id!).then(keep(setNotices)).catch(keep(fail));
+    return () => {
+      live = false;
+    };
+  }, [adminClient, api, realm, id, fail]);
 
   useEffect(() => {
-    api.history(id!, first, PAGE + 1).then(setHistory).catch(fail);
+    let live = true;
+    api
+      .history(id!, first, PAGE + 1)
+      .then((rows) => live && setHistory(rows))
+      .catch((e) => live && fail(e));
+    return () => {
+      live = false;
+    };
   }, [api, id, first, fail]);
 
   const download = async (signed: boolean) => {
@@ -102,6 +122,14 @@ export default function UserConsent() {
         <Card className="pf-v5-u-mb-md">
           <CardTitle component="h2">{t("idcAdminChoices")}</CardTitle>
           <CardBody>
+            {view.location && (
+              <p id="idc-location" className="pf-v5-u-mb-sm">
+                {t("idcAdminLocation", {
+                  code: view.location.code ?? t("idcAdminCodeUnknown"),
+                  regions: view.location.regions.join(", ") || "—",
+                })}
+              </p>
+            )}
             <DataTable
               id="idc-choices"
               label={t("idcAdminChoices")}
@@ -123,7 +151,10 @@ export default function UserConsent() {
                 {
                   title: t("idcAdminAnswer"),
                   cell: ({ p, s }) =>
-                    s.explicit ? stateWord(t, s.state) : t("idcAdminDefault", { mechanism: p.mechanism }),
+                    s.explicit
+                      ? stateWord(t, s.state)
+                      : t("idcAdminDefault", { mechanism: p.mechanism }) +
+                        (p.region ? ` (${t("idcAdminRegionRule", { region: p.region })})` : ""),
                 },
                 { title: t("idcAdminVersion"), cell: ({ s }) => (s.explicit ? s.version : "—") },
                 { title: t("idcAdminWhen"), wrap: true, cell: ({ s }) => when(s.changedAt, i18n.language) },

@@ -1,7 +1,5 @@
 package dev.idconsent.consent;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -19,8 +17,6 @@ public record RegionHeader(String name, List<String> proxies) {
     public static final RegionHeader OFF = new RegionHeader(null, List.of());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
     public static final int MAX_PROXIES = 50;
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f.]{0,15}){2,8}");
 
     public RegionHeader {
         name = name == null || name.isBlank() ? null : name.trim();
@@ -54,12 +50,12 @@ public record RegionHeader(String name, List<String> proxies) {
 
     /** Whether a connection from {@code peer} (an IP address) is the proxy's. */
     public boolean trusts(String peer) {
-        byte[] address = literal(peer);
+        byte[] address = IpRange.literal(peer);
         if (address == null) {
             return false;
         }
         for (String proxy : proxies) {
-            Range range = range(proxy);
+            IpRange range = range(proxy);
             if (range != null && range.contains(address)) {
                 return true;
             }
@@ -79,52 +75,11 @@ public record RegionHeader(String name, List<String> proxies) {
         return Regions.isCode(code) && !code.equals("XX") && !code.equals("ZZ") ? code : null;
     }
 
-    private record Range(byte[] network, int bits) {
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((address[i / 8] & mask) != (network[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private static Range range(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        int slash = value.indexOf('/');
-        byte[] network = literal(slash < 0 ? value : value.substring(0, slash));
-        if (network == null) {
-            return null;
-        }
-        int bits = network.length * 8;
-        if (slash >= 0) {
-            try {
-                bits = Integer.parseInt(value.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            if (bits < 0 || bits > network.length * 8) {
-                return null;
-            }
-        }
-        return new Range(network, bits);
-    }
-
-    /** The bytes of an IP address literal; never a name lookup. */
-    private static byte[] literal(String value) {
-        if (value == null || !(IPV4.matcher(value).matches() || IPV6.matcher(value).matches())) {
-            return null;
-        }
+    /** The range of an entry; {@code null} when it is none. */
+    private static IpRange range(String entry) {
         try {
-            return InetAddress.getByName(value).getAddress(); // a literal: never looked up
-        } catch (UnknownHostException e) {
+            return entry == null || entry.isEmpty() ? null : IpRange.parse(entry);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

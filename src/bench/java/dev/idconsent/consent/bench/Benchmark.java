@@ -165,10 +165,16 @@ public final class Benchmark {
                 60_000, true);
         Scans.Scan bare = Scans.audience(api, prepared.mailerToken(), sampler, settings.scanLimit(), links, 0, false);
         report.scans(audience, bare, search ? Scans.adminSearch(api, admin, sampler, settings.scanLimit()) : null);
+        for (int i = 0; i < 30; i++) { // its query's JIT and plan cache, as for the audience above
+            check(api.get("/realms/" + BenchData.REALM + "/consent/senders/audience?purpose=bench-ads&links=false"
+                    + "&max=" + Scans.PAGE, prepared.mailerToken()), 200, "regional audience warm-up");
+        }
+        report.regional(Scans.regionalAudience(api, prepared.mailerToken(), sampler, settings.scanLimit()));
         Scans.Scan feed1 = Scans.feed(api, admin, settings.scanLimit());
         Scans.Scan feed2 = Scans.feed(api, admin, settings.scanLimit());
         report.feed(feed1, feed2);
         report.receipt(ReceiptRun.run(server.baseUrl(), admin, db, sampler, settings.receiptRows()));
+        report.page(AccountPageRun.run(api, server.baseUrl(), 20));
     }
 
     /** An admin token of the master realm, fetched again before it expires (60 s there by default). */
@@ -216,6 +222,15 @@ public final class Benchmark {
                     "partner-data"), "idc-choices-read"), "idc-choices-write"));
             int analytics = api.get("/admin/realms/" + BenchData.REALM + "/consent/purposes/analytics", admin.token())
                     .json().get("version").asInt();
+            // regional rules for the regional audience (5): EU opt-in, California opt-out, the rest of the US required
+            check(api.put("/admin/realms/" + BenchData.REALM + "/consent/settings", admin.token(), Map.of(
+                    "regionAttribute", "country", "regions", new java.util.LinkedHashMap<>(Map.of(
+                            "california", List.of("US-CA"), "us", List.of("US"))), "defaultRegion", "EU")), 200,
+                    "regions");
+            check(api.post("/admin/realms/" + BenchData.REALM + "/consent/purposes", admin.token(), Map.of(
+                    "key", "bench-ads", "label", "Personalised advertising", "mechanism", "opt-out",
+                    "includeInToken", false, "regions", Map.of("EU", "opt-in", "california", "opt-out",
+                            "us", "required"))), 201, "regional purpose");
             createClient(BenchData.PLAIN_CLIENT, base, optional);
 
             List<String> consentTokens = new ArrayList<>();

@@ -16,6 +16,7 @@ final class Report {
     private Seeder.Result seeded;
     private Scans.Scan audience;
     private Scans.Scan bareAudience;
+    private Scans.Scan regional;
     private Scans.Scan search;
     private Scans.Scan feed1;
     private Scans.Scan feed2;
@@ -65,6 +66,10 @@ final class Report {
         this.search = search;
     }
 
+    void regional(Scans.Scan scan) {
+        regional = scan;
+    }
+
     void feed(Scans.Scan first, Scans.Scan second) {
         feed1 = first;
         feed2 = second;
@@ -80,6 +85,12 @@ final class Report {
 
     void imported(ImportRun.Result r) {
         imported = r;
+    }
+
+    private AccountPageRun.Result page;
+
+    void page(AccountPageRun.Result r) {
+        page = r;
     }
 
     void receipt(ReceiptRun.Result r) {
@@ -149,6 +160,10 @@ final class Report {
                     String.format(Locale.ROOT, "links take %.0f%% of the time", 100.0
                             * (audience.millis() - audience.rows() * (bareAudience.millis() / (double) Math.max(1,
                             bareAudience.rows()))) / Math.max(1, audience.millis())), ""));
+            if (regional != null) {
+                out.add(row("5", "regional audience (rules for 3 regions, no links): first page (ms); whole audience",
+                        regional.firstPageMillis() + "; " + scan(regional), "", "", "one query per page"));
+            }
             out.add(row("5", "server heap in use while scanning, MiB: before → peak", heap(audience.memory()),
                     search == null ? "" : heap(search.memory()), "", "flat"));
             out.add(row("5", "server resident memory while scanning, MiB: before → peak", rss(audience.memory()),
@@ -156,6 +171,12 @@ final class Report {
             out.add(row("6", "change feed rows/s (1st pass numbers the rows, 2nd reads only)",
                     f0(feed1.rowsPerSecond()) + " / " + f0(feed2.rowsPerSecond()), "", feed1.rows() + " rows"
                             + (feed1.complete() && feed2.complete() ? "" : " (stopped at the scan limit)"), "≥ 20000"));
+        }
+        if (page != null) {
+            out.add(row("9", String.format(Locale.ROOT, "account page, %d purposes, p50 ms: GET /me (the page before"
+                    + " served notices) / POST /me/notices at a person's first load / at later loads", page.purposes()),
+                    String.format(Locale.ROOT, "%.1f / %.1f / %.1f", page.readP50(), page.firstP50(), page.laterP50()),
+                    "", page.people() + " people", ""));
         }
         if (receipt != null) {
             out.add(row("8", "signed receipt of one person (history rows): size, first bytes, whole", String.format(

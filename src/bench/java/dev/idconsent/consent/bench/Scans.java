@@ -52,6 +52,18 @@ final class Scans {
         return withMemory(scan, memory[0]);
     }
 
+    /** The audience of {@code bench-ads}, whose mechanism differs by region (three regions and a default), no links. */
+    static Scan regionalAudience(Api api, String mailerToken, Sampler sampler, int limitSeconds) throws Exception {
+        Sampler.Memory[] memory = new Sampler.Memory[1];
+        Scan scan = sampler.during(() -> loop("regional audience", limitSeconds, cursor -> {
+            Api.Reply r = api.get("/realms/" + BenchData.REALM + "/consent/senders/audience?purpose=bench-ads&max="
+                    + PAGE + "&links=false" + (cursor == null ? "" : "&cursor=" + cursor), mailerToken);
+            Benchmark.check(r, 200, "regional audience page");
+            return readAudiencePage(r.body(), null, 0);
+        }), m -> memory[0] = m);
+        return withMemory(scan, memory[0]);
+    }
+
     /**
      * The same question asked of Keycloak's admin API: users with the attribute {@code bench-newsletter=subscribed}
      * (the seeder gives it to exactly the seeded users who did not opt out), paged by {@code first}/{@code max}.

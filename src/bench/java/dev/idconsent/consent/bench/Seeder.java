@@ -9,7 +9,8 @@ import dev.idconsent.consent.it.Database;
  * cache yet). User n is {@code bench<n>} with id {@code bench-000…n} and an email address; every 10th opted out of
  * the newsletter, every 2nd said yes to analytics (one history row and one current row per answer); the others
  * carry the attribute {@code bench-newsletter=subscribed}, so Keycloak's own search can answer the audience
- * question. No credentials, no summary attribute (rebuilt on first use); the seeded users never log in.
+ * question. For the regional audience ({@code bench-ads}, rules for three regions) a quarter each lives in {@code DE},
+ * {@code US-CA}, {@code US-NY} (attribute {@code country}) or has no code; every 5th said no to it, every 3rd yes. No credentials, no summary attribute (rebuilt on first use); the seeded users never log in.
  */
 final class Seeder {
     record Result(int users, long millis, long historyRows) {
@@ -37,11 +38,16 @@ final class Seeder {
         db.execute("insert into USER_ATTRIBUTE (ID, NAME, VALUE, USER_ID) select 'bench-a-' || LPAD(CAST(n AS"
                 + " VARCHAR), 28, '0'), 'bench-newsletter', 'subscribed', " + id + " from " + series
                 + " where MOD(n, 10) <> 0");
+        db.execute("insert into USER_ATTRIBUTE (ID, NAME, VALUE, USER_ID) select 'bench-r-' || LPAD(CAST(n AS"
+                + " VARCHAR), 28, '0'), 'country', case MOD(n, 4) when 0 then 'DE' when 1 then 'US-CA' else 'US-NY'"
+                + " end, " + id + " from " + series + " where MOD(n, 4) <> 3");
         String history = "insert into IDC_CHOICE_HISTORY (REALM_ID, USER_ID, PURPOSE_KEY, CHANNEL, PURPOSE_VERSION,"
                 + " STATE, VIA, ACTOR_USERNAME, ACTOR_KIND, CREATED_AT) select ?, " + id + ", ?, ?, 1, ?, 'import',"
                 + " 'bench-seed', 'admin', ? from " + series + " where MOD(n, ?) = 0";
         db.execute(history, realmId, "newsletter", "email", "denied", now, 10);
         db.execute(history, realmId, "analytics", "-", "granted", now, 2);
+        db.execute(history, realmId, "bench-ads", "-", "denied", now, 5);
+        db.execute(history + " and MOD(n, 5) <> 0", realmId, "bench-ads", "-", "granted", now, 3);
         db.execute("insert into IDC_CHOICE (ID, REALM_ID, USER_ID, PURPOSE_KEY, CHANNEL, STATE, PURPOSE_VERSION, VIA,"
                 + " ACTOR_USERNAME, ACTOR_KIND, CHANGED_AT, HISTORY_ID) select 'bench-c-' || CAST(h.ID AS VARCHAR),"
                 + " h.REALM_ID, h.USER_ID, h.PURPOSE_KEY, h.CHANNEL, h.STATE, h.PURPOSE_VERSION, h.VIA,"

@@ -317,14 +317,14 @@ public final class JpaChoiceStore implements ChoiceStore {
         jakarta.persistence.TypedQuery<Object[]> query;
         if (RegionalDefaults.applies(purpose, regions)) {
             // the default depends on where each person is: required there, or opt-out there and not denied, or
-            // granted; still one query per page, in user order
+            // granted; still one query per page in user order, each user's code and answer joined by index
             RegionalDefaults where = new RegionalDefaults(purpose, regions);
-            query = where.bind(em.createQuery("select u.id, u.email from UserEntity u where " + people + " and ("
-                    + where.gives(dev.idconsent.consent.Mechanism.REQUIRED)
-                    + " or exists (select c.id from IdcChoice c where c.userId = u.id and " + answers
-                    + " and c.state = 'granted') or (" + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT)
-                    + " and not exists (select c.id from IdcChoice c where c.userId = u.id and " + answers
-                    + " and c.state = 'denied'))) order by u.id", Object[].class));
+            query = where.bind(em.createQuery("select u.id, u.email from UserEntity u" + where.join()
+                    + " left join IdcChoice c on c.userId = u.id and c.realmId = :realmId and c.purposeKey = :purposeKey"
+                    + " and c.channel = :channel where " + people + " and ("
+                    + where.gives(dev.idconsent.consent.Mechanism.REQUIRED) + " or c.state = 'granted' or ("
+                    + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (c.state is null or c.state <>"
+                    + " 'denied'))) order by u.id", Object[].class));
         } else if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
             query = em.createQuery("select u.id, u.email from IdcChoice c, UserEntity u where c.userId = u.id and "
                     + answers + " and c.state = 'granted' and " + people + " order by c.userId", Object[].class);
@@ -367,7 +367,7 @@ public final class JpaChoiceStore implements ChoiceStore {
                     .append(i).append(" and c.state = 'denied')");
         }
         jakarta.persistence.TypedQuery<String> query = where.bind(em.createQuery("select u.id from UserEntity u"
-                + " where u.realmId = :realmId and u.serviceAccountClientLink is null and ("
+                + where.join() + " where u.realmId = :realmId and u.serviceAccountClientLink is null and ("
                 + where.gives(dev.idconsent.consent.Mechanism.REQUIRED)
                 + " or exists (select c.id from IdcChoice c where c.userId = u.id and c.realmId = :realmId"
                 + " and c.purposeKey = :purposeKey and c.state = 'granted') or ("

@@ -1,5 +1,7 @@
 package dev.idconsent.consent.webhooks;
 
+import dev.idconsent.consent.IpRange;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -28,15 +30,14 @@ public final class WebhookDestinations {
     public static final String OPTION = "--spi-idc-webhooks--default--" + WebhookSettings.ALLOWED_DESTINATIONS;
     public static final WebhookDestinations NONE = new WebhookDestinations(Set.of(), List.of(), "");
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern HOST = Pattern.compile(
             "[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9_-]*[a-z0-9])?)*");
 
     private final Set<String> hosts;
-    private final List<Range> ranges;
+    private final List<IpRange> ranges;
     private final String text;
 
-    private WebhookDestinations(Set<String> hosts, List<Range> ranges, String text) {
+    private WebhookDestinations(Set<String> hosts, List<IpRange> ranges, String text) {
         this.hosts = hosts;
         this.ranges = ranges;
         this.text = text;
@@ -69,18 +70,24 @@ public final class WebhookDestinations {
             return NONE;
         }
         Set<String> hosts = new HashSet<>();
-        List<Range> ranges = new ArrayList<>();
+        List<IpRange> ranges = new ArrayList<>();
         for (String raw : value.split(",")) {
             String entry = raw.strip();
             if (entry.isEmpty()) {
                 continue;
             }
-            int slash = entry.indexOf('/');
-            String address = slash < 0 ? entry : entry.substring(0, slash);
-            byte[] bytes = literal(address);
-            if (bytes == null) {
+            IpRange range;
+            try {
+                int slash = entry.indexOf('/');
+                range = IpRange.parse(hostName(slash < 0 ? entry : entry.substring(0, slash))
+                        + (slash < 0 ? "" : entry.substring(slash)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("idc-webhooks: " + WebhookSettings.ALLOWED_DESTINATIONS + ": "
+                        + e.getMessage());
+            }
+            if (range == null) {
                 String name = hostName(entry);
-                if (slash >= 0 || !HOST.matcher(name).matches()) {
+                if (entry.indexOf('/') >= 0 || !HOST.matcher(name).matches()) {
                     throw new IllegalArgumentException("idc-webhooks: " + WebhookSettings.ALLOWED_DESTINATIONS
                             + " must list host names, IP addresses and CIDR ranges separated by commas, not '"
                             + entry + "'");
@@ -88,20 +95,7 @@ public final class WebhookDestinations {
                 hosts.add(name);
                 continue;
             }
-            int bits = bytes.length * 8;
-            int prefix = bits;
-            if (slash >= 0) {
-                try {
-                    prefix = Integer.parseInt(entry.substring(slash + 1));
-                } catch (NumberFormatException e) {
-                    prefix = -1;
-                }
-                if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("idc-webhooks: " + WebhookSettings.ALLOWED_DESTINATIONS
-                            + ": the prefix length of '" + entry + "' must be 0 to " + bits);
-                }
-            }
-            ranges.add(new Range(bytes, prefix));
+            ranges.add(range);
         }
         return new WebhookDestinations(Set.copyOf(hosts), List.copyOf(ranges), value.strip());
     }
@@ -195,27 +189,7 @@ public final class WebhookDestinations {
 
     /** The bytes of an IPv4 or IPv6 literal, without any DNS look-up; {@code null} if it is not one. */
     private static byte[] literal(String text) {
-        String t = hostName(text);
-        Matcher v4 = IPV4.matcher(t);
-        if (v4.matches()) {
-            byte[] out = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int part = Integer.parseInt(v4.group(i + 1));
-                if (part > 255) {
-                    return null;
-                }
-                out[i] = (byte) part;
-            }
-            return out;
-        }
-        if (t.contains(":") && t.matches("[0-9a-f:.]+")) {
-            try {
-                return InetAddress.getByName(t).getAddress(); // a literal with a colon is never looked up
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
-        return null;
+        return IpRange.literal(hostName(text));
     }
 
     /**
@@ -242,22 +216,6 @@ public final class WebhookDestinations {
             return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private record Range(byte[] network, int prefix) {
-        boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            for (int bit = 0; bit < prefix; bit++) {
-                int mask = 0x80 >>> (bit % 8);
-                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }
