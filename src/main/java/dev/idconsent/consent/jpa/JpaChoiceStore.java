@@ -317,11 +317,14 @@ public final class JpaChoiceStore implements ChoiceStore {
         jakarta.persistence.TypedQuery<Object[]> query;
         if (RegionalDefaults.applies(purpose, regions)) {
             // the default depends on where each person is: required there, or opt-out there and not denied, or
-            // granted; still one query per page in user order, each user's code and answer joined by index
+            // granted; still one query per page in user order, each user's code and answer merged in by index. The
+            // joins repeat the cursor for the planner: without it PostgreSQL merged from the realm's first code
+            // and answer on every page (460 ms a page half-way through a million users, 4 ms with it)
             RegionalDefaults where = new RegionalDefaults(purpose, regions);
             query = where.bind(em.createQuery("select u.id, u.email from UserEntity u" + where.join()
-                    + " left join IdcChoice c on c.userId = u.id and c.realmId = :realmId and c.purposeKey = :purposeKey"
-                    + " and c.channel = :channel where " + people + " and ("
+                    + " and a.user.id > :cursor left join IdcChoice c on c.userId = u.id and c.realmId = :realmId"
+                    + " and c.purposeKey = :purposeKey and c.channel = :channel and c.userId > :cursor where " + people
+                    + " and ("
                     + where.gives(dev.idconsent.consent.Mechanism.REQUIRED) + " or c.state = 'granted' or ("
                     + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (c.state is null or c.state <>"
                     + " 'denied'))) order by u.id", Object[].class));
