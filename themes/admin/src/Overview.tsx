@@ -1,5 +1,6 @@
 import { useAccess, useAdminClient, useRealm, ViewHeader } from "@keycloak/keycloak-admin-ui";
 import {
+  Alert,
   Button,
   Card,
   CardBody,
@@ -14,7 +15,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
-import { AdminConsentApi, save, type Count, type Problem, type Webhook } from "./api";
+import { AdminConsentApi, save, type CatalogPurpose, type Count, type Problem, type Webhook } from "./api";
 import { when } from "./format";
 import { DataTable, useMessages } from "./parts";
 
@@ -42,6 +43,7 @@ export default function Overview() {
   const [counts, setCounts] = useState<{ people: number; counts: Count[] }>();
   const [problems, setProblems] = useState<Problem[]>();
   const [webhooks, setWebhooks] = useState<Webhook[]>();
+  const [purposes, setPurposes] = useState<CatalogPurpose[]>();
   const [busy, setBusy] = useState(false);
   const { fail, done, area } = useMessages();
   // an answer for a realm the page no longer shows (opened by URL, it renders first with the realm signed in to)
@@ -57,6 +59,7 @@ export default function Overview() {
     api.counts().then(keep(setCounts)).catch(keep(fail));
     api.integrity().then(keep((i: { problems: Problem[] }) => setProblems(i.problems))).catch(keep(fail));
     api.webhooks().then(keep(setWebhooks)).catch(keep(fail));
+    api.purposes().then(keep(setPurposes)).catch(keep(fail));
   }, [api, fail]);
   useEffect(load, [load]);
 
@@ -98,6 +101,23 @@ export default function Overview() {
       <ViewHeader titleKey="idc-consent-overview" subKey={t("idcAdminOverviewIntro")} />
       <PageSection>
         {area}
+        {/* a gating purpose that is opt-out somewhere opens its gate there to everyone who did not say no */}
+        {(purposes ?? [])
+          .filter((p) => p.gating && !p.retired)
+          .flatMap((p) =>
+            Object.entries(p.regions ?? {})
+              .filter(([, mechanism]) => mechanism === "opt-out")
+              .map(([region]) => (
+                <Alert
+                  key={`${p.key}/${region}`}
+                  id={`idc-warning-${p.key}-${region}`}
+                  className="pf-v5-u-mb-md"
+                  variant="warning"
+                  isInline
+                  title={t("idcAdminGateOpen", { label: p.label, key: p.key, region })}
+                />
+              )),
+          )}
         <Card className="pf-v5-u-mb-md">
           <CardTitle component="h2">{t("idcAdminCounts", { people: counts?.people ?? "…" })}</CardTitle>
           <CardBody>

@@ -44,6 +44,16 @@ export type Count = {
 
 export type Problem = { purpose: string; role: string; kind: string; id: string | null; name: string | null };
 
+/** A catalog purpose as the admin API gives it (the fields this console reads). */
+export type CatalogPurpose = {
+  key: string;
+  label: string;
+  gating: boolean;
+  retired: boolean;
+  /** The mechanism per region, by region name. */
+  regions?: Record<string, string>;
+};
+
 export type Webhook = {
   id: string;
   url: string;
@@ -103,6 +113,10 @@ export class AdminConsentApi {
       body: JSON.stringify({ reason, choices, locale }),
     });
     return response.json();
+  }
+
+  async purposes(): Promise<CatalogPurpose[]> {
+    return (await this.call("purposes")).json();
   }
 
   async counts(): Promise<{ people: number; counts: Count[] }> {

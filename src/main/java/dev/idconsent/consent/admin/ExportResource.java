@@ -51,7 +51,8 @@ public final class ExportResource {
     /** A current choice in the export. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ChoiceRowJson(String subject, String username, String purpose, String channel, String state, int version,
-                         String via, ConsentJson.ActorJson actor, String clientId, String at, long historyId) {
+                         String via, ConsentJson.ActorJson actor, String clientId, String at, long historyId,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String region) {
     }
 
     /** A history row in the export: the API's history row and the person's username. */
@@ -99,21 +100,22 @@ public final class ExportResource {
         return export("choices", format, purpose, channel, from, to, new Rows<JpaExport.ChoiceRow>() {
             public String[] header() {
                 return new String[] {"subject", "username", "purpose", "channel", "state", "version", "via",
-                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId"};
+                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId", "region"};
             }
 
             public String[] cells(JpaExport.ChoiceRow r) {
                 var c = r.choice();
                 return new String[] {r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
                         Integer.toString(c.purposeVersion()), c.via().value(), c.actor().id(), c.actor().username(),
-                        c.actor().kind().value(), c.clientId(), c.at().toString(), Long.toString(c.historyId())};
+                        c.actor().kind().value(), c.clientId(), c.at().toString(), Long.toString(c.historyId()),
+                        r.region()};
             }
 
             public Object json(JpaExport.ChoiceRow r) {
                 var c = r.choice();
                 return new ChoiceRowJson(r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
                         c.purposeVersion(), c.via().value(), ConsentJson.actor(c.actor()), c.clientId(),
-                        c.at().toString(), c.historyId());
+                        c.at().toString(), c.historyId(), r.region());
             }
 
             public List<JpaExport.ChoiceRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.ChoiceRow after) {

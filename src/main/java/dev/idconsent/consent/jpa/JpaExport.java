@@ -27,7 +27,8 @@ public final class JpaExport {
      */
     public static final String NO_CHANNEL = JpaChoiceStore.NO_CHANNEL;
 
-    public record ChoiceRow(String id, String subjectId, String username, Choice choice) {
+    /** @param region the region whose rule applied when the person gave this answer (its history row's) */
+    public record ChoiceRow(String id, String subjectId, String username, Choice choice, String region) {
     }
 
     public record HistoryRow(String username, HistoryEntry entry) {
@@ -47,13 +48,14 @@ public final class JpaExport {
     }
 
     public List<ChoiceRow> choices(Filter filter, String afterId, int max) {
-        TypedQuery<Object[]> query = em.createQuery("select c, u.username from IdcChoice c, UserEntity u"
-                + " where u.id = c.userId and c.realmId = :realmId and c.id > :after"
+        TypedQuery<Object[]> query = em.createQuery("select c, u.username, h.region from IdcChoice c join"
+                + " UserEntity u on u.id = c.userId left join IdcHistory h on h.id = c.historyId"
+                + " where c.realmId = :realmId and c.id > :after"
                 + where(filter, "c.changedAt") + " order by c.id", Object[].class);
         bind(query, filter).setParameter("after", afterId == null ? "" : afterId);
         return query.setMaxResults(max).getResultStream().map(r -> {
             ChoiceEntity c = (ChoiceEntity) r[0];
-            return new ChoiceRow(c.id, c.userId, (String) r[1], JpaChoiceStore.toChoice(c));
+            return new ChoiceRow(c.id, c.userId, (String) r[1], JpaChoiceStore.toChoice(c), (String) r[2]);
         }).toList();
     }
 

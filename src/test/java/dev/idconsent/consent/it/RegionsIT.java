@@ -165,6 +165,36 @@ class RegionsIT {
         assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",locale,region");
         assertThat(csv.lines().filter(l -> l.contains(id))).singleElement().satisfies(l ->
                 assertThat(l).endsWith(",california"));
+        JsonNode current = api.get(ADMIN + "/consent/export/choices?format=json&purpose=beta", api.adminToken())
+                .json().get("rows");
+        assertThat(current).filteredOn(r -> r.get("subject").asText().equals(id)).singleElement()
+                .satisfies(r -> assertThat(r.get("region").asText()).isEqualTo("california"));
+    }
+
+    @Test
+    @DisplayName("given a person moves to California in their own profile (Keycloak's account API), then beta's gate"
+            + " opens for them at once, and closes when they move away")
+    void ownProfileUpdate() {
+        String id = person("rg-self", "DE");
+        assertThat(roleHolders("beta")).doesNotContain("rg-self");
+        selfMove("rg-self", "US-CA");
+        assertThat(code(id)).isEqualTo("US-CA");
+        assertThat(roleHolders("beta")).contains("rg-self");
+        assertThat(claims("rg-self")).containsExactly(true, true, true);
+        selfMove("rg-self", "FR");
+        assertThat(roleHolders("beta")).doesNotContain("rg-self");
+        assertThat(history(id)).as("moving records no answer").isEmpty();
+    }
+
+    /** The person changes their country through Keycloak's account API, as the account console's profile page does. */
+    static void selfMove(String username, String code) {
+        String token = api.login(REALM, username, username).access();
+        Api.Reply me = api.get("/realms/" + REALM + "/account/", token, "Accept", "application/json");
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        Map<String, Object> profile = new java.util.HashMap<>(Api.JSON.convertValue(me.json(), Map.class));
+        profile.put("attributes", Map.of("country", List.of(code)));
+        Api.Reply r = api.post("/realms/" + REALM + "/account/", token, profile, "Accept", "application/json");
+        assertThat(r.status()).as(r.toString()).isEqualTo(204);
     }
 
     @Test
@@ -334,7 +364,7 @@ class RegionsIT {
     @Test
     @EnabledIfSystemProperty(named = "it.db", matches = "h2", disabledReason = "a browser test: runs on H2 only")
     @DisplayName("given an administrator opens a Californian's consent page, then it says where the person is and"
-            + " which region's rule gives each default")
+            + " which region's rule gives each default; the overview warns of beta's open gate and counts per region")
     void adminConsoleShowsTheRegion() throws Exception {
         String id = person("rg-console", "US-CA");
         AdminConsoleIT.useConsoleTheme(api);
@@ -349,6 +379,14 @@ class RegionsIT {
             assertThat(console.find("#idc-choice-ads-all").getAttribute("textContent"))
                     .contains("no answer · opt-out default").doesNotContain("rule for");
             console.snapshot("admin-user-consent-region");
+
+            // the overview warns that beta's gate is open in California, and counts per region
+            console.open(AdminConsoleIT.base() + "/admin/master/console/#/" + REALM
+                    + "/page-section/idc-consent-overview");
+            assertThat(console.awaitTextContent("#idc-warning-beta-california", "gates access"))
+                    .contains("Beta programme (beta) gates access and is opt-out in california: everyone there"
+                            + " passes its gate until they say no.");
+            assertThat(console.awaitTextContent("#idc-count-ads-all-EU", "ads (EU)")).contains("opt-in");
         }
     }
 
