@@ -186,6 +186,29 @@ class RegionsIT {
         assertThat(history(id)).as("moving records no answer").isEmpty();
     }
 
+    @Test
+    @DisplayName("given beta is opt-out in California, then an app still cannot record a yes to it (#14), there as"
+            + " anywhere; a no from the app closes the gate")
+    void noAppYesForAGatingPurpose() {
+        String id = person("rg-app", "US-CA");
+        String token = api.login(REALM, "rg-app", "rg-app").access();
+        JsonNode beta = Api.purpose(api.get("/realms/" + REALM + "/consent/me", token).json(), "beta");
+        assertThat(beta.get("granted").asBoolean()).as("open by default in California").isTrue();
+        int version = beta.get("version").asInt();
+        Api.Reply yes = api.post("/realms/" + REALM + "/consent/me/choices", token, Map.of("choices",
+                List.of(Map.of("purpose", "beta", "granted", true, "version", version))));
+        assertThat(yes.status()).as(yes.toString()).isEqualTo(403);
+        assertThat(history(id)).isEmpty();
+        Api.Reply no = api.post("/realms/" + REALM + "/consent/me/choices", token, Map.of("choices",
+                List.of(Map.of("purpose", "beta", "granted", false))));
+        assertThat(no.status()).as(no.toString()).isEqualTo(200);
+        assertThat(roleHolders("beta")).doesNotContain("rg-app");
+        assertThat(history(id)).singleElement().satisfies(r -> {
+            assertThat(r.get("via").asText()).isEqualTo("api");
+            assertThat(r.get("region").asText()).isEqualTo("california");
+        });
+    }
+
     /** The person changes their country through Keycloak's account API, as the account console's profile page does. */
     static void selfMove(String username, String code) {
         String token = api.login(REALM, username, username).access();
