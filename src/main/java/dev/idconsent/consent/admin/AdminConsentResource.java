@@ -120,14 +120,14 @@ public final class AdminConsentResource extends AdminResource {
 
     private Settings settingsJson() {
         Regions regions = RegionSettings.of(realm);
+        dev.idconsent.consent.RegionHeader header = RegionSettings.header(realm);
         return new Settings(ConfirmationMails.enabled(realm),
                 dev.idconsent.consent.model.SuppressionSettings.enabled(realm), ControllerSettings.of(realm),
                 dev.idconsent.consent.model.NoticeRetention.days(realm),
                 dev.idconsent.consent.model.NoticeUserAgents.enabled(realm),
                 regions.attribute() == null ? "" : regions.attribute(), regions.regions(),
                 regions.defaultRegion() == null ? "" : regions.defaultRegion(), regions.gpcRegions(),
-                RegionSettings.header(realm).name() == null ? "" : RegionSettings.header(realm).name(),
-                RegionSettings.header(realm).proxies());
+                header.name() == null ? "" : header.name(), header.proxies());
     }
 
     /**
