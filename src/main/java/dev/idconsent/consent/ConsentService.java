@@ -112,10 +112,13 @@ public final class ConsentService {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "no changes given");
         }
         requireReason(subject, context);
+        // the lock first: the rules are those of where the person is, as read with their answers under it
+        List<Choice> current = store.currentForUpdate(subject.id());
+        PurposeCatalog here = at(subject);
         List<ChangeRules.Target> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ChangeRequest change : changes) {
-            for (ChangeRules.Target target : ChangeRules.resolve(at(subject), change, context.via())) {
+            for (ChangeRules.Target target : ChangeRules.resolve(here, change, context.via())) {
                 if (!seen.add(Summary.key(target.purpose().key(), target.channel()))) {
                     throw new ConsentException(ErrorCode.DUPLICATE_CHANGE, "purpose '" + change.purpose()
                             + "' is changed more than once in this request");
@@ -123,7 +126,6 @@ public final class ConsentService {
                 targets.add(target);
             }
         }
-        List<Choice> current = store.currentForUpdate(subject.id());
         checkTag(subject, current, context.expectedTag());
         return apply(subject, current, targets, context);
     }

@@ -44,8 +44,13 @@ public final class RegionSettings {
 
     /** Where a user is: their code from the attribute the realm names. */
     public static Regions.Location locate(RealmModel realm, UserModel user) {
+        return locate(realm, user::getFirstAttribute);
+    }
+
+    /** @param code the person's value of an attribute (its name given) */
+    public static Regions.Location locate(RealmModel realm, java.util.function.UnaryOperator<String> code) {
         Regions regions = of(realm);
-        return regions.enabled() ? regions.locate(user.getFirstAttribute(regions.attribute())) : Regions.Location.NOWHERE;
+        return regions.enabled() ? regions.locate(code.apply(regions.attribute())) : Regions.Location.NOWHERE;
     }
 
     /** Replaces the realm's regions (validated first: nothing is stored when one part is wrong). */

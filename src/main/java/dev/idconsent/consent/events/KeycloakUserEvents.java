@@ -22,11 +22,17 @@ import org.keycloak.models.RealmModel;
  */
 public final class KeycloakUserEvents implements ConsentEvents {
     private final KeycloakSession session;
+    private static final String CHANGES = "idc_changes";
     private final RealmModel realm;
 
     public KeycloakUserEvents(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
+    }
+
+    /** Whether {@code event} is one of ours: a consent change, not a change of the person's profile. */
+    public static boolean isConsentChange(org.keycloak.events.Event event) {
+        return event.getDetails() != null && event.getDetails().containsKey(CHANGES);
     }
 
     @Override
@@ -38,7 +44,7 @@ public final class KeycloakUserEvents implements ConsentEvents {
         EventBuilder event = (connection == null ? new EventBuilder(realm, session)
                 : new EventBuilder(realm, session, connection))
                 .event(EventType.UPDATE_PROFILE).user(subjectId)
-                .detail("idc_changes", rows.stream().map(r -> Summary.key(r.purpose(), r.channel()) + "="
+                .detail(CHANGES, rows.stream().map(r -> Summary.key(r.purpose(), r.channel()) + "="
                         + r.state().value()).collect(Collectors.joining(",")))
                 .detail("idc_via", context.via().value())
                 .detail("idc_history", rows.stream().map(r -> Long.toString(r.id()))

@@ -28,16 +28,25 @@ public final class JpaChoiceStore implements ChoiceStore {
     private final String realmId;
     private final org.keycloak.models.KeycloakSessionFactory factory;
     private final Map<String, ChoiceEntity> loaded = new HashMap<>();
+    /** Where {@link #currentForUpdate} leaves the region code it read, and the attribute it is in; else null. */
+    private final org.keycloak.models.KeycloakSession session;
+    private final String regionAttribute;
 
     /** For reads in the session's transaction (audiences, grants): the store of the request's EntityManager. */
     public static JpaChoiceStore of(org.keycloak.models.KeycloakSession session, String realmId) {
         return new JpaChoiceStore(ConsentEntityProviderFactory.em(session), realmId);
     }
 
-    /** The store the consent service writes through: {@link #currentForUpdate} opens short fresh reads. */
-    public static JpaChoiceStore forWrites(org.keycloak.models.KeycloakSession session, String realmId) {
+    /**
+     * The store the consent service writes through: {@link #currentForUpdate} opens short fresh reads, and reads
+     * the person's region code with their answers, see {@link #regionCode}.
+     *
+     * @param regionAttribute the user attribute with people's region codes; {@code null} when the realm has none
+     */
+    public static JpaChoiceStore forWrites(org.keycloak.models.KeycloakSession session, String realmId,
+                                           String regionAttribute) {
         return new JpaChoiceStore(ConsentEntityProviderFactory.em(session), realmId,
-                session.getKeycloakSessionFactory());
+                session.getKeycloakSessionFactory(), session, regionAttribute);
     }
 
     /** For reads (and cleanup) only: {@link #currentForUpdate} needs the session factory. */
@@ -47,10 +56,32 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     /** The store the consent service writes through: {@code factory} opens the short fresh reads of {@link #currentForUpdate}. */
     public JpaChoiceStore(EntityManager em, String realmId, org.keycloak.models.KeycloakSessionFactory factory) {
+        this(em, realmId, factory, null, null);
+    }
+
+    private JpaChoiceStore(EntityManager em, String realmId, org.keycloak.models.KeycloakSessionFactory factory,
+                           org.keycloak.models.KeycloakSession session, String regionAttribute) {
         this.em = em;
         this.realmId = realmId;
         this.factory = factory;
+        this.session = session;
+        this.regionAttribute = regionAttribute;
     }
+
+    /** A person's region code as read under the writers' lock ({@code value} null: they have none). */
+    public record RegionCode(String value) {
+    }
+
+    /**
+     * The region code {@link #currentForUpdate} read for {@code userId} in this session, in the same statement as
+     * the answers (so a write that knows where the person is costs no read of their attributes), or {@code null}
+     * when it did not read one.
+     */
+    public static RegionCode regionCode(org.keycloak.models.KeycloakSession session, String userId) {
+        return session.getAttribute(REGION_CODE + userId, RegionCode.class);
+    }
+
+    private static final String REGION_CODE = "idc.region-code.";
 
     /**
      * The answers as committed (plus this transaction's own writes), read as values: no entity becomes managed, so
@@ -72,11 +103,23 @@ public final class JpaChoiceStore implements ChoiceStore {
     @Override
     public List<Choice> currentForUpdate(String subjectId) {
         // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
-        em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
+        UserEntity user = em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
         if (readsCommitted(em)) {
             // READ COMMITTED (PostgreSQL, H2): each statement sees what is committed when it starts, and the
             // previous writer of this user committed before we got the lock; the rows this transaction already
             // holds were read under the same lock (reads without it never manage entities, see current())
+            if (regionAttribute != null && user != null) {
+                // the region code with the answers: one row per answer, or one without an answer for a person
+                // who has none (a region attribute is single-valued; max() keeps a stray second value harmless)
+                List<Object[]> rows = em.createQuery("select c, (select max(a.value) from UserAttributeEntity a"
+                                + " where a.user.id = u.id and a.name = :attribute) from UserEntity u"
+                                + " left join IdcChoice c on c.userId = u.id where u.id = :userId", Object[].class)
+                        .setParameter("attribute", regionAttribute).setParameter("userId", subjectId)
+                        .getResultList();
+                session.setAttribute(REGION_CODE + subjectId,
+                        new RegionCode(rows.isEmpty() ? null : (String) rows.get(0)[1]));
+                return remember(rows.stream().filter(r -> r[0] != null).map(r -> (ChoiceEntity) r[0]).toList());
+            }
             return remember(em.createNamedQuery("idcChoicesOfUser", ChoiceEntity.class)
                     .setParameter("userId", subjectId).getResultList());
         }

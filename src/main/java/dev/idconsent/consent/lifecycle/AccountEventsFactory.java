@@ -1,5 +1,6 @@
 package dev.idconsent.consent.lifecycle;
 
+import dev.idconsent.consent.events.KeycloakUserEvents;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -36,8 +37,9 @@ public final class AccountEventsFactory implements EventListenerProviderFactory 
                     withUser(session, event.getRealmId(), event.getUserId(),
                             (realm, user) -> AccountLifecycle.fromProxy(session, realm, user));
                 }
+                // a consent change is told as UPDATE_PROFILE too (KeycloakUserEvents), but never moves anyone
                 if ((event.getType() == EventType.REGISTER || event.getType() == EventType.UPDATE_PROFILE)
-                        && event.getUserId() != null) {
+                        && event.getUserId() != null && !KeycloakUserEvents.isConsentChange(event)) {
                     relocated(session, event.getRealmId(), event.getUserId());
                 }
             }

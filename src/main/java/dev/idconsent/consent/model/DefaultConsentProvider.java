@@ -94,9 +94,13 @@ final class DefaultConsentProvider implements ConsentProvider {
                 Clock.systemUTC());
     }
 
-    /** The store the consent service writes through (its locking reads need the session factory). */
+    /**
+     * The store the consent service writes through (its locking reads need the session factory; it reads people's
+     * region code with their answers).
+     */
     private JpaChoiceStore writes(RealmModel realm) {
-        return JpaChoiceStore.forWrites(session, realm.getId());
+        dev.idconsent.consent.Regions regions = dev.idconsent.consent.catalog.RegionSettings.of(realm);
+        return JpaChoiceStore.forWrites(session, realm.getId(), regions.enabled() ? regions.attribute() : null);
     }
 
     @Override

@@ -67,7 +67,11 @@ public final class UserSubject implements Subject {
 
     @Override
     public dev.idconsent.consent.Regions.Location location() {
-        return dev.idconsent.consent.catalog.RegionSettings.locate(realm, user);
+        // where the writers' lock read it, else from the user (whose attributes that may load)
+        dev.idconsent.consent.jpa.JpaChoiceStore.RegionCode locked =
+                dev.idconsent.consent.jpa.JpaChoiceStore.regionCode(session, user.getId());
+        return dev.idconsent.consent.catalog.RegionSettings.locate(realm,
+                locked == null ? user::getFirstAttribute : attribute -> locked.value());
     }
 
     @Override

@@ -282,6 +282,41 @@ class RegionsIT {
                 .noneMatch(s -> s.contains("user_attribute"));
     }
 
+    @Test
+    @DisplayName("given a person in a region changes one choice, then the write costs what it costs without regions"
+            + " (their code is read with their answers, under the writers' lock) and follows their region's rule")
+    void writeCost() throws Exception {
+        java.nio.file.Path log = KeycloakExtension.server().log();
+        String id = person("rg-writes", "DE");
+        String token = api.login(REALM, "rg-writes", "rg-writes").access();
+        String me = "/realms/" + REALM + "/consent/me";
+        int version = Api.purpose(api.get(me, token).json(), "ads").get("version").asInt();
+        Api.Reply first = api.post(me + "/choices", token, Map.of("choices", List.of(
+                Map.of("purpose", "ads", "granted", false),
+                Map.of("purpose", "notices", "granted", true, "version", 1))));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        for (boolean granted : new boolean[] {true, false}) { // ends with a no: defaultsByRegion counts the EU's yeses
+            // each write evicts the person from Keycloak's user cache: this one loads them again, as in WriteCostIT
+            long mark = SqlLog.settledSize(log);
+            Api.Reply reply = api.post(me + "/choices", token, Map.of("choices", List.of(
+                    Map.of("purpose", "ads", "granted", granted, "version", version))));
+            SqlLog.settledSize(log);
+            List<String> sql = SqlLog.sqlSince(log, mark);
+
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            JsonNode ads = Api.purpose(reply.json(), "ads");
+            assertThat(ads.get("granted").asBoolean()).isEqualTo(granted);
+            assertThat(ads.get("region").asText()).as("Germany is in the EU, where ads is opt-in").isEqualTo("EU");
+            assertThat(ads.get("mechanism").asText()).isEqualTo("opt-in");
+            assertThat(reply.json().get("location").get("code").asText()).isEqualTo("DE");
+            assertThat(history(id).get(0).get("region").asText()).isEqualTo("EU");
+            sql.forEach(s -> System.out.println("  " + s.substring(s.indexOf("org.hibernate.sql"))));
+            assertThat(sql).as("statements of one write in a realm with regions").hasSizeLessThanOrEqualTo(
+                    "mariadb".equals(System.getProperty("it.db")) ? WriteCostIT.STATEMENTS + 1 + 4
+                            : WriteCostIT.STATEMENTS);
+        }
+    }
+
     /** A refresh grant; checks the claim follows California's rules and answers the next refresh token. */
     static String refresh(String refreshToken) {
         Api.Reply r = api.send("POST", "/realms/" + REALM + "/protocol/openid-connect/token", null,
