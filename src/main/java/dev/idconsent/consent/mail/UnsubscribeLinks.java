@@ -58,17 +58,22 @@ public final class UnsubscribeLinks {
 
     /**
      * Unsubscribe links for many people at once (a page of an audience): the realm's signing key, the issuer and
-     * the link's base are looked up once, not per person.
+     * the link's base are looked up once, not per person, and what the page's tokens share is signed once
+     * ({@link PageLinks}).
      */
     public Minter minter(String purpose, String channel, String sender, Duration validFor) {
         String algorithm = session.tokens().signatureAlgorithm(TokenCategory.INTERNAL);
-        SignatureSignerContext realmSigner = session.getProvider(SignatureProvider.class, algorithm).signer();
-        // the key the realm's signer uses (its active key for the algorithm), with one Mac for the whole page
-        SignatureSignerContext signer = PageSigner.of(session.keys().getActiveKey(realm,
-                org.keycloak.crypto.KeyUse.SIG, algorithm), realmSigner);
         String base = base("unsubscribe").queryParam("token", "").build() + "";
         String issuer = issuer();
         long exp = expiry(validFor);
+        // the key the realm's signer uses: its active key for the algorithm
+        Minter page = PageLinks.of(base, session.keys().getActiveKey(realm, org.keycloak.crypto.KeyUse.SIG,
+                algorithm), new UnsubscribeToken(UnsubscribeToken.TYPE, issuer, null, purpose, channel, exp)
+                .sender(sender));
+        if (page != null) {
+            return page;
+        }
+        SignatureSignerContext signer = session.getProvider(SignatureProvider.class, algorithm).signer();
         return userId -> base + new JWSBuilder().type("JWT").jsonContent(
                 new UnsubscribeToken(UnsubscribeToken.TYPE, issuer, userId, purpose, channel, exp).sender(sender))
                 .sign(signer);

@@ -131,8 +131,8 @@ public final class SenderResource {
                     : null;
             List<Recipient> users = page.stream().map(r -> new Recipient(r.id(), r.email(), r.locale(),
                     unsubscribe == null ? null : unsubscribe.url(r.id()))).toList();
-            return ConsentJson.ok(new Audience(users, page.size() < size ? null : page.get(page.size() - 1).id()))
-                    .build();
+            return ConsentJson.okAsBytes(new Audience(users, page.size() < size ? null
+                    : page.get(page.size() - 1).id())).build();
         });
     }
 
