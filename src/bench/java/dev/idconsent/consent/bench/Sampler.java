@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /**
  * The server's memory while a scan runs: heap in use (Keycloak's {@code /metrics}, summed over the heap pools) and
- * the JVM's resident set size ({@code /proc/<pid>/status}), sampled every 200 ms on a thread of its own.
+ * the JVM's resident set size ({@code /proc/<pid>/status}), sampled on a thread of its own: the resident size every
+ * 200 ms, the heap every second (a scrape of {@code /metrics} costs the server: at every 200 ms it was 8 % of the
+ * server's CPU samples during an audience scan, docs/BENCHMARKS.md).
  */
 final class Sampler {
     record Memory(long heapBefore, long heapPeak, long rssBefore, long rssPeak) {
@@ -32,8 +34,8 @@ final class Sampler {
         long[] peaks = {heapBefore, rssBefore};
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread thread = Thread.ofPlatform().daemon().start(() -> {
-            while (!done.get()) {
-                long h = heap();
+            for (int i = 0; !done.get(); i++) {
+                long h = i % 5 == 0 ? heap() : 0;
                 long r = rss();
                 synchronized (peaks) {
                     peaks[0] = Math.max(peaks[0], h);
