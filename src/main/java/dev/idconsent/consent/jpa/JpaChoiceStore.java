@@ -340,18 +340,14 @@ public final class JpaChoiceStore implements ChoiceStore {
      *
      * @param verifiedOnly only users whose email address is verified
      *
-     * <p>One query per page whatever its size, each user's email and locale with them. (Loading each user through
-     * Keycloak's user provider cost one round of queries per user: the N+1 the benchmark showed; reading the page's
-     * locales in a second query, by a list of 1000 ids, cost three times the page's own query: see
-     * docs/BENCHMARKS.md.) The audience joins Keycloak's user table, so only local users
+     * <p>Two queries per page whatever its size: the page with each user's email, then the locales of the page's
+     * users. (Loading each user through Keycloak's user provider cost one round of queries per user: the N+1 the
+     * benchmark showed, see docs/BENCHMARKS.md.) The audience joins Keycloak's user table, so only local users
      * are in it, and the user table is the record for them, as the user provider would read it.
      */
     public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, dev.idconsent.consent.Regions regions,
                                     String channel, boolean verifiedOnly, String cursor, int max) {
         String column = toColumn(channel);
-        // a subquery, not a join: one row per person even if an attribute had two values
-        String person = "select u.id, u.email, (select max(l.value) from UserAttributeEntity l where l.user.id = u.id"
-                + " and l.name = :locale)";
         String email = ("email".equals(channel) ? " and u.email is not null" : "")
                 + (verifiedOnly ? " and u.emailVerified = true" : "");
         String people = "u.realmId = :realmId and u.enabled = true and u.serviceAccountClientLink is null"
@@ -368,7 +364,7 @@ public final class JpaChoiceStore implements ChoiceStore {
             // joins repeat the cursor for the planner: without it PostgreSQL merged from the realm's first code
             // and answer on every page (460 ms a page half-way through a million users, 4 ms with it)
             RegionalDefaults where = new RegionalDefaults(purpose, regions);
-            query = where.bind(em.createQuery(person + " from UserEntity u" + where.join()
+            query = where.bind(em.createQuery("select u.id, u.email from UserEntity u" + where.join()
                     + " and a.user.id > :cursor left join IdcChoice c on c.userId = u.id and c.realmId = :realmId"
                     + " and c.purposeKey = :purposeKey and c.channel = :channel and c.userId > :cursor where " + people
                     + " and ("
@@ -376,17 +372,27 @@ public final class JpaChoiceStore implements ChoiceStore {
                     + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (c.state is null or c.state <>"
                     + " 'denied'))) order by u.id", Object[].class));
         } else if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
-            query = em.createQuery(person + " from IdcChoice c, UserEntity u where c.userId = u.id and "
+            query = em.createQuery("select u.id, u.email from IdcChoice c, UserEntity u where c.userId = u.id and "
                     + answers + " and c.state = 'granted' and " + people + " order by c.userId", Object[].class);
         } else {
-            query = em.createQuery(person + " from UserEntity u where " + people + " and not exists"
+            query = em.createQuery("select u.id, u.email from UserEntity u where " + people + " and not exists"
                     + " (select c.id from IdcChoice c where c.userId = u.id and " + answers
                     + " and c.state = 'denied') order by u.id", Object[].class);
         }
         List<Object[]> rows = query.setParameter("realmId", realmId).setParameter("cursor", cursor == null ? "" : cursor)
-                .setParameter("purposeKey", purpose.key()).setParameter("channel", column)
-                .setParameter("locale", org.keycloak.models.UserModel.LOCALE).setMaxResults(max).getResultList();
-        return rows.stream().map(r -> new Recipient((String) r[0], (String) r[1], (String) r[2])).toList();
+                .setParameter("purposeKey", purpose.key()).setParameter("channel", column).setMaxResults(max)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> locales = new HashMap<>();
+        em.createQuery("select a.user.id, a.value from UserAttributeEntity a where a.user.id in :ids"
+                        + " and a.name = :name", Object[].class)
+                .setParameter("ids", rows.stream().map(r -> (String) r[0]).toList())
+                .setParameter("name", org.keycloak.models.UserModel.LOCALE).getResultStream()
+                .forEach(r -> locales.putIfAbsent((String) r[0], (String) r[1]));
+        return rows.stream().map(r -> new Recipient((String) r[0], (String) r[1], locales.get((String) r[0])))
+                .toList();
     }
 
     /**

@@ -213,7 +213,7 @@ class UnsubscribeIT {
                 assertThat(seen.add(user.get("id").asText())).as("listed twice").isTrue();
                 assertThat(user.get("email").asText()).contains("@");
                 assertThat(user.get("unsubscribe").asText()).contains("/consent/unsubscribe?token=");
-                // the page reads each user's locale in its one query: each user gets their own
+                // the page reads locales in one query for all its users: each user still gets their own
                 if (user.get("id").asText().equals(in)) {
                     assertThat(user.get("locale").asText()).isEqualTo("de");
                 } else if (user.get("id").asText().equals(out)) {
