@@ -91,7 +91,8 @@ public final class SenderResource {
             }
             UnsubscribeLinks.Link link = new UnsubscribeLinks(session, realm, lifetime).mint(user.getId(),
                     purpose.key(), channel, auth.client().getClientId(), validFor);
-            return ConsentJson.ok(linkJson(link)).build();
+            return ConsentJson.ok(linkJson(link, dev.idconsent.consent.mail.ListId.of(purpose.key(), purpose.label(),
+                    realm.getName(), session.getContext().getUri().getBaseUri().getHost()))).build();
         });
     }
 
@@ -175,13 +176,14 @@ public final class SenderResource {
     /** A minted link and the mail headers that carry it (RFC 8058). */
     record LinkJson(String url, String expiresAt, Headers headers) {
         record Headers(@JsonProperty("List-Unsubscribe") String listUnsubscribe,
-                       @JsonProperty("List-Unsubscribe-Post") String listUnsubscribePost) {
+                       @JsonProperty("List-Unsubscribe-Post") String listUnsubscribePost,
+                       @JsonProperty("List-Id") String listId) {
         }
     }
 
-    private static LinkJson linkJson(UnsubscribeLinks.Link link) {
+    private static LinkJson linkJson(UnsubscribeLinks.Link link, String listId) {
         return new LinkJson(link.url(), link.expiresAt().toString(), new LinkJson.Headers(link.listUnsubscribe(),
-                UnsubscribeLinks.Link.listUnsubscribePost()));
+                UnsubscribeLinks.Link.listUnsubscribePost(), listId));
     }
 
     private Response asSender(java.util.function.Function<AuthResult, Response> action) {

@@ -42,6 +42,9 @@ class UnsubscribeIT {
         JsonNode link = mint(id, "newsletter");
         assertThat(link.at("/headers/List-Unsubscribe").asText()).isEqualTo("<" + link.get("url").asText() + ">");
         assertThat(link.at("/headers/List-Unsubscribe-Post").asText()).isEqualTo(ONE_CLICK);
+        // RFC 2919: the purpose's key as the list, under the realm and the server's host; its label as the phrase
+        assertThat(link.at("/headers/List-Id").asText()).isEqualTo("\"Newsletter\" <newsletter.demo."
+                + java.net.URI.create(KeycloakExtension.server().baseUrl()).getHost() + ">");
 
         Api.Reply reply = oneClick(link.get("url").asText());
 
