@@ -28,8 +28,9 @@ public final class JpaChoiceStore implements ChoiceStore {
     private final String realmId;
     private final org.keycloak.models.KeycloakSessionFactory factory;
     private final Map<String, ChoiceEntity> loaded = new HashMap<>();
-    /** Where {@link #currentForUpdate} leaves the region code it read, and the attribute it is in; else null. */
+    /** Where {@link #currentForUpdate} leaves the region code it read (see {@link #regionCode}); else null. */
     private final org.keycloak.models.KeycloakSession session;
+    /** The user attribute with people's region codes; null when the realm has none. */
     private final String regionAttribute;
 
     /** For reads in the session's transaction (audiences, grants): the store of the request's EntityManager. */
@@ -74,11 +75,20 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     /**
      * The region code {@link #currentForUpdate} read for {@code userId} in this session, in the same statement as
-     * the answers (so a write that knows where the person is costs no read of their attributes), or {@code null}
-     * when it did not read one.
+     * the answers (so a write that knows where the person is costs no read of their attributes); {@code null} when
+     * it did not read one, or when Keycloak's model holds the person's attributes in this transaction: then the
+     * model's value is the current one (an update after the write, e.g. a region set at registration, went through
+     * it) and reading it costs nothing.
      */
     public static RegionCode regionCode(org.keycloak.models.KeycloakSession session, String userId) {
-        return session.getAttribute(REGION_CODE + userId, RegionCode.class);
+        RegionCode code = session.getAttribute(REGION_CODE + userId, RegionCode.class);
+        if (code == null) {
+            return null;
+        }
+        EntityManager em = ConsentEntityProviderFactory.em(session);
+        UserEntity user = em.find(UserEntity.class, userId); // managed since the writers' lock: no statement
+        return user == null || em.getEntityManagerFactory().getPersistenceUnitUtil().isLoaded(user, "attributes")
+                ? null : code;
     }
 
     private static final String REGION_CODE = "idc.region-code.";
