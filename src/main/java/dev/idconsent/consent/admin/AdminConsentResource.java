@@ -85,6 +85,9 @@ public final class AdminConsentResource extends AdminResource {
             if (in.noticeRetentionDays() != null) {
                 dev.idconsent.consent.model.NoticeRetention.save(realm, in.noticeRetentionDays());
             }
+            if (in.senderWarningHours() != null) {
+                dev.idconsent.consent.model.SenderWarning.save(realm, in.senderWarningHours());
+            }
             if (in.noticeUserAgentHash() != null) {
                 dev.idconsent.consent.model.NoticeUserAgents.save(realm, in.noticeUserAgentHash());
             }
@@ -115,7 +118,7 @@ public final class AdminConsentResource extends AdminResource {
     record Settings(Boolean confirmationEmails, Boolean suppression, Controller controller,
                     java.math.BigDecimal noticeRetentionDays, Boolean noticeUserAgentHash, String regionAttribute,
                     java.util.Map<String, List<String>> regions, String defaultRegion, List<String> gpcRegions,
-                    String regionHeader, List<String> regionHeaderProxies) {
+                    String regionHeader, List<String> regionHeaderProxies, java.math.BigDecimal senderWarningHours) {
     }
 
     private Settings settingsJson() {
@@ -127,7 +130,8 @@ public final class AdminConsentResource extends AdminResource {
                 dev.idconsent.consent.model.NoticeUserAgents.enabled(realm),
                 regions.attribute() == null ? "" : regions.attribute(), regions.regions(),
                 regions.defaultRegion() == null ? "" : regions.defaultRegion(), regions.gpcRegions(),
-                header.name() == null ? "" : header.name(), header.proxies());
+                header.name() == null ? "" : header.name(), header.proxies(),
+                dev.idconsent.consent.model.SenderWarning.hours(realm).stripTrailingZeros());
     }
 
     /**
@@ -218,17 +222,19 @@ public final class AdminConsentResource extends AdminResource {
         });
     }
 
-    /**
-     * The change feed: {@code {"changes": [{"position": n, ...history row}], "next": n}}, every history row of the
-     * realm in feed order after {@code after} (0 for the start). Poll with {@code after} = the last {@code next}:
-     * no row is missed or repeated, also while people change choices concurrently. View-users.
-     */
     /** Streaming CSV/JSON exports of current choices and history (view-realm and view-users). */
     @Path("export")
     public ExportResource export() {
         return new ExportResource(session, realm, auth, readAudit());
     }
 
+    /**
+     * The change feed: {@code {"changes": [{"position": n, ...history row}], "next": n}}, every history row of the
+     * realm in feed order after {@code after} (0 for the start). Poll with {@code after} = the last {@code next}:
+     * no row is missed or repeated, also while people change choices concurrently. View-users. The token's client
+     * becomes a sender whose delay is measured: a read from {@code after} tells that it has taken in the rows up to
+     * there ({@link SendersResource}).
+     */
     @GET
     @Path("feed")
     @Produces(MediaType.APPLICATION_JSON)
@@ -242,11 +248,23 @@ public final class AdminConsentResource extends AdminResource {
             var entries = new dev.idconsent.consent.jpa.JpaChangeFeed(session.getKeycloakSessionFactory(),
                     realm.getId()).after(cursor, JsonInput.max(max));
             var out = ConsentJson.feed(entries, cursor);
+            // a client of another realm (master's admin-cli) is named with its realm
+            var by = auth.adminAuth();
+            String sender = by.getRealm().getId().equals(realm.getId()) ? by.getClient().getClientId()
+                    : by.getRealm().getName() + "/" + by.getClient().getClientId();
+            dev.idconsent.consent.jpa.JpaSenders.feedRead(session.getKeycloakSessionFactory(), realm.getId(), sender,
+                    cursor, java.time.Instant.now());
             readAudit().read(ReadAudit.FEED, new String[] {"consent", "feed"}, java.util.Map.of("after",
                     Long.toString(cursor), "max", Integer.toString(JsonInput.max(max)), "rows",
                     Integer.toString(entries.size())));
             return ConsentJson.ok(out).build();
         });
+    }
+
+    /** How fast opt-outs reach the feed's readers and the webhooks: {@link SendersResource}. */
+    @Path("senders")
+    public SendersResource senders() {
+        return new SendersResource(session, realm, auth, adminEvent);
     }
 
     /** The realm's webhook endpoints: {@link WebhooksResource}. */

@@ -20,6 +20,7 @@ final class ConsentCleanup implements ProviderEventListener {
                     e.getRealm().getId()).deleteRealm();
             JpaPurposeTexts.forgetRealm(e.getRealm().getId());
             JpaServedNotices.of(e.getKeycloakSession(), e.getRealm().getId()).deleteRealm();
+            JpaSenders.of(e.getKeycloakSession(), e.getRealm().getId()).deleteRealm();
             new JpaWebhookStore(e.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager())
                     .deleteRealm(e.getRealm().getId());
         }

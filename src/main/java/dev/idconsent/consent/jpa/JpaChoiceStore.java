@@ -479,7 +479,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         return channel == null ? NO_CHANNEL : channel;
     }
 
-    private static String fromColumn(String channel) {
+    static String fromColumn(String channel) {
         return NO_CHANNEL.equals(channel) ? null : channel;
     }
 }

@@ -47,6 +47,7 @@ public final class JpaWebhookStore implements WebhookStore {
         e.createdAt = w.createdAt().toEpochMilli();
         settings(e, w);
         em.persist(e);
+        new JpaSenders(em, w.realmId()).webhookCreated(w.id(), w.cursor(), w.createdAt());
         em.flush();
     }
 
@@ -78,6 +79,7 @@ public final class JpaWebhookStore implements WebhookStore {
     public boolean delete(String realmId, String id) {
         Optional<WebhookEntity> e = entity(id).filter(w -> w.realmId.equals(realmId));
         e.ifPresent(em::remove);
+        e.ifPresent(w -> new JpaSenders(em, realmId).delete(w.id));
         em.flush();
         return e.isPresent();
     }
@@ -118,6 +120,8 @@ public final class JpaWebhookStore implements WebhookStore {
                 .setParameter("at", at.toEpochMilli()).setParameter("next", next.toEpochMilli()).executeUpdate();
         if (updated == 0) {
             release(id);
+        } else {
+            new JpaSenders(em, entity(id).orElseThrow().realmId).webhookAcknowledged(id, to, at);
         }
     }
 

@@ -20,9 +20,12 @@ public final class DefaultConsentProviderFactory implements ConsentProviderFacto
     public static final String PROVIDER_ID = "default";
     static final String EXPIRY_INTERVAL = "expiry-interval-seconds";
     private static final long DEFAULT_EXPIRY_INTERVAL = 60;
+    static final String SENDER_WATCH_INTERVAL = "sender-watch-interval-seconds";
+    private static final long DEFAULT_SENDER_WATCH_INTERVAL = 60;
     private static final Logger LOG = Logger.getLogger(DefaultConsentProviderFactory.class);
 
     private long expiryIntervalSeconds = DEFAULT_EXPIRY_INTERVAL;
+    private long senderWatchIntervalSeconds = DEFAULT_SENDER_WATCH_INTERVAL;
     private boolean started;
 
     @Override
@@ -36,6 +39,11 @@ public final class DefaultConsentProviderFactory implements ConsentProviderFacto
         if (expiryIntervalSeconds < 1) {
             throw new IllegalArgumentException("idc-consent: " + EXPIRY_INTERVAL + " must be at least 1, not "
                     + expiryIntervalSeconds);
+        }
+        senderWatchIntervalSeconds = config.getLong(SENDER_WATCH_INTERVAL, DEFAULT_SENDER_WATCH_INTERVAL);
+        if (senderWatchIntervalSeconds < 1) {
+            throw new IllegalArgumentException("idc-consent: " + SENDER_WATCH_INTERVAL + " must be at least 1, not "
+                    + senderWatchIntervalSeconds);
         }
     }
 
@@ -59,6 +67,10 @@ public final class DefaultConsentProviderFactory implements ConsentProviderFacto
             session.getProvider(TimerProvider.class).schedule(new ClusterAwareScheduledTaskRunner(factory,
                     new ConsentExpiry(factory, Clock.systemUTC(), interval * 4 / 5), interval), interval,
                     ConsentExpiry.TASK);
+            // on every node: each shows the figures on its own /metrics; the warning is raised once (SenderWatch)
+            session.getProvider(TimerProvider.class).schedule(new org.keycloak.services.scheduled.ScheduledTaskRunner(
+                    factory, new dev.idconsent.consent.events.SenderWatch(factory, Clock.systemUTC())),
+                    senderWatchIntervalSeconds * 1000, dev.idconsent.consent.events.SenderWatch.TASK);
         }
         LOG.infof("Expiry of consent with a lifetime runs every %d s", expiryIntervalSeconds);
     }
@@ -69,6 +81,9 @@ public final class DefaultConsentProviderFactory implements ConsentProviderFacto
                 .property().name(EXPIRY_INTERVAL).type("long").defaultValue(DEFAULT_EXPIRY_INTERVAL)
                 .helpText("How often yeses that reached their purpose's lifetime (renewAfterDays) are looked for and"
                         + " expired, in seconds (at least 1)").add()
+                .property().name(SENDER_WATCH_INTERVAL).type("long").defaultValue(DEFAULT_SENDER_WATCH_INTERVAL)
+                .helpText("How often every node looks at how far opt-outs have reached the senders (metrics, the"
+                        + " late-sender admin event), in seconds (at least 1)").add()
                 .build();
     }
 

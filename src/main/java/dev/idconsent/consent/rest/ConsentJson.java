@@ -17,6 +17,7 @@ import dev.idconsent.consent.catalog.ConsentRoles;
 import dev.idconsent.consent.jpa.JpaChangeFeed;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.idconsent.consent.SenderReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -273,6 +274,37 @@ public final class ConsentJson {
         return new CountsJson(people, counts.stream().map(c -> new CountJson(c.purpose().key(), c.channel(),
                 c.purpose().mechanism().value(), c.granted(), c.denied(), c.pending(), c.expired(), c.noAnswer(), c.on(),
                 c.expiringSoon(), c.region())).toList());
+    }
+
+    /** {@code GET …/senders}: how fast opt-outs reach each sender, and whether one is late. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record SendersJson(java.math.BigDecimal warningHours, int windowDays, List<SenderJson> senders) {
+    }
+
+    /** Durations in seconds (with milliseconds); the percentiles are upper bounds (see {@link SenderReport}). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record SenderJson(String id, String kind, String name, String since, String lastSeen, long reached,
+                             boolean late, String warnedAt, WaitingJson oldestWaiting, long optOuts,
+                             Double p50Seconds, Double p99Seconds, Double maxSeconds) {
+    }
+
+    public record WaitingJson(String at, double ageSeconds, String purpose, String channel) {
+    }
+
+    public static SendersJson senders(List<SenderReport.Sender> senders, java.math.BigDecimal warningHours,
+                                      java.time.Duration threshold, Instant now) {
+        return new SendersJson(warningHours.stripTrailingZeros(), SenderReport.WINDOW_DAYS, senders.stream()
+                .map(s -> new SenderJson(s.id(), s.kind().value(), s.name(), s.since().toString(),
+                        s.lastSeen() == null ? null : s.lastSeen().toString(), s.reached(), s.late(now, threshold),
+                        s.warnedAt() == null ? null : s.warnedAt().toString(),
+                        s.waiting() == null ? null : new WaitingJson(s.waiting().at().toString(),
+                                seconds(s.waiting().age(now)), s.waiting().purpose(), s.waiting().channel()),
+                        s.delays().optOuts(), seconds(s.delays().p50()), seconds(s.delays().p99()),
+                        seconds(s.delays().max()))).toList());
+    }
+
+    private static Double seconds(java.time.Duration d) {
+        return d == null ? null : d.toMillis() / 1000.0;
     }
 
     /** {@code GET …/feed}: the rows after the cursor, and the cursor for the next read. */

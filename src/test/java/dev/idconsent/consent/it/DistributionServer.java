@@ -54,6 +54,7 @@ public final class DistributionServer implements KeycloakServer {
                 "--metrics-enabled=true", "--spi-idc-webhooks--default--interval-millis=1000",
                 // yeses with a lifetime of seconds expire within a second (LifecycleIT, ConsentStepIT)
                 "--spi-idc-consent--default--expiry-interval-seconds=1",
+                "--spi-idc-consent--default--sender-watch-interval-seconds=1",
                 // the tests' webhook receivers listen on loopback, which webhooks may not reach by default
                 "--spi-idc-webhooks--default--allowed-destinations=127.0.0.1",
                 // SQL statements in the log: the zero-SQL-on-the-token-path test reads them
