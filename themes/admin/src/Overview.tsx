@@ -15,8 +15,16 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
-import { AdminConsentApi, save, type CatalogPurpose, type Count, type Problem, type Webhook } from "./api";
-import { when } from "./format";
+import {
+  AdminConsentApi,
+  save,
+  type CatalogPurpose,
+  type Count,
+  type Problem,
+  type Senders,
+  type Webhook,
+} from "./api";
+import { duration, when } from "./format";
 import { DataTable, useMessages } from "./parts";
 
 const EXPORTS = [
@@ -28,7 +36,8 @@ const EXPORTS = [
 
 /**
  * Configure → Consent overview: how many people said what per purpose and channel, whether roles and records agree
- * (with the repair), how the webhook endpoints are doing (with retry now), and the exports. Buttons that change
+ * (with the repair), how the webhook endpoints are doing (with retry now), how fast opt-outs reach each sender (feed
+ * readers and webhooks, late ones marked), and the exports. Buttons that change
  * something show only to admins who may do it; the server checks again.
  */
 export default function Overview() {
@@ -43,6 +52,7 @@ export default function Overview() {
   const [counts, setCounts] = useState<{ people: number; counts: Count[] }>();
   const [problems, setProblems] = useState<Problem[]>();
   const [webhooks, setWebhooks] = useState<Webhook[]>();
+  const [senders, setSenders] = useState<Senders>();
   const [purposes, setPurposes] = useState<CatalogPurpose[]>();
   const [busy, setBusy] = useState(false);
   const { fail, done, area } = useMessages();
@@ -59,6 +69,7 @@ export default function Overview() {
     api.counts().then(keep(setCounts)).catch(keep(fail));
     api.integrity().then(keep((i: { problems: Problem[] }) => setProblems(i.problems))).catch(keep(fail));
     api.webhooks().then(keep(setWebhooks)).catch(keep(fail));
+    api.senders().then(keep(setSenders)).catch(keep(fail));
     api.purposes().then(keep(setPurposes)).catch(keep(fail));
   }, [api, fail]);
   useEffect(load, [load]);
@@ -241,6 +252,71 @@ export default function Overview() {
                   },
                 ]}
               />
+            )}
+          </CardBody>
+        </Card>
+        <Card className="pf-v5-u-mb-md" id="idc-senders-card">
+          <CardTitle component="h2">{t("idcAdminSenders")}</CardTitle>
+          <CardBody>
+            {!senders ? (
+              <Spinner size="md" />
+            ) : (
+              <>
+                <p className="pf-v5-u-mb-md">
+                  {t("idcAdminSendersIntro", { hours: senders.warningHours, days: senders.windowDays })}
+                </p>
+                {senders.senders.length === 0 ? (
+                  <p>{t("idcAdminNoSenders")}</p>
+                ) : (
+                  <DataTable
+                    id="idc-senders"
+                    label={t("idcAdminSenders")}
+                    rows={senders.senders}
+                    rowKey={(s) => s.id}
+                    rowId={(s) => `idc-sender-${s.id}`}
+                    columns={[
+                      {
+                        title: t("idcAdminSender"),
+                        cell: (s) => (
+                          <>
+                            {s.kind === "webhook"
+                              ? (webhooks?.find((w) => w.id === s.name)?.url ?? s.name)
+                              : s.name}
+                            <div className="pf-v5-u-color-200">{t(`idcAdminSenderKind_${s.kind}`)}</div>
+                          </>
+                        ),
+                      },
+                      {
+                        title: t("idcAdminStatus"),
+                        cell: (s) =>
+                          s.late ? (
+                            <Label color="red">{t("idcAdminSenderLate")}</Label>
+                          ) : s.oldestWaiting ? (
+                            <Label color="blue">{t("idcAdminSenderWaiting")}</Label>
+                          ) : (
+                            <Label color="green">{t("idcAdminSenderUpToDate")}</Label>
+                          ),
+                      },
+                      {
+                        title: t("idcAdminOldestWaiting"),
+                        wrap: true,
+                        cell: (s) =>
+                          s.oldestWaiting
+                            ? t("idcAdminOldestWaitingValue", {
+                                age: duration(s.oldestWaiting.ageSeconds, i18n.language),
+                                purpose: s.oldestWaiting.purpose,
+                              })
+                            : "—",
+                      },
+                      { title: t("idcAdminOptOutsReached"), cell: (s) => s.optOuts },
+                      { title: "p50", cell: (s) => duration(s.p50Seconds, i18n.language) },
+                      { title: "p99", cell: (s) => duration(s.p99Seconds, i18n.language) },
+                      { title: t("idcAdminMax"), cell: (s) => duration(s.maxSeconds, i18n.language) },
+                      { title: t("idcAdminLastSeen"), cell: (s) => when(s.lastSeen, i18n.language) },
+                    ]}
+                  />
+                )}
+              </>
             )}
           </CardBody>
         </Card>

@@ -72,6 +72,25 @@ export type Webhook = {
   };
 };
 
+/** A client reading the feed or a webhook, and how fast opt-outs reach it (GET /senders). */
+export type Sender = {
+  id: string;
+  kind: "feed" | "webhook";
+  name: string;
+  since: string;
+  lastSeen: string | null;
+  reached: number;
+  late: boolean;
+  warnedAt: string | null;
+  oldestWaiting: { at: string; ageSeconds: number; purpose: string; channel: string | null } | null;
+  optOuts: number;
+  p50Seconds: number | null;
+  p99Seconds: number | null;
+  maxSeconds: number | null;
+};
+
+export type Senders = { warningHours: number; windowDays: number; senders: Sender[] };
+
 /**
  * The plugin's admin API (/admin/realms/{realm}/consent/…) with the signed-in admin's own token: the server applies
  * the same permissions as for any other caller, so a page can only show or do what the admin may.
@@ -133,6 +152,10 @@ export class AdminConsentApi {
 
   async webhooks(): Promise<Webhook[]> {
     return (await this.call("webhooks")).json();
+  }
+
+  async senders(): Promise<Senders> {
+    return (await this.call("senders")).json();
   }
 
   async retryNow(id: string): Promise<void> {

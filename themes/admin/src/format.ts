@@ -5,6 +5,21 @@ import type { Actor, HistoryEntry } from "./api";
 export const when = (at: string | undefined | null, language: string) =>
   at ? new Date(at).toLocaleString(language, { dateStyle: "short", timeStyle: "medium" }) : "—";
 
+/** A duration in its largest whole unit, e.g. "1.6 sec", "3.5 hr", in the console's language. */
+export const duration = (seconds: number | null | undefined, language: string) => {
+  if (seconds === null || seconds === undefined) return "—";
+  const [value, unit] =
+    seconds < 60
+      ? [seconds, "second"]
+      : seconds < 3600
+        ? [seconds / 60, "minute"]
+        : seconds < 86400
+          ? [seconds / 3600, "hour"]
+          : [seconds / 86400, "day"];
+  return new Intl.NumberFormat(language, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 })
+    .format(value);
+};
+
 const STATES: Record<string, string> = {
   granted: "idcAdminStateGranted",
   denied: "idcAdminStateDenied",

@@ -162,7 +162,8 @@ class ConsentConsoleIT {
     @Test
     @DisplayName("given someone holds a purpose's role without having said yes and a webhook endpoint fails, then the"
             + " overview lists the problem and the failing endpoint with its error; Retry now tries again at once,"
-            + " Reconcile repairs the problem (the role is gone, integrity is ok) and the choices export downloads")
+            + " Reconcile repairs the problem (the role is gone, integrity is ok) and the choices export downloads;"
+            + " the failing endpoint is a sender with an opt-out waiting")
     void reconcileRepairsAPlantedProblem() throws Exception {
         String id = api.createUser("cons-erin");
         api.onBehalf(id, "newsletter", false); // a choice, so the person is in the choices export
@@ -182,6 +183,8 @@ class ConsentConsoleIT {
             try {
                 await(() -> webhook(hookId).get("failing").asBoolean() ? true : null);
                 int attempts = webhook(hookId).get("attempts").asInt();
+                api.onBehalf(id, "newsletter", true);
+                api.onBehalf(id, "newsletter", false); // an opt-out the failing endpoint has not taken in
 
                 console.open(base() + CONSOLE + "/page-section/idc-consent-overview");
                 assertThat(console.awaitTextContent("#idc-problems", "cons-erin"))
@@ -190,7 +193,11 @@ class ConsentConsoleIT {
                         .contains("newsletter", "opt-out");
                 assertThat(console.awaitTextContent("#idc-webhook-" + hookId, "failing"))
                         .contains(receiver.url(), "CRM sync", "HTTP 500: down for maintenance");
+                assertThat(console.awaitTextContent("#idc-sender-" + hookId, "catching up"))
+                        .contains(receiver.url(), "webhook endpoint", "newsletter");
                 console.snapshot("admin-consent-overview");
+                console.script("document.querySelector('#idc-senders-card').scrollIntoView()");
+                console.snapshot("admin-senders");
 
                 console.script("document.querySelector('#idc-webhook-" + hookId + " button').click()");
                 console.awaitTextContent("#idc-admin-message", "Retrying " + receiver.url());
