@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Lifecycle: deletion leaves nothing behind; export and import keep the catalog")
 class LifecycleIT {
     static final List<String> TABLES = List.of("IDC_CHOICE", "IDC_CHOICE_HISTORY", "IDC_PURPOSE_TEXT",
-            "IDC_WEBHOOK", "IDC_SUPPRESSION", "IDC_SUPPRESSION_KEY");
+            "IDC_WEBHOOK", "IDC_SUPPRESSION", "IDC_SUPPRESSION_KEY", "IDC_SENDER");
     static Api api;
     static Database db;
 
@@ -54,10 +54,19 @@ class LifecycleIT {
                 .status()).isEqualTo(200); // version 1: the text of the realm file
         assertThat(api.post("/admin/realms/doomed/consent/webhooks", api.adminToken(), Map.of("url",
                 "https://receiver.example.com/hook", "enabled", false)).status()).isEqualTo(201);
+        long end = api.get("/admin/realms/doomed/consent/feed", api.adminToken()).json().get("next").asLong();
         String oscar = api.createUserIn("doomed", "oscar"); // leaves an opt-out behind (and the realm's hash key)
         assertThat(api.post("/realms/doomed/consent/me/choices", api.login("doomed", "oscar", "oscar").access(),
                 Map.of("choices", List.of(Map.of("purpose", "newsletter", "granted", false)))).status()).isEqualTo(200);
+        // the admin's client follows the feed past oscar's opt-out: a sender with a delay counted
+        long next = api.get("/admin/realms/doomed/consent/feed?after=" + end, api.adminToken()).json().get("next")
+                .asLong();
+        api.get("/admin/realms/doomed/consent/feed?after=" + next, api.adminToken());
         assertThat(api.delete("/admin/realms/doomed/users/" + oscar, api.adminToken()).status()).isEqualTo(204);
+        String senders = "select count(*) from IDC_SENDER_DELAY where SENDER_ID in (" + String.join(",",
+                api.get("/admin/realms/doomed/consent/senders", api.adminToken()).json().findValuesAsText("id")
+                        .stream().map(id -> "'" + id + "'").toList()) + ")";
+        assertThat(db.count(senders)).as("IDC_SENDER_DELAY").isPositive();
         for (String table : TABLES) {
             assertThat(db.count("select count(*) from " + table + " where REALM_ID = ?", realmId)).as(table)
                     .isPositive();
@@ -69,6 +78,7 @@ class LifecycleIT {
             assertThat(db.count("select count(*) from " + table + " where REALM_ID = ?", realmId)).as(table)
                     .isZero();
         }
+        assertThat(db.count(senders)).as("IDC_SENDER_DELAY").isZero();
     }
 
     @Test
