@@ -69,8 +69,8 @@ public final class DefaultConsentProviderFactory implements ConsentProviderFacto
                     ConsentExpiry.TASK);
             // on every node: each shows the figures on its own /metrics; the warning is raised once (SenderWatch)
             session.getProvider(TimerProvider.class).schedule(new org.keycloak.services.scheduled.ScheduledTaskRunner(
-                    factory, new dev.idconsent.consent.events.SenderWatch(factory, Clock.systemUTC())),
-                    senderWatchIntervalSeconds * 1000, dev.idconsent.consent.events.SenderWatch.TASK);
+                    factory, new SenderWatch(factory, Clock.systemUTC())),
+                    senderWatchIntervalSeconds * 1000, SenderWatch.TASK);
         }
         LOG.infof("Expiry of consent with a lifetime runs every %d s", expiryIntervalSeconds);
     }

@@ -1,8 +1,7 @@
-package dev.idconsent.consent.events;
+package dev.idconsent.consent.model;
 
 import dev.idconsent.consent.SenderReport;
 import dev.idconsent.consent.jpa.JpaSenders;
-import dev.idconsent.consent.model.SenderWarning;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -48,8 +47,8 @@ import org.keycloak.util.JsonSerialization;
  *   <li>{@code idc_sender_late{realm, kind, sender}}: 1 while the oldest waiting opt-out is past the threshold</li>
  * </ul>
  */
-public final class SenderWatch implements ScheduledTask {
-    public static final String TASK = "idc-sender-watch";
+final class SenderWatch implements ScheduledTask {
+    static final String TASK = "idc-sender-watch";
     private static final Logger LOG = Logger.getLogger(SenderWatch.class);
     private static final MultiGauge WAITING = MultiGauge.builder("idc.sender.oldest.waiting.opt.out")
             .baseUnit("seconds").description("Age of the oldest opt-out a sender has not taken in (cluster-wide)")
@@ -64,7 +63,7 @@ public final class SenderWatch implements ScheduledTask {
     private final KeycloakSessionFactory factory;
     private final Clock clock;
 
-    public SenderWatch(KeycloakSessionFactory factory, Clock clock) {
+    SenderWatch(KeycloakSessionFactory factory, Clock clock) {
         this.factory = factory;
         this.clock = clock;
     }
