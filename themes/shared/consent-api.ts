@@ -14,6 +14,8 @@ export type ChannelState = {
   via?: string;
   actor?: Actor;
   clientId?: string | null;
+  /** Where the purpose offers frequencies: this channel's, the person's choice or else the default (a key). */
+  frequency?: string;
 };
 
 export type Purpose = {
@@ -35,6 +37,10 @@ export type Purpose = {
   states: ChannelState[];
   /** Where the realm has regions: the region whose mechanism applies to the person (absent: the purpose's own). */
   region?: string;
+  /** Only where the purpose offers a choice of how often: in the offered order, labels in the page's language. */
+  frequencies?: { key: string; label: string }[];
+  /** The key of the frequency of a person who chose none (with frequencies only). */
+  defaultFrequency?: string;
   /** Only when the user answered an older text version: which, when, and what changed since. */
   changedSinceAnswer?: {
     answeredVersion: number;
@@ -72,9 +78,19 @@ export type HistoryEntry = {
   locale?: string;
   source?: string;
   evidence?: string;
+  /** Where the purpose offers frequencies: the key after the change, and before it. */
+  frequency?: string;
+  previousFrequency?: string;
 };
 
-export type Change = { purpose: string; channel: string | null; granted: boolean; version: number };
+export type Change = {
+  purpose: string;
+  channel: string | null;
+  granted: boolean;
+  version: number;
+  /** A key the purpose offers, only with granted: true (a frequency is part of a yes). */
+  frequency?: string;
+};
 
 /** A refusal or failure, with the server's own message when it sent one. */
 export class ApiError extends Error {

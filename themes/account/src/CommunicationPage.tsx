@@ -7,6 +7,8 @@ import {
   ExpandableSection,
   Flex,
   FlexItem,
+  FormSelect,
+  FormSelectOption,
   Label,
   List,
   ListItem,
@@ -94,17 +96,18 @@ export const CommunicationPage = () => {
     refresh();
   };
 
-  const toggle = async ({ purpose, state }: Target, granted: boolean) => {
+  /** A switch changed, or the frequency of one that is on: a frequency goes only with a yes. */
+  const toggle = async ({ purpose, state }: Target, granted: boolean, frequency?: string) => {
     if (saving !== undefined) {
       return; // one change at a time; the switch being saved stays focusable, so focus stays on it
     }
-    const id = switchId(purpose, state);
+    const id = frequency === undefined ? switchId(purpose, state) : frequencyId(purpose, state);
     const what = words.switchLabel(purpose, state.channel);
     setSaving(id);
     setStatus(`${what}: ${words.saving()}`);
     try {
       const answer = await api.change([
-        { purpose: purpose.key, channel: state.channel, granted, version: purpose.version },
+        { purpose: purpose.key, channel: state.channel, granted, version: purpose.version, frequency },
       ]);
       setView(answer.view);
       setEtag(answer.etag);
@@ -112,7 +115,9 @@ export const CommunicationPage = () => {
       const message =
         now?.state === "pending"
           ? t("idcSavedPending", { what })
-          : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) });
+          : frequency !== undefined
+            ? t("idcSavedFrequency", { what, frequency: words.frequency(purpose, now?.frequency ?? frequency) })
+            : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) });
       setStatus(message);
       addAlert(message);
       setHistory(await api.history(0, HISTORY_PAGE));
@@ -285,7 +290,7 @@ type PurposeCardProps = {
   purpose: Purpose;
   words: Words;
   saving?: string;
-  onToggle: (target: Target, granted: boolean) => void;
+  onToggle: (target: Target, granted: boolean, frequency?: string) => void;
 };
 
 const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => {
@@ -316,6 +321,7 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
         <Stack className="pf-v5-u-mt-sm">
           {purpose.states.map((state) => {
             const id = switchId(purpose, state);
+            const often = frequencyId(purpose, state);
             const on = state.granted;
             return (
               <StackItem key={id}>
@@ -336,7 +342,7 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
                     />
                   </FlexItem>
                   <FlexItem id={`${id}-status`} className="idc-status">
-                    {saving === id ? (
+                    {saving === id || saving === often ? (
                       <>
                         <Spinner size="sm" aria-hidden /> {words.saving()}
                       </>
@@ -345,6 +351,33 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
                     )}
                   </FlexItem>
                 </Flex>
+                {/* how often: part of a yes, so only while the channel is on; switching on takes the default */}
+                {on && purpose.frequencies && purpose.frequencies.length > 0 && (
+                  <Flex
+                    alignItems={{ default: "alignItemsCenter" }}
+                    spaceItems={{ default: "spaceItemsSm" }}
+                    className="pf-v5-u-ml-xl pf-v5-u-mt-xs"
+                  >
+                    <FlexItem>
+                      <label htmlFor={often}>{t("idcFrequency")}</label>
+                    </FlexItem>
+                    <FlexItem>
+                      <FormSelect
+                        id={often}
+                        aria-label={t("idcFrequencyLabel", { what: words.switchLabel(purpose, state.channel) })}
+                        value={state.frequency ?? purpose.defaultFrequency ?? ""}
+                        // like the switches: shows what the server says, enabled while its own change is saved
+                        isDisabled={saving !== undefined && saving !== often}
+                        aria-busy={saving === often}
+                        onChange={(_event, value) => onToggle({ purpose, state }, true, value)}
+                      >
+                        {purpose.frequencies.map((f) => (
+                          <FormSelectOption key={f.key} value={f.key} label={f.label} />
+                        ))}
+                      </FormSelect>
+                    </FlexItem>
+                  </Flex>
+                )}
               </StackItem>
             );
           })}
@@ -448,15 +481,16 @@ const HistoryTable = ({ rows, view, words }: { rows: HistoryEntry[]; view: Conse
       <Tbody>
         {rows.map((row) => {
           const purpose = purposes.get(row.purpose);
+          // with the frequency that came with a yes, where the purpose offers them: "On → On (Weekly)"
+          const before = words.withFrequency(words.previous(row.previous, purpose), purpose, row.previousFrequency);
+          const after = words.withFrequency(words.state(row.state), purpose, row.frequency);
           return (
             <Tr key={row.id}>
               <Td dataLabel={t("idcHistoryWhen")}>{words.dateTime(row.at)}</Td>
               <Td dataLabel={t("idcHistoryWhat")}>
                 {purpose ? words.switchLabel(purpose, row.channel) : row.purpose}
               </Td>
-              <Td dataLabel={t("idcHistoryChange")}>
-                {`${words.previous(row.previous, purpose)} → ${words.state(row.state)}`}
-              </Td>
+              <Td dataLabel={t("idcHistoryChange")}>{`${before} → ${after}`}</Td>
               <Td dataLabel={t("idcHistoryHow")}>
                 {words.via(row.via, row.clientId)}
                 {row.reason ? ` (${row.reason})` : ""}
@@ -472,6 +506,9 @@ const HistoryTable = ({ rows, view, words }: { rows: HistoryEntry[]; view: Conse
 
 const switchId = (purpose: Purpose, state: ChannelState) =>
   `idc-switch-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
+
+const frequencyId = (purpose: Purpose, state: ChannelState) =>
+  `idc-frequency-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
 
 const findState = (view: ConsentView, key: string, channel: string | null) =>
   view.purposes.find((p) => p.key === key)?.states.find((s) => s.channel === channel);

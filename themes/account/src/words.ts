@@ -55,6 +55,11 @@ export const useWords = () => {
         state
           ? words.state(state)
           : t("idcDefaultState", { state: words.onOff(p?.mechanism !== "opt-in") }),
+      /** A frequency's label as the purpose offers it now; its key when no longer offered. */
+      frequency: (p: Purpose | undefined, key: string) => p?.frequencies?.find((f) => f.key === key)?.label ?? key,
+      /** A state with the frequency that came with it, where there was one: "On (Weekly)". */
+      withFrequency: (state: string, p: Purpose | undefined, key?: string) =>
+        key ? t("idcWithFrequency", { state, frequency: words.frequency(p, key) }) : state,
       via: (via: string, clientId?: string | null) =>
         t(`idcVia_${via}`, { defaultValue: via, client: clientId ?? "" }),
       date: (iso: string) => date.format(new Date(iso)),

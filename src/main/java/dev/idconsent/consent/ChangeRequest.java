@@ -6,6 +6,11 @@ package dev.idconsent.consent;
  * @param channel {@code null} for the purpose as a whole (every channel of it)
  * @param granted the new answer; {@code null} is refused as a bad value
  * @param version the purpose version the user was shown; {@code null} means the current one
+ * @param frequency with a yes only: the frequency chosen ({@link Frequency}); {@code null} keeps the one of the yes
+ *                  before (the default after a no)
  */
-public record ChangeRequest(String purpose, String channel, Boolean granted, Integer version) {
+public record ChangeRequest(String purpose, String channel, Boolean granted, Integer version, String frequency) {
+    public ChangeRequest(String purpose, String channel, Boolean granted, Integer version) {
+        this(purpose, channel, granted, version, null);
+    }
 }

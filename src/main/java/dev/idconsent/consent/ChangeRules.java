@@ -11,8 +11,14 @@ final class ChangeRules {
     private ChangeRules() {
     }
 
-    /** @param version the text version the answer is about: the current one, or an earlier one when restoring */
-    record Target(Purpose purpose, String channel, ChoiceState state, int version) {
+    /**
+     * @param version   the text version the answer is about: the current one, or an earlier one when restoring
+     * @param frequency with a yes, the frequency asked for; {@code null}: keep the one of the yes before
+     */
+    record Target(Purpose purpose, String channel, ChoiceState state, int version, String frequency) {
+        Target(Purpose purpose, String channel, ChoiceState state, int version) {
+            this(purpose, channel, state, version, null);
+        }
     }
 
     static List<Target> resolve(PurposeCatalog catalog, ChangeRequest change, Via via) {
@@ -43,9 +49,25 @@ final class ChangeRules {
         if (state == ChoiceState.GRANTED && purpose.mechanism().optional()) {
             mayGrant(purpose, change, via);
         }
+        String frequency = change.frequency();
+        if (frequency != null) {
+            if (purpose.frequencies().isEmpty()) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + purpose.key() + "' offers no"
+                        + " frequencies; leave out \"frequency\"");
+            }
+            if (!change.granted()) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "a frequency belongs to a yes: purpose '"
+                        + purpose.key() + "' is switched off with \"granted\": false and no \"frequency\"");
+            }
+            if (purpose.frequency(frequency).isEmpty()) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + purpose.key() + "' offers the"
+                        + " frequencies " + purpose.frequencies().stream().map(Frequency::key).toList() + ", not '"
+                        + frequency + "'");
+            }
+        }
         if (change.channel() == null) {
             return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, pendingIfDouble(purpose, c,
-                    state), purpose.version())).toList();
+                    state), purpose.version(), frequency)).toList();
         }
         if (!purpose.channels().contains(change.channel())) {
             throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
@@ -54,7 +76,7 @@ final class ChangeRules {
                             + String.join(", ", purpose.channels()) + ")");
         }
         return List.of(new Target(purpose, change.channel(), pendingIfDouble(purpose, change.channel(), state),
-                purpose.version()));
+                purpose.version(), frequency));
     }
 
     /**

@@ -332,12 +332,19 @@ public final class ConsentService {
             if (target.purpose().mechanism() == Mechanism.REQUIRED) {
                 continue; // "on" for a required purpose is already true; nothing to prove
             }
+            // a frequency belongs to a yes: named, or kept from the yes before; a no has none
+            boolean yes = target.state() == ChoiceState.GRANTED || target.state() == ChoiceState.PENDING;
+            boolean wasYes = previous != null && (previous.state() == ChoiceState.GRANTED
+                    || previous.state() == ChoiceState.PENDING);
+            String frequency = !yes ? null : target.frequency() != null ? target.frequency()
+                    : wasYes ? previous.frequency() : null;
+            boolean sameFrequency = java.util.Objects.equals(frequency, previous == null ? null : previous.frequency());
             if (target.state() == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
-                    && previous.purposeVersion() == target.version()) {
+                    && previous.purposeVersion() == target.version() && sameFrequency) {
                 continue; // a repeated yes keeps a confirmed double opt-in
             }
             if (previous != null && previous.state() == target.state()
-                    && previous.purposeVersion() == target.version() && context.via() != Via.GPC) {
+                    && previous.purposeVersion() == target.version() && sameFrequency && context.via() != Via.GPC) {
                 continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)
             }
             if (target.state() == ChoiceState.CLEARED && previous == null) {
@@ -351,13 +358,14 @@ public final class ConsentService {
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
                     context.provenance(), context.locale() == null ? null
                     : target.purpose().words(context.locale(), catalog.baseLocale()).locale(),
-                    target.purpose().regionIn(subject.location())));
+                    target.purpose().regionIn(subject.location()), frequency,
+                    previous == null ? null : previous.frequency()));
             if (target.state() == ChoiceState.CLEARED) {
                 store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);
             } else {
                 Choice choice = new Choice(target.purpose().key(), target.channel(), target.state(), target.version(),
-                        context.via(), context.actor(), context.clientId(), at, row.id());
+                        context.via(), context.actor(), context.clientId(), at, row.id(), frequency);
                 store.put(subject.id(), choice);
                 byKey.put(key, choice);
             }
@@ -426,7 +434,8 @@ public final class ConsentService {
         }
         ChangeRules.Target back = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
                 .filter(before -> before.state() != ChoiceState.CLEARED)
-                .map(before -> new ChangeRules.Target(purpose, channel, before.state(), before.purposeVersion()))
+                .map(before -> new ChangeRules.Target(purpose, channel, before.state(), before.purposeVersion(),
+                        before.frequency()))
                 .orElse(new ChangeRules.Target(purpose, channel, ChoiceState.CLEARED, now.purposeVersion()));
         return apply(subject, current, List.of(back), context);
     }

@@ -37,7 +37,8 @@ public final class Effective {
      * The detailed token claim, for apps that need more than yes or no: per active purpose flagged for tokens its
      * effective state and, per channel where it has channels, whether an explicit answer or the default decides it
      * and the text version answered: {@code {"granted": true, "explicit": true, "version": 3}}, or
-     * {@code {"granted": true, "channels": {"email": {…}, "sms": {…}}}}.
+     * {@code {"granted": true, "channels": {"email": {…}, "sms": {…}}}}; a channel that is on of a purpose offering
+     * frequencies says how often: {@code "frequency": "weekly"} (the person's, else the default).
      */
     public static Map<String, Object> detailedClaim(Iterable<Purpose> catalog, String summary) {
         Map<String, Summary.Answer> answers = Summary.answers(summary);
@@ -57,8 +58,12 @@ public final class Effective {
                 for (String channel : purpose.channels()) {
                     Map<String, Object> detail = new LinkedHashMap<>();
                     Summary.Answer answer = answers.get(Summary.key(purpose.key(), channel));
-                    detail.put("granted", granted(purpose, answer == null ? null : answer.state()));
+                    boolean on = granted(purpose, answer == null ? null : answer.state());
+                    detail.put("granted", on);
                     detail.putAll(channelDetail(purpose, answer));
+                    if (on && !purpose.frequencies().isEmpty()) {
+                        detail.put("frequency", purpose.frequencyOf(answer == null ? null : answer.frequency()));
+                    }
                     channels.put(channel, detail);
                 }
                 entry.put("channels", channels);

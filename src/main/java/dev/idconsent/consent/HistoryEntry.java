@@ -16,11 +16,22 @@ import java.time.Instant;
  *                   (or on rows from before it was recorded)
  * @param region     the region whose mechanism for the purpose applied to the person then ({@link Purpose#regionIn});
  *                   {@code null}: the purpose's own
+ * @param frequency  with a yes, the frequency chosen ({@link Frequency}); {@code null}: none chosen (the default)
+ * @param previousFrequency the frequency of the answer before
  */
 public record HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                            ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
                            String capability, String reason, Instant at, Provenance provenance, String locale,
-                           String region) {
+                           String region, String frequency, String previousFrequency) {
+    /** A row without frequencies. */
+    public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
+                        ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
+                        String capability, String reason, Instant at, Provenance provenance, String locale,
+                        String region) {
+        this(id, subjectId, purpose, channel, purposeVersion, previous, state, via, actor, clientId, capability,
+                reason, at, provenance, locale, region, null, null);
+    }
+
     /** A row under the purpose's own mechanism. */
     public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                         ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,

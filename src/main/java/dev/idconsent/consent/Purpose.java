@@ -29,12 +29,17 @@ import java.util.regex.Pattern;
  *                       (part of the text: a change is versioned); {@link #words} picks a reader's
  * @param regions        the mechanism for people in a region of the realm's {@link Regions}, by region name; everyone
  *                       else gets {@code mechanism} ({@link #in} gives the purpose as a region's people see it)
+ * @param frequencies    (optional purposes with channels) how often it may reach a person, as they may choose; empty:
+ *                       the purpose offers no choice of frequency. Not part of the versioned text: a frequency is
+ *                       recorded by its key
+ * @param defaultFrequency the key of the frequency of a person who chose none; {@code null} without frequencies
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                       boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
                       LegalBasis legalBasis, String purposeType, List<String> recipients,
-                      java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions) {
+                      java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions,
+                      List<Frequency> frequencies, String defaultFrequency) {
     public static final String EMAIL = "email";
     public static final int MAX_RECIPIENTS = 20;
     public static final int MAX_RECIPIENT = 200;
@@ -64,6 +69,39 @@ public record Purpose(String key, String label, String description, String categ
                 : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(translations));
         regions = regions == null ? java.util.Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(regions));
+        frequencies = frequencies == null ? List.of() : List.copyOf(frequencies);
+        defaultFrequency = defaultFrequency == null || defaultFrequency.isBlank() ? null : defaultFrequency;
+    }
+
+    /** Regional mechanisms, no frequencies. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
+                   LegalBasis legalBasis, String purposeType, List<String> recipients,
+                   java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType, recipients, translations,
+                regions, null, null);
+    }
+
+    /** The same purpose offering other frequencies. */
+    public Purpose withFrequencies(List<Frequency> value, String defaultKey) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
+                recipients, translations, regions, value, defaultKey);
+    }
+
+    /** The frequency a person has: the one they chose while it is still offered, else the default. */
+    public String frequencyOf(String chosen) {
+        if (frequencies.isEmpty()) {
+            return null;
+        }
+        return chosen != null && frequencies.stream().anyMatch(f -> f.key().equals(chosen)) ? chosen
+                : defaultFrequency;
+    }
+
+    public java.util.Optional<Frequency> frequency(String frequencyKey) {
+        return frequencies.stream().filter(f -> f.key().equals(frequencyKey)).findFirst();
     }
 
     /** The same mechanism everywhere. */
@@ -91,7 +129,7 @@ public record Purpose(String key, String label, String description, String categ
                 ? LegalBasis.defaultFor(there) : legalBasis;
         return new Purpose(key, label, description, category, there, channels, version, honorGpc, includeInToken,
                 gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, purposeType, recipients, translations,
-                regions);
+                regions, frequencies, defaultFrequency);
     }
 
     /** The region whose mechanism applies to people at {@code location}; {@code null}: the purpose's own applies. */
@@ -238,8 +276,63 @@ public record Purpose(String key, String label, String description, String categ
                 throw invalid("region '" + region + "' needs a mechanism (opt-in, opt-out or required)");
             }
         });
+        validateFrequencies();
         java.util.Map<String, Words> normalized = Words.translations(translations, description);
         return normalized.equals(translations) ? this : withTranslations(normalized);
+    }
+
+    private void validateFrequencies() {
+        if (frequencies.isEmpty()) {
+            if (defaultFrequency != null) {
+                throw invalid("defaultFrequency '" + defaultFrequency + "' names none of the frequencies: '" + key
+                        + "' offers none");
+            }
+            return;
+        }
+        if (channels.isEmpty()) {
+            throw invalid("only a purpose with channels can offer frequencies ('" + key + "' has none): a frequency"
+                    + " says how often a channel reaches the person");
+        }
+        if (mechanism == Mechanism.REQUIRED) {
+            throw invalid("only an optional purpose can offer frequencies ('" + key + "' is required: the person"
+                    + " gives no yes a frequency could belong to)");
+        }
+        if (frequencies.size() > Frequency.MAX) {
+            throw invalid("a purpose offers at most " + Frequency.MAX + " frequencies, not " + frequencies.size());
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Frequency f : frequencies) {
+            if (f == null) {
+                throw invalid("frequencies must be objects with \"key\" and \"label\"");
+            }
+            requireSlug("frequency key", f.key(), Frequency.MAX_KEY);
+            if (!keys.add(f.key())) {
+                throw invalid("frequency '" + f.key() + "' is offered twice");
+            }
+            if (f.label() == null || f.label().isEmpty()) {
+                throw invalid("frequency '" + f.key() + "' needs a label");
+            }
+            if (f.label().length() > Frequency.MAX_LABEL) {
+                throw invalid("the label of frequency '" + f.key() + "' is longer than " + Frequency.MAX_LABEL
+                        + " characters");
+            }
+            f.translations().forEach((tag, text) -> {
+                if (!Words.isTag(tag)) {
+                    throw invalid("frequency '" + f.key() + "' has a label for '" + tag + "', which is not a language"
+                            + " tag (e.g. de, pt-BR)");
+                }
+                if (text == null || text.isBlank() || text.length() > Frequency.MAX_LABEL) {
+                    throw invalid("the " + tag + " label of frequency '" + f.key() + "' must be 1 to "
+                            + Frequency.MAX_LABEL + " characters");
+                }
+            });
+        }
+        if (defaultFrequency == null) {
+            throw invalid("'" + key + "' offers frequencies, so it needs a defaultFrequency (one of " + keys + ")");
+        }
+        if (!keys.contains(defaultFrequency)) {
+            throw invalid("defaultFrequency '" + defaultFrequency + "' is not one of the frequencies " + keys);
+        }
     }
 
     public static boolean isSlug(String value) {
@@ -274,40 +367,40 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions);
+                recipients, translations, regions, frequencies, defaultFrequency);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions);
+                recipients, translations, regions, frequencies, defaultFrequency);
     }
 
     public Purpose withRenewAfter(Duration value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients,
-                translations, regions);
+                translations, regions, frequencies, defaultFrequency);
     }
 
     /** The same purpose with other processing details (legal basis, DPV type, recipients). */
     public Purpose withProcessing(LegalBasis basis, String type, List<String> names) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names, translations,
-                regions);
+                regions, frequencies, defaultFrequency);
     }
 
     /** The same purpose with its words in other languages replaced. */
     public Purpose withTranslations(java.util.Map<String, Words> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, value, regions);
+                recipients, value, regions, frequencies, defaultFrequency);
     }
 
     /** The same purpose with other regional mechanisms. */
     public Purpose withRegions(java.util.Map<String, Mechanism> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, value);
+                recipients, translations, value, frequencies, defaultFrequency);
     }
 
     /**

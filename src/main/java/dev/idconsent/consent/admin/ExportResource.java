@@ -52,7 +52,8 @@ public final class ExportResource {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ChoiceRowJson(String subject, String username, String purpose, String channel, String state, int version,
                          String via, ConsentJson.ActorJson actor, String clientId, String at, long historyId,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) String region) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String region,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String frequency) {
     }
 
     /** A history row in the export: the API's history row and the person's username. */
@@ -100,7 +101,7 @@ public final class ExportResource {
         return export("choices", format, purpose, channel, from, to, new Rows<JpaExport.ChoiceRow>() {
             public String[] header() {
                 return new String[] {"subject", "username", "purpose", "channel", "state", "version", "via",
-                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId", "region"};
+                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId", "region", "frequency"};
             }
 
             public String[] cells(JpaExport.ChoiceRow r) {
@@ -108,14 +109,14 @@ public final class ExportResource {
                 return new String[] {r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
                         Integer.toString(c.purposeVersion()), c.via().value(), c.actor().id(), c.actor().username(),
                         c.actor().kind().value(), c.clientId(), c.at().toString(), Long.toString(c.historyId()),
-                        r.region()};
+                        r.region(), c.frequency()};
             }
 
             public Object json(JpaExport.ChoiceRow r) {
                 var c = r.choice();
                 return new ChoiceRowJson(r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
                         c.purposeVersion(), c.via().value(), ConsentJson.actor(c.actor()), c.clientId(),
-                        c.at().toString(), c.historyId(), r.region());
+                        c.at().toString(), c.historyId(), r.region(), c.frequency());
             }
 
             public List<JpaExport.ChoiceRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.ChoiceRow after) {
@@ -133,7 +134,7 @@ public final class ExportResource {
             public String[] header() {
                 return new String[] {"id", "subject", "username", "purpose", "channel", "version", "previous",
                         "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "capability", "reason",
-                        "at", "source", "evidence", "locale", "region"};
+                        "at", "source", "evidence", "locale", "region", "frequency", "previousFrequency"};
             }
 
             public String[] cells(JpaExport.HistoryRow r) {
@@ -143,7 +144,8 @@ public final class ExportResource {
                         h.state().value(), h.via().value(), h.actor().id(), h.actor().username(),
                         h.actor().kind().value(), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                         h.provenance() == null ? null : h.provenance().source(),
-                        h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region()};
+                        h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region(),
+                        h.frequency(), h.previousFrequency()};
             }
 
             public Object json(JpaExport.HistoryRow r) {

@@ -75,6 +75,16 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
                     + " named here get the mechanism above. Warning: on a purpose that gates access, an opt-out"
                     + " region opens the gate for everyone there until they say no.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(PurposeComponents.FREQUENCIES).label("How often (frequencies)")
+            .helpText("For a purpose with channels: the frequencies a person may choose, one per entry, key and"
+                    + " label: \"weekly: Weekly\", \"monthly: Monthly\". Empty: no choice of frequency.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(PurposeComponents.FREQUENCY_TRANSLATIONS).label("Frequencies in other languages")
+            .helpText("One entry per language and frequency: \"de: weekly: Wöchentlich\".")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(PurposeComponents.DEFAULT_FREQUENCY).label("Default frequency")
+            .helpText("The key of the frequency of people who chose none (required with frequencies).")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(PurposeComponents.LEGAL_BASIS).label("Legal basis")
             .helpText("What the processing rests on (GDPR Art. 6(1)), stated in consent records. Consent fits only"
                     + " opt-in purposes; empty: consent for opt-in, legitimate-interest for opt-out, contract for"

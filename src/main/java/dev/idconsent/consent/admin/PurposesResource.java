@@ -45,7 +45,8 @@ final class PurposesResource extends AdminResource {
                        String role, java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
                        List<String> recipients, String locale,
                        java.util.Map<String, ConsentJson.TranslationJson> translations,
-                       java.util.Map<String, String> regions) {
+                       java.util.Map<String, String> regions, List<ConsentJson.FrequencyJson> frequencies,
+                       String defaultFrequency) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -291,7 +292,14 @@ final class PurposesResource extends AdminResource {
                 json.translations() != null ? translations(json.translations())
                         : base == null ? null : base.translations(),
                 // all regions at once: {} removes every regional mechanism
-                json.regions() != null ? regions(json.regions()) : base == null ? null : base.regions());
+                json.regions() != null ? regions(json.regions()) : base == null ? null : base.regions(),
+                // all frequencies at once: [] offers none
+                json.frequencies() != null ? frequencies(json.frequencies())
+                        : base == null ? null : base.frequencies(),
+                // "" removes the default; offering none removes it too
+                json.defaultFrequency() != null ? json.defaultFrequency()
+                        : json.frequencies() != null && json.frequencies().isEmpty() ? null
+                        : base == null ? null : base.defaultFrequency());
         dev.idconsent.consent.catalog.RegionSettings.check(realm, merged);
         return merged;
     }
@@ -306,6 +314,18 @@ final class PurposesResource extends AdminResource {
             }
             out.put(region, Mechanism.fromValue(mechanism));
         });
+        return out;
+    }
+
+    private static List<dev.idconsent.consent.Frequency> frequencies(List<ConsentJson.FrequencyJson> given) {
+        List<dev.idconsent.consent.Frequency> out = new java.util.ArrayList<>();
+        for (ConsentJson.FrequencyJson f : given) {
+            if (f == null) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "\"frequencies\" must be objects {\"key\": …,"
+                        + " \"label\": …, \"translations\": {\"de\": …}}");
+            }
+            out.add(new dev.idconsent.consent.Frequency(f.key(), f.label(), f.translations()));
+        }
         return out;
     }
 

@@ -53,6 +53,11 @@ public final class PurposeComponents implements PurposeCatalog {
      * name, a colon, the mechanism), as the translations.
      */
     public static final String REGIONS = "regions";
+    /** The frequencies offered, in order: {@code "weekly: Weekly"} (key and label in the default language). */
+    public static final String FREQUENCIES = "frequencies";
+    /** Their labels in other languages: {@code "de: weekly: Wöchentlich"}. */
+    public static final String FREQUENCY_TRANSLATIONS = "frequencyTranslations";
+    public static final String DEFAULT_FREQUENCY = "defaultFrequency";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -161,7 +166,31 @@ public final class PurposeComponents implements PurposeCatalog {
                 model.get(ASK_AT_LOGIN, false), model.get(DOUBLE_OPT_IN, false), model.get(RETIRED, false),
                 Purpose.lifetimeOfDays(renewAfterDays),
                 legalBasis == null || legalBasis.isBlank() ? null : LegalBasis.fromValue(legalBasis.trim()),
-                model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model), regions(model));
+                model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model), regions(model),
+                frequencies(model), model.get(DEFAULT_FREQUENCY));
+    }
+
+    /** The frequencies from the {@code "key: label"} entries and the {@code "tag: key: label"} translations. */
+    private static List<dev.idconsent.consent.Frequency> frequencies(ComponentModel model) {
+        java.util.Map<String, String> labels = prefixed(values(model, FREQUENCIES), "the frequency",
+                "its key and a colon, e.g. \"weekly: Weekly\"");
+        java.util.Map<String, java.util.Map<String, String>> translated = new java.util.HashMap<>();
+        for (String entry : values(model, FREQUENCY_TRANSLATIONS)) {
+            String[] parts = entry.split(":", 3);
+            if (parts.length < 3 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the frequency translation '"
+                        + (entry.length() > 40 ? entry.substring(0, 40) + "…" : entry) + "' must read"
+                        + " \"language: key: label\", e.g. \"de: weekly: Wöchentlich\"");
+            }
+            String key = parts[1].trim();
+            if (!labels.containsKey(key)) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the frequency translation '" + entry.strip()
+                        + "' names no frequency of the purpose (" + String.join(", ", labels.keySet()) + ")");
+            }
+            translated.computeIfAbsent(key, k -> new java.util.TreeMap<>()).put(parts[0].trim(), parts[2].strip());
+        }
+        return labels.entrySet().stream().map(e -> new dev.idconsent.consent.Frequency(e.getKey(), e.getValue(),
+                translated.get(e.getKey()))).toList();
     }
 
     /** The mechanism per region, from the {@code "region: mechanism"} entries. */
@@ -249,6 +278,15 @@ public final class PurposeComponents implements PurposeCatalog {
         if (!p.regions().isEmpty()) {
             config.put(REGIONS, p.regions().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().value())
                     .toList());
+        }
+        if (!p.frequencies().isEmpty()) {
+            config.put(FREQUENCIES, p.frequencies().stream().map(f -> f.key() + ": " + f.label()).toList());
+            List<String> translated = p.frequencies().stream().flatMap(f -> f.translations().entrySet().stream()
+                    .map(t -> t.getKey() + ": " + f.key() + ": " + t.getValue())).toList();
+            if (!translated.isEmpty()) {
+                config.put(FREQUENCY_TRANSLATIONS, translated);
+            }
+            config.putSingle(DEFAULT_FREQUENCY, p.defaultFrequency());
         }
         if (!p.translations().isEmpty()) {
             config.put(LABEL_TRANSLATIONS, p.translations().values().stream().map(w -> w.locale() + ": "

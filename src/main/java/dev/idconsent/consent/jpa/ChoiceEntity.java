@@ -48,4 +48,7 @@ class ChoiceEntity {
     long changedAt;
     @Column(name = "HISTORY_ID", nullable = false)
     long historyId;
+    /** With a yes, the frequency chosen; NULL: the purpose's default. */
+    @Column(name = "FREQUENCY", length = 32)
+    String frequency;
 }

@@ -86,4 +86,9 @@ class HistoryEntity {
     String region;
     @Column(name = "CREATED_AT", nullable = false)
     long createdAt;
+    /** With a yes, the frequency chosen; NULL: none chosen (the default). */
+    @Column(name = "FREQUENCY", length = 32)
+    String frequency;
+    @Column(name = "PREVIOUS_FREQUENCY", length = 32)
+    String previousFrequency;
 }

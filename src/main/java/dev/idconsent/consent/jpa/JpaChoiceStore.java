@@ -100,13 +100,14 @@ public final class JpaChoiceStore implements ChoiceStore {
     @Override
     public List<Choice> current(String subjectId) {
         return em.createQuery("select c.purposeKey, c.channel, c.state, c.purposeVersion, c.via, c.actorId,"
-                        + " c.actorUsername, c.actorKind, c.clientId, c.changedAt, c.historyId from IdcChoice c"
+                        + " c.actorUsername, c.actorKind, c.clientId, c.changedAt, c.historyId, c.frequency"
+                        + " from IdcChoice c"
                         + " where c.userId = :userId", Object[].class)
                 .setParameter("userId", subjectId).getResultStream()
                 .map(r -> new Choice((String) r[0], fromColumn((String) r[1]), ChoiceState.fromValue((String) r[2]),
                         (Integer) r[3], Via.fromValue((String) r[4]), new Actor((String) r[5], (String) r[6],
                         Actor.Kind.fromValue((String) r[7])), (String) r[8], Instant.ofEpochMilli((Long) r[9]),
-                        (Long) r[10]))
+                        (Long) r[10], (String) r[11]))
                 .toList();
     }
 
@@ -195,6 +196,8 @@ public final class JpaChoiceStore implements ChoiceStore {
         }
         h.locale = e.locale();
         h.region = e.region();
+        h.frequency = e.frequency();
+        h.previousFrequency = e.previousFrequency();
         h.createdAt = e.at().toEpochMilli();
         em.persist(h);
         em.flush(); // assigns the identity id, which the current-state row points at
@@ -224,6 +227,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         c.clientId = choice.clientId();
         c.changedAt = choice.at().toEpochMilli();
         c.historyId = choice.historyId();
+        c.frequency = choice.frequency();
         if (isNew) {
             em.persist(c);
             try {
@@ -339,8 +343,11 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setParameter("userId", subjectId).setParameter("via", via.value()).getResultList());
     }
 
-    /** A user a sender may reach: what the audience page shows of them. */
-    public record Recipient(String id, String email, String locale) {
+    /**
+     * A user a sender may reach: what the audience page shows of them; {@code frequency} for a purpose offering
+     * frequencies (the person's, else the default).
+     */
+    public record Recipient(String id, String email, String locale, String frequency) {
     }
 
     /**
@@ -349,6 +356,7 @@ public final class JpaChoiceStore implements ChoiceStore {
      * service accounts); for the email channel only users with an email address.
      *
      * @param verifiedOnly only users whose email address is verified
+     * @param frequency    only people with this frequency (the purpose must offer it); {@code null}: everyone
      *
      * <p>Two queries per page whatever its size: the page with each user's email, then the locales of the page's
      * users. (Loading each user through Keycloak's user provider cost one round of queries per user: the N+1 the
@@ -356,7 +364,7 @@ public final class JpaChoiceStore implements ChoiceStore {
      * are in it, and the user table is the record for them, as the user provider would read it.
      */
     public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, dev.idconsent.consent.Regions regions,
-                                    String channel, boolean verifiedOnly, String cursor, int max) {
+                                    String channel, boolean verifiedOnly, String frequency, String cursor, int max) {
         String column = toColumn(channel);
         String email = ("email".equals(channel) ? " and u.email is not null" : "")
                 + (verifiedOnly ? " and u.emailVerified = true" : "");
@@ -367,6 +375,13 @@ public final class JpaChoiceStore implements ChoiceStore {
         // on every page, so a page cost more the further the cursor was (docs/BENCHMARKS.md)
         String answers = "c.realmId = :realmId and c.purposeKey = :purposeKey and c.channel = :channel"
                 + " and c.userId > :cursor";
+        // a frequency is the person's while the purpose still offers it, else the default
+        boolean frequencies = !purpose.frequencies().isEmpty();
+        List<String> offered = purpose.frequencies().stream().map(dev.idconsent.consent.Frequency::key).toList();
+        String often = frequency == null ? ""
+                : frequency.equals(purpose.defaultFrequency())
+                ? " and (c.frequency is null or c.frequency = :frequency or c.frequency not in :offered)"
+                : " and c.frequency = :frequency";
         jakarta.persistence.TypedQuery<Object[]> query;
         if (RegionalDefaults.applies(purpose, regions)) {
             // the default depends on where each person is: required there, or opt-out there and not denied, or
@@ -374,20 +389,32 @@ public final class JpaChoiceStore implements ChoiceStore {
             // joins repeat the cursor for the planner: without it PostgreSQL merged from the realm's first code
             // and answer on every page (460 ms a page half-way through a million users, 4 ms with it)
             RegionalDefaults where = new RegionalDefaults(purpose, regions);
-            query = where.bind(em.createQuery("select u.id, u.email from UserEntity u" + where.join()
+            query = where.bind(em.createQuery("select u.id, u.email, c.frequency from UserEntity u" + where.join()
                     + " and a.user.id > :cursor left join IdcChoice c on c.userId = u.id and c.realmId = :realmId"
                     + " and c.purposeKey = :purposeKey and c.channel = :channel and c.userId > :cursor where " + people
                     + " and ("
                     + where.gives(dev.idconsent.consent.Mechanism.REQUIRED) + " or c.state = 'granted' or ("
                     + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (c.state is null or c.state <>"
-                    + " 'denied'))) order by u.id", Object[].class));
+                    + " 'denied')))" + often + " order by u.id", Object[].class));
         } else if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
-            query = em.createQuery("select u.id, u.email from IdcChoice c, UserEntity u where c.userId = u.id and "
-                    + answers + " and c.state = 'granted' and " + people + " order by c.userId", Object[].class);
+            query = em.createQuery("select u.id, u.email, c.frequency from IdcChoice c, UserEntity u where"
+                    + " c.userId = u.id and " + answers + " and c.state = 'granted' and " + people + often
+                    + " order by c.userId", Object[].class);
+        } else if (frequencies) {
+            // opt-out with frequencies: the answer (if any) comes along for its frequency
+            query = em.createQuery("select u.id, u.email, c.frequency from UserEntity u left join IdcChoice c on"
+                    + " c.userId = u.id and " + answers + " where " + people + " and (c.state is null or c.state <>"
+                    + " 'denied')" + often + " order by u.id", Object[].class);
         } else {
             query = em.createQuery("select u.id, u.email from UserEntity u where " + people + " and not exists"
                     + " (select c.id from IdcChoice c where c.userId = u.id and " + answers
                     + " and c.state = 'denied') order by u.id", Object[].class);
+        }
+        if (frequency != null) {
+            query.setParameter("frequency", frequency);
+            if (frequency.equals(purpose.defaultFrequency())) {
+                query.setParameter("offered", offered);
+            }
         }
         List<Object[]> rows = query.setParameter("realmId", realmId).setParameter("cursor", cursor == null ? "" : cursor)
                 .setParameter("purposeKey", purpose.key()).setParameter("channel", column).setMaxResults(max)
@@ -401,8 +428,8 @@ public final class JpaChoiceStore implements ChoiceStore {
                 .setParameter("ids", rows.stream().map(r -> (String) r[0]).toList())
                 .setParameter("name", org.keycloak.models.UserModel.LOCALE).getResultStream()
                 .forEach(r -> locales.putIfAbsent((String) r[0], (String) r[1]));
-        return rows.stream().map(r -> new Recipient((String) r[0], (String) r[1], locales.get((String) r[0])))
-                .toList();
+        return rows.stream().map(r -> new Recipient((String) r[0], (String) r[1], locales.get((String) r[0]),
+                frequencies ? purpose.frequencyOf(r.length > 2 ? (String) r[2] : null) : null)).toList();
     }
 
     /**
@@ -459,7 +486,7 @@ public final class JpaChoiceStore implements ChoiceStore {
     static Choice toChoice(ChoiceEntity c) {
         return new Choice(c.purposeKey, fromColumn(c.channel), ChoiceState.fromValue(c.state), c.purposeVersion,
                 Via.fromValue(c.via), new Actor(c.actorId, c.actorUsername, Actor.Kind.fromValue(c.actorKind)),
-                c.clientId, Instant.ofEpochMilli(c.changedAt), c.historyId);
+                c.clientId, Instant.ofEpochMilli(c.changedAt), c.historyId, c.frequency);
     }
 
     static HistoryEntry toEntry(HistoryEntity h) {
@@ -468,7 +495,8 @@ public final class JpaChoiceStore implements ChoiceStore {
                 ChoiceState.fromValue(h.state), Via.fromValue(h.via),
                 new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.capability,
                 h.reason, Instant.ofEpochMilli(h.createdAt),
-                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence), h.locale, h.region);
+                h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence), h.locale, h.region,
+                h.frequency, h.previousFrequency);
     }
 
     private static String key(String userId, String purpose, String channelColumn) {

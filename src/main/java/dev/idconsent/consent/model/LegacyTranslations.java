@@ -64,7 +64,8 @@ final class LegacyTranslations {
                     next = new Purpose(key, label, description, next.category(), next.mechanism(), next.channels(),
                             next.version(), next.honorGpc(), next.includeInToken(), next.gating(), next.askAtLogin(),
                             next.doubleOptIn(), next.retired(), next.renewAfter(), next.legalBasis(),
-                            next.purposeType(), next.recipients(), next.translations(), next.regions());
+                            next.purposeType(), next.recipients(), next.translations(), next.regions(),
+                            next.frequencies(), next.defaultFrequency());
                 } else if (!translations.containsKey(tag)) { // the catalog's own translation wins
                     translations.put(tag, new Words(tag, label, description));
                 }

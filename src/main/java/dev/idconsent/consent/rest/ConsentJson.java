@@ -48,7 +48,17 @@ public final class ConsentJson {
                               java.math.BigDecimal renewAfterDays, String legalBasis, String purposeType,
                               List<String> recipients,
                               @JsonInclude(Include.NON_NULL) Map<String, TranslationJson> translations,
-                              @JsonInclude(Include.NON_NULL) Map<String, String> regions) {
+                              @JsonInclude(Include.NON_NULL) Map<String, String> regions,
+                              @JsonInclude(Include.NON_EMPTY) List<FrequencyJson> frequencies,
+                              @JsonInclude(Include.NON_NULL) String defaultFrequency) {
+    }
+
+    /**
+     * A frequency a purpose offers: for a person the label in their language; in the admin API the label in the
+     * realm's default language and the others under {@code translations}.
+     */
+    public record FrequencyJson(String key, String label,
+                                @JsonInclude(Include.NON_NULL) Map<String, String> translations) {
     }
 
     /** A purpose's words in one more language. */
@@ -68,7 +78,8 @@ public final class ConsentJson {
 
     /** One channel (or the purpose as a whole): on or off now, and the answer behind it if there is one. */
     @JsonInclude(Include.ALWAYS)
-    public record StateJson(String channel, boolean granted, boolean explicit, @JsonUnwrapped AnswerJson answer) {
+    public record StateJson(String channel, boolean granted, boolean explicit, @JsonUnwrapped AnswerJson answer,
+                            @JsonInclude(Include.NON_NULL) String frequency) {
     }
 
     /**
@@ -124,7 +135,9 @@ public final class ConsentJson {
                               @JsonInclude(Include.NON_NULL) String source,
                               @JsonInclude(Include.NON_NULL) String evidence,
                               @JsonInclude(Include.NON_NULL) String locale,
-                              @JsonInclude(Include.NON_NULL) String region) {
+                              @JsonInclude(Include.NON_NULL) String region,
+                              @JsonInclude(Include.NON_NULL) String frequency,
+                              @JsonInclude(Include.NON_NULL) String previousFrequency) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -197,7 +210,9 @@ public final class ConsentJson {
         List<PurposeStateJson> purposes = view.purposes().stream().map(state -> new PurposeStateJson(
                 purpose(state.purpose(), state.purpose().words(locale, baseLocale)), state.granted(),
                 state.channels().stream().map(c -> new StateJson(
-                        c.channel(), c.granted(), c.choice() != null, answer(c.choice()))).toList(),
+                        c.channel(), c.granted(), c.choice() != null, answer(c.choice()),
+                        c.granted() ? state.purpose().frequencyOf(c.choice() == null ? null : c.choice().frequency())
+                                : null)).toList(),
                 changed(outdated.get(state.purpose().key()), locale, baseLocale),
                 state.purpose().regionIn(view.location()))).toList();
         return new ViewJson(view.subjectId(), purposes, histories(view.changes()), location(view.location()));
@@ -234,21 +249,23 @@ public final class ConsentJson {
         Map<String, String> regions = new java.util.LinkedHashMap<>();
         p.regions().forEach((region, m) -> regions.put(region, m.value()));
         return purpose(p, new Words(baseLocale, p.label(), p.description()), translations(p.translations()),
-                regions);
+                regions, p.frequencies().stream().map(f -> new FrequencyJson(f.key(), f.label(), f.translations()))
+                        .toList());
     }
 
     /** A purpose as a person reads it: in the words picked for their language. */
     public static PurposeJson purpose(Purpose p, Words words) {
-        return purpose(p, words, null, null);
+        return purpose(p, words, null, null, p.frequencies().stream()
+                .map(f -> new FrequencyJson(f.key(), f.label(words.locale()), null)).toList());
     }
 
     private static PurposeJson purpose(Purpose p, Words words, Map<String, TranslationJson> translations,
-                                       Map<String, String> regions) {
+                                       Map<String, String> regions, List<FrequencyJson> frequencies) {
         return new PurposeJson(p.key(), words.label(), words.description(), words.locale(), p.category(),
                 p.mechanism().value(), List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(),
                 p.gating(), p.askAtLogin(), p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null,
                 p.retired(), p.renewAfterDays(), p.legalBasis().value(), p.purposeType(), p.recipients(),
-                translations, regions);
+                translations, regions, frequencies, p.defaultFrequency());
     }
 
     private static Map<String, TranslationJson> translations(Map<String, Words> translations) {
@@ -262,7 +279,8 @@ public final class ConsentJson {
                 h.previous() == null ? null : h.previous().value(), h.state().value(), h.via().value(),
                 actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                 h.provenance() == null ? null : h.provenance().source(),
-                h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region());
+                h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region(), h.frequency(),
+                h.previousFrequency());
     }
 
     public static List<HistoryJson> histories(List<HistoryEntry> rows) {

@@ -97,10 +97,11 @@ public final class SenderResource {
     }
 
     /**
-     * Who may receive {@code purpose} on {@code channel} now: {@code {"users": [{id, email, locale, unsubscribe}],
-     * "next": "<cursor>"|null}}. Pass {@code next} as {@code cursor} for the following page; every eligible user
-     * appears exactly once. For the email channel only verified addresses, unless {@code includeUnverified=true}.
-     * {@code unsubscribe} is a link only for a purpose with an email channel.
+     * Who may receive {@code purpose} on {@code channel} now: {@code {"users": [{id, email, locale, frequency,
+     * unsubscribe}], "next": "<cursor>"|null}}. Pass {@code next} as {@code cursor} for the following page; every
+     * eligible user appears exactly once. For the email channel only verified addresses, unless
+     * {@code includeUnverified=true}. {@code unsubscribe} is a link only for a purpose with an email channel;
+     * {@code frequency} only for a purpose offering frequencies, which {@code frequency=…} filters on.
      */
     @GET
     @Path("audience")
@@ -108,7 +109,7 @@ public final class SenderResource {
     public Response audience(@QueryParam("purpose") String key, @QueryParam("channel") String channelParam,
                              @QueryParam("cursor") String cursor, @QueryParam("max") Integer max,
                              @QueryParam("includeUnverified") String includeUnverified,
-                             @QueryParam("links") String linksParam) {
+                             @QueryParam("links") String linksParam, @QueryParam("frequency") String frequency) {
         return asSender(auth -> {
             if (key == null || key.isBlank()) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"purpose\" is required");
@@ -122,16 +123,23 @@ public final class SenderResource {
             if (linksParam != null && !linksParam.equals("true") && !linksParam.equals("false")) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"links\" must be true or false");
             }
+            if (frequency != null && purpose.frequency(frequency).isEmpty()) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, purpose.frequencies().isEmpty()
+                        ? "purpose '" + purpose.key() + "' offers no frequencies; leave out \"frequency\""
+                        : "purpose '" + purpose.key() + "' offers the frequencies " + purpose.frequencies().stream()
+                                .map(dev.idconsent.consent.Frequency::key).toList() + ", not '" + frequency + "'");
+            }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
             List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose,
-                    dev.idconsent.consent.catalog.RegionSettings.of(realm), channel, verifiedOnly, cursor, size);
+                    dev.idconsent.consent.catalog.RegionSettings.of(realm), channel, verifiedOnly, frequency, cursor,
+                    size);
             // a sender that mails only some of the page asks without links and mints them per mail (POST links)
             UnsubscribeLinks.Minter unsubscribe = purpose.channels().contains(Purpose.EMAIL) && !"false".equals(linksParam)
                     ? new UnsubscribeLinks(session, realm, lifetime).minter(purpose.key(), channel,
                             auth.client().getClientId(), lifetime)
                     : null;
             List<Recipient> users = page.stream().map(r -> new Recipient(r.id(), r.email(), r.locale(),
-                    unsubscribe == null ? null : unsubscribe.url(r.id()))).toList();
+                    r.frequency(), unsubscribe == null ? null : unsubscribe.url(r.id()))).toList();
             return ConsentJson.okAsBytes(new Audience(users, page.size() < size ? null
                     : page.get(page.size() - 1).id())).build();
         });
@@ -168,9 +176,13 @@ public final class SenderResource {
     record Audience(List<Recipient> users, String next) {
     }
 
-    /** {@code unsubscribe} is null for a purpose without an email channel. */
+    /**
+     * {@code unsubscribe} is null for a purpose without an email channel; {@code frequency} is left out for a purpose
+     * offering none.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Recipient(String id, String email, String locale, String unsubscribe) {
+    record Recipient(String id, String email, String locale,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String frequency, String unsubscribe) {
     }
 
     /** A minted link and the mail headers that carry it (RFC 8058). */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The "Communication & privacy" page of the account console (theme {@code idc}, built from
@@ -314,6 +315,53 @@ class AccountPageIT {
         assertThat(states).extracting(c -> c.get("channel").asText() + "=" + c.get("granted").asBoolean())
                 .containsExactlyInAnyOrder("email=false", "sms=true");
         retire("it-account-multi");
+    }
+
+    @Test
+    @DisplayName("given a purpose offering frequencies, then a channel that is on shows 'How often' with the default"
+            + " chosen, and choosing another saves it with the yes: confirmed, in the view and in the history")
+    void frequency() throws Exception {
+        String id = api.createUser("acc-freq-1");
+        Api.Reply offered = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(), Map.of("frequencies",
+                List.of(Map.of("key", "weekly", "label", "Weekly", "translations", Map.of("de", "Wöchentlich")),
+                        Map.of("key", "monthly", "label", "Monthly", "translations", Map.of("de", "Monatlich"))),
+                "defaultFrequency", "monthly"));
+        assertThat(offered.status()).as(offered.toString()).isEqualTo(200);
+        try {
+            try (Browser browser = signIn("acc-freq-1", "/communication-privacy")) {
+                browser.find("#idc-frequency-newsletter-email");
+                assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isTrue();
+                assertThat(browser.find("#idc-frequency-newsletter-email").getAttribute("aria-label"))
+                        .isEqualTo("How often: Newsletter by email");
+                assertThat(browser.find("label[for='idc-frequency-newsletter-email']").getText())
+                        .isEqualTo("How often");
+                Select often = new Select(browser.find("#idc-frequency-newsletter-email"));
+                assertThat(often.getOptions()).extracting(o -> o.getText()).containsExactly("Weekly", "Monthly");
+                assertThat(often.getFirstSelectedOption().getText()).isEqualTo("Monthly");
+
+                new Select(browser.find("#idc-frequency-newsletter-email")).selectByVisibleText("Weekly");
+                browser.awaitTextContent("#idc-status",
+                        "Newsletter by email: Weekly. Your change is saved and effective now.");
+                assertThat(new Select(browser.find("#idc-frequency-newsletter-email")).getFirstSelectedOption()
+                        .getText()).isEqualTo("Weekly");
+                assertThat(browser.awaitText("#idc-history", "On (Weekly)")).contains("Newsletter by email");
+            }
+            JsonNode email = Api.purpose(api.get(ADMIN + "/consent/users/" + id, api.adminToken()).json(),
+                    "newsletter").get("states").get(0);
+            assertThat(email.get("channel").asText()).isEqualTo("email");
+            assertThat(email.get("granted").asBoolean()).isTrue();
+            assertThat(email.get("frequency").asText()).isEqualTo("weekly");
+            JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                    .get("history").get(0);
+            assertThat(row.get("purpose").asText()).isEqualTo("newsletter");
+            assertThat(row.get("state").asText()).isEqualTo("granted");
+            assertThat(row.get("frequency").asText()).isEqualTo("weekly");
+            assertThat(row.get("via").asText()).isEqualTo("account");
+        } finally {
+            Api.Reply none = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(),
+                    Map.of("frequencies", List.of()));
+            assertThat(none.status()).as(none.toString()).isEqualTo(200);
+        }
     }
 
     @Test
