@@ -32,7 +32,7 @@ public final class AdminOverview {
 
     /**
      * One line per choice, e.g. {@code newsletter (email): no since 2026-11-26 10:02:11 UTC, text version 2, via
-     * account by alice}.
+     * account by alice}; a yes with a chosen frequency says it: {@code yes (weekly) since …}.
      */
     static String text(List<Choice> choices) {
         return choices.stream()
@@ -45,6 +45,7 @@ public final class AdminOverview {
                             case CLEARED -> "no answer"; // history only, never a current choice
                             case EXPIRED -> "expired (the yes reached the lifetime of the purpose)";
                         }
+                        + (c.frequency() == null ? "" : " (" + c.frequency() + ")")
                         + " since " + AT.format(c.at()) + ", text version " + c.purposeVersion() + ", via "
                         + c.via().value() + (c.actor() == null || c.actor().username() == null ? ""
                         : " by " + c.actor().username()))

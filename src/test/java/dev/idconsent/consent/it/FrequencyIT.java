@@ -117,6 +117,9 @@ class FrequencyIT {
         assertThat(row.get("frequency").asText()).isEqualTo("weekly");
         assertThat(row.has("previousFrequency")).isFalse();
         assertThat(row.get("version").asInt()).isEqualTo(version);
+        // what an administrator sees on the person's page in the admin console
+        assertThat(api.get(ADMIN + "/users/" + pia, api.adminToken()).json().at("/attributes/idc-consent/0").asText())
+                .contains("newsletter (email): yes (weekly) since");
 
         // the same yes again without a frequency keeps weekly and records nothing
         int rows = history(pia).size();
