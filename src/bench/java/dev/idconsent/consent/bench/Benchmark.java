@@ -170,6 +170,14 @@ public final class Benchmark {
                     + "&max=" + Scans.PAGE, prepared.mailerToken()), 200, "regional audience warm-up");
         }
         report.regional(Scans.regionalAudience(api, prepared.mailerToken(), sampler, settings.scanLimit()));
+        for (int i = 0; i < 30; i++) { // the same for the frequency filter's two query shapes
+            for (String frequency : List.of("daily", "weekly")) {
+                check(api.get(Scans.digest(frequency, null), prepared.mailerToken()), 200, "digest warm-up");
+            }
+        }
+        report.frequencies(Scans.frequencyAudience(api, prepared.mailerToken(), sampler, settings.scanLimit(),
+                "daily"), Scans.frequencyAudience(api, prepared.mailerToken(), sampler, settings.scanLimit(),
+                "weekly"));
         Scans.Scan feed1 = Scans.feed(api, admin, settings.scanLimit());
         Scans.Scan feed2 = Scans.feed(api, admin, settings.scanLimit());
         report.feed(feed1, feed2);
@@ -231,6 +239,12 @@ public final class Benchmark {
                     "key", "bench-ads", "label", "Personalised advertising", "mechanism", "opt-out",
                     "includeInToken", false, "regions", Map.of("EU", "opt-in", "california", "opt-out",
                             "us", "required"))), 201, "regional purpose");
+            // frequencies for the filtered audience (5): opt-in by email, daily / weekly (the default) / monthly
+            check(api.post("/admin/realms/" + BenchData.REALM + "/consent/purposes", admin.token(), Map.of(
+                    "key", "bench-digest", "label", "Digest", "mechanism", "opt-in", "channels", List.of("email"),
+                    "includeInToken", false, "frequencies", List.of(Map.of("key", "daily", "label", "Daily"),
+                            Map.of("key", "weekly", "label", "Weekly"), Map.of("key", "monthly", "label", "Monthly")),
+                    "defaultFrequency", "weekly")), 201, "purpose with frequencies");
             createClient(BenchData.PLAIN_CLIENT, base, optional);
 
             List<String> consentTokens = new ArrayList<>();

@@ -17,6 +17,8 @@ final class Report {
     private Scans.Scan audience;
     private Scans.Scan bareAudience;
     private Scans.Scan regional;
+    private Scans.Scan frequencyChosen;
+    private Scans.Scan frequencyDefault;
     private Scans.Scan search;
     private Scans.Scan feed1;
     private Scans.Scan feed2;
@@ -68,6 +70,11 @@ final class Report {
 
     void regional(Scans.Scan scan) {
         regional = scan;
+    }
+
+    void frequencies(Scans.Scan chosen, Scans.Scan withDefault) {
+        frequencyChosen = chosen;
+        frequencyDefault = withDefault;
     }
 
     void feed(Scans.Scan first, Scans.Scan second) {
@@ -163,6 +170,13 @@ final class Report {
             if (regional != null) {
                 out.add(row("5", "regional audience (rules for 3 regions, no links): first page (ms); whole audience",
                         regional.firstPageMillis() + "; " + scan(regional), "", "", "one query per page"));
+            }
+            if (frequencyChosen != null) {
+                out.add(row("5", "audience with frequency=daily (a twelfth chose it; no links): first page (ms); whole",
+                        frequencyChosen.firstPageMillis() + "; " + scan(frequencyChosen), "", "", ""));
+                out.add(row("5", "audience with frequency=weekly (the default: a twelfth chose it, a twelfth chose none;"
+                        + " no links): first page (ms); whole", frequencyDefault.firstPageMillis() + "; "
+                        + scan(frequencyDefault), "", "", ""));
             }
             out.add(row("5", "server heap in use while scanning, MiB: before → peak", heap(audience.memory()),
                     search == null ? "" : heap(search.memory()), "", "flat"));

@@ -64,6 +64,27 @@ final class Scans {
         return withMemory(scan, memory[0]);
     }
 
+    /** A page of the {@code bench-digest} audience with one frequency, no links. */
+    static String digest(String frequency, String cursor) {
+        return "/realms/" + BenchData.REALM + "/consent/senders/audience?purpose=bench-digest&channel=email&max=" + PAGE
+                + "&links=false&frequency=" + frequency + (cursor == null ? "" : "&cursor=" + cursor);
+    }
+
+    /**
+     * The audience of {@code bench-digest} (opt-in, frequencies daily, weekly — the default — and monthly) with a
+     * frequency filter: {@code daily} is chosen explicitly, {@code weekly} also holds everyone who chose none.
+     */
+    static Scan frequencyAudience(Api api, String mailerToken, Sampler sampler, int limitSeconds, String frequency)
+            throws Exception {
+        Sampler.Memory[] memory = new Sampler.Memory[1];
+        Scan scan = sampler.during(() -> loop("audience, frequency=" + frequency, limitSeconds, cursor -> {
+            Api.Reply r = api.get(digest(frequency, cursor), mailerToken);
+            Benchmark.check(r, 200, "digest audience page");
+            return readAudiencePage(r.body(), null, 0);
+        }), m -> memory[0] = m);
+        return withMemory(scan, memory[0]);
+    }
+
     /**
      * The same question asked of Keycloak's admin API: users with the attribute {@code bench-newsletter=subscribed}
      * (the seeder gives it to exactly the seeded users who did not opt out), paged by {@code first}/{@code max}.

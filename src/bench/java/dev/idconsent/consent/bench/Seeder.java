@@ -10,7 +10,8 @@ import dev.idconsent.consent.it.Database;
  * the newsletter, every 2nd said yes to analytics (one history row and one current row per answer); the others
  * carry the attribute {@code bench-newsletter=subscribed}, so Keycloak's own search can answer the audience
  * question. For the regional audience ({@code bench-ads}, rules for three regions) a quarter each lives in {@code DE},
- * {@code US-CA}, {@code US-NY} (attribute {@code country}) or has no code; every 5th said no to it, every 3rd yes. No credentials, no summary attribute (rebuilt on first use); the seeded users never log in.
+ * {@code US-CA}, {@code US-NY} (attribute {@code country}) or has no code; every 5th said no to it, every 3rd yes. Every 3rd said
+ * yes to {@code bench-digest} by email, a quarter of them each with the frequency daily, monthly, weekly or none. No credentials, no summary attribute (rebuilt on first use); the seeded users never log in.
  */
 final class Seeder {
     record Result(int users, long millis, long historyRows) {
@@ -48,10 +49,16 @@ final class Seeder {
         db.execute(history, realmId, "analytics", "-", "granted", now, 2);
         db.execute(history, realmId, "bench-ads", "-", "denied", now, 5);
         db.execute(history + " and MOD(n, 5) <> 0", realmId, "bench-ads", "-", "granted", now, 3);
+        // bench-digest: every 3rd said yes; of them a quarter each chose daily, monthly, weekly, or none (the default)
+        db.execute("insert into IDC_CHOICE_HISTORY (REALM_ID, USER_ID, PURPOSE_KEY, CHANNEL, PURPOSE_VERSION, STATE,"
+                + " VIA, ACTOR_USERNAME, ACTOR_KIND, CREATED_AT, FREQUENCY) select ?, " + id + ", 'bench-digest',"
+                + " 'email', 1, 'granted', 'import', 'bench-seed', 'admin', ?, case MOD(n, 4) when 0 then 'daily'"
+                + " when 1 then 'monthly' when 2 then 'weekly' else null end from " + series + " where MOD(n, 3) = 0",
+                realmId, now);
         db.execute("insert into IDC_CHOICE (ID, REALM_ID, USER_ID, PURPOSE_KEY, CHANNEL, STATE, PURPOSE_VERSION, VIA,"
-                + " ACTOR_USERNAME, ACTOR_KIND, CHANGED_AT, HISTORY_ID) select 'bench-c-' || CAST(h.ID AS VARCHAR),"
-                + " h.REALM_ID, h.USER_ID, h.PURPOSE_KEY, h.CHANNEL, h.STATE, h.PURPOSE_VERSION, h.VIA,"
-                + " h.ACTOR_USERNAME, h.ACTOR_KIND, h.CREATED_AT, h.ID from IDC_CHOICE_HISTORY h"
+                + " ACTOR_USERNAME, ACTOR_KIND, CHANGED_AT, HISTORY_ID, FREQUENCY) select 'bench-c-' || CAST(h.ID AS"
+                + " VARCHAR), h.REALM_ID, h.USER_ID, h.PURPOSE_KEY, h.CHANNEL, h.STATE, h.PURPOSE_VERSION, h.VIA,"
+                + " h.ACTOR_USERNAME, h.ACTOR_KIND, h.CREATED_AT, h.ID, h.FREQUENCY from IDC_CHOICE_HISTORY h"
                 + " where h.ACTOR_USERNAME = 'bench-seed'");
         if (postgres) {
             // fresh planner statistics, as autovacuum would give them a little later
