@@ -119,7 +119,8 @@ public final class SenderReport {
      *
      * @param name     the client id of a feed reader; the webhook's id for a webhook
      * @param since    it is held to the opt-outs made from then on
-     * @param lastSeen its last feed read, or the webhook's last acknowledged delivery ({@code null}: none yet)
+     * @param lastSeen its last feed read (to the minute while it takes in nothing new), or the webhook's last
+     *                 acknowledged delivery ({@code null}: none yet)
      * @param reached  the feed position up to which it has taken everything in
      * @param waiting  the oldest opt-out it has not taken in; {@code null} when it is up to date
      * @param warnedAt when the warning admin event was raised for the delay now running; {@code null}: none

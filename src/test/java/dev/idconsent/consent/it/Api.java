@@ -254,7 +254,11 @@ public final class Api {
     }
 
     public String serviceToken(String clientId, String secret) {
-        return tokens(REALM, Map.of("grant_type", "client_credentials", "client_id", clientId,
+        return serviceToken(REALM, clientId, secret);
+    }
+
+    public String serviceToken(String realm, String clientId, String secret) {
+        return tokens(realm, Map.of("grant_type", "client_credentials", "client_id", clientId,
                 "client_secret", secret)).access();
     }
 

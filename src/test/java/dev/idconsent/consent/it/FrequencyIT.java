@@ -64,11 +64,7 @@ class FrequencyIT {
     }
 
     static String mailer() {
-        Api.Reply r = api.send("POST", "/realms/" + REALM + "/protocol/openid-connect/token", null,
-                Api.form(Map.of("grant_type", "client_credentials", "client_id", "mailer",
-                        "client_secret", "mailer-secret")), "Content-Type", "application/x-www-form-urlencoded");
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json().get("access_token").asText();
+        return api.serviceToken(REALM, "mailer", "mailer-secret");
     }
 
     /** The ids on every page of the newsletter's email audience with {@code query}, and each one's frequency. */
