@@ -464,6 +464,62 @@ class ConsentStepIT {
         }
     }
 
+    @Test
+    @DisplayName("given a person in two organizations signs in asking for the organization scope, then after choosing"
+            + " one the step asks, records the answer and the app gets a code and the chosen organization"
+            + " (Keycloak 26.7's own OAuth consent screen fails there, keycloak/keycloak#52761)")
+    void severalOrganizations() throws Exception {
+        String realm = "it-orgs";
+        String admin = "/admin/realms/" + realm;
+        api.copyDemoRealm(realm);
+        try {
+            String token = api.adminToken();
+            assertThat(api.put(admin, token, Map.of("organizationsEnabled", true)).status()).isEqualTo(204);
+            ObjectNode client = (ObjectNode) api.get(admin + "/clients?clientId=demo-app", token).json().get(0);
+            ((ArrayNode) client.get("redirectUris")).add("http://127.0.0.1:" + app.getAddress().getPort() + "/*");
+            assertThat(api.put(admin + "/clients/" + client.get("id").asText(), token, client).status())
+                    .isEqualTo(204);
+            Api.Reply ask = api.post(admin + "/consent/purposes", token, Map.of("key", "it-orgs-ask", "label",
+                    "Brand news", "description", "Asked at login.", "mechanism", "opt-in", "askAtLogin", true));
+            assertThat(ask.status()).as(ask.toString()).isEqualTo(201);
+            String olga = api.createUserIn(realm, "orgs-olga");
+            for (String brand : List.of("brand-a", "brand-b")) {
+                Api.Reply org = api.post(admin + "/organizations", token, Map.of("name", brand.toUpperCase(),
+                        "alias", brand, "domains", List.of(Map.of("name", brand + ".example"))));
+                assertThat(org.status()).as(org.toString()).isEqualTo(201);
+                String location = org.header("Location");
+                Api.Reply member = api.send("POST", admin + "/organizations/"
+                        + location.substring(location.lastIndexOf('/') + 1) + "/members", token,
+                        "\"" + olga + "\"", "Content-Type", "application/json");
+                assertThat(member.status()).as(member.toString()).isEqualTo(201);
+            }
+
+            Api.Authorization auth = api.authorization(realm, callback, "openid organization");
+            try (Browser browser = new Browser()) {
+                browser.open(auth.url());
+                browser.type("#username", "orgs-olga"); // with organizations on, the form asks the username first
+                browser.click("#kc-login");
+                browser.click("#organization-brand-b"); // Keycloak asks which organization, then the password
+                browser.type("#password", "orgs-olga");
+                browser.click("#kc-login");
+                browser.find("#idc-consent-form");
+                assertThat(browser.has("#idc-purpose-it-orgs-ask")).isTrue();
+                browser.click("#idc-granted-it-orgs-ask");
+                browser.click("#idc-save");
+                Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
+                assertThat(tokens.accessClaims().get("organization").toString()).contains("brand-b")
+                        .doesNotContain("brand-a");
+            }
+            JsonNode newest = api.get(admin + "/consent/users/" + olga + "/history", api.adminToken()).json()
+                    .get("history").get(0);
+            assertThat(newest.get("purpose").asText()).isEqualTo("it-orgs-ask");
+            assertThat(newest.get("state").asText()).isEqualTo("granted");
+            assertThat(newest.get("via").asText()).isEqualTo("login");
+        } finally {
+            api.delete(admin, api.adminToken());
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     static void createPurpose(Map<String, Object> purpose) {
