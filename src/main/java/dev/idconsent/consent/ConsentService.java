@@ -333,38 +333,42 @@ public final class ConsentService {
                 continue; // "on" for a required purpose is already true; nothing to prove
             }
             // a frequency belongs to a yes: named, or kept from the yes before; a no has none
-            boolean yes = target.state() == ChoiceState.GRANTED || target.state() == ChoiceState.PENDING;
+            ChoiceState state = target.state();
+            boolean yes = state == ChoiceState.GRANTED || state == ChoiceState.PENDING;
             boolean wasYes = previous != null && (previous.state() == ChoiceState.GRANTED
                     || previous.state() == ChoiceState.PENDING);
             String frequency = !yes ? null : target.frequency() != null ? target.frequency()
                     : wasYes ? previous.frequency() : null;
             boolean sameFrequency = java.util.Objects.equals(frequency, previous == null ? null : previous.frequency());
-            if (target.state() == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
-                    && previous.purposeVersion() == target.version() && sameFrequency) {
-                continue; // a repeated yes keeps a confirmed double opt-in
+            if (state == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
+                    && previous.purposeVersion() == target.version()) {
+                if (sameFrequency) {
+                    continue; // a repeated yes keeps a confirmed double opt-in
+                }
+                state = ChoiceState.GRANTED; // another frequency for a confirmed yes needs no new confirmation
             }
-            if (previous != null && previous.state() == target.state()
+            if (previous != null && previous.state() == state
                     && previous.purposeVersion() == target.version() && sameFrequency && context.via() != Via.GPC) {
                 continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)
             }
-            if (target.state() == ChoiceState.CLEARED && previous == null) {
+            if (state == ChoiceState.CLEARED && previous == null) {
                 continue; // no answer to take back
             }
             if (archived.add(target.purpose().key())) {
                 texts.keep(target.purpose(), now); // the proof must name a text we still have
             }
             HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
-                    target.version(), previous == null ? null : previous.state(), target.state(),
+                    target.version(), previous == null ? null : previous.state(), state,
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
                     context.provenance(), context.locale() == null ? null
                     : target.purpose().words(context.locale(), catalog.baseLocale()).locale(),
                     target.purpose().regionIn(subject.location()), frequency,
                     previous == null ? null : previous.frequency()));
-            if (target.state() == ChoiceState.CLEARED) {
+            if (state == ChoiceState.CLEARED) {
                 store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);
             } else {
-                Choice choice = new Choice(target.purpose().key(), target.channel(), target.state(), target.version(),
+                Choice choice = new Choice(target.purpose().key(), target.channel(), state, target.version(),
                         context.via(), context.actor(), context.clientId(), at, row.id(), frequency);
                 store.put(subject.id(), choice);
                 byKey.put(key, choice);

@@ -733,6 +733,63 @@ class ConsentServiceTest {
     }
 
     @Nested
+    @DisplayName("given a purpose offers frequencies (weekly, monthly; monthly by default)")
+    class Frequencies {
+        final List<Frequency> offered = List.of(new Frequency("weekly", "Weekly", null),
+                new Frequency("monthly", "Monthly", null));
+        final Purpose digest = optIn("digest", "email").withFrequencies(offered, "monthly");
+
+        ChangeRequest yes(String frequency) {
+            return new ChangeRequest("digest", "email", true, null, frequency);
+        }
+
+        @Test
+        @DisplayName("then a chosen frequency is recorded with the yes, kept by a later yes that names none, and"
+                + " cleared by a no")
+        void keptByAYesClearedByANo() {
+            catalog.save(digest);
+            record(yes("weekly"));
+            record(yes(null)); // an app re-sending the yes: nothing new
+            assertThat(rows()).extracting(HistoryEntry::state, HistoryEntry::frequency).containsExactly(
+                    tuple(GRANTED, "weekly"));
+            record(yes("monthly"));
+            record(set("digest", "email", false));
+            record(yes(null));
+            assertThat(rows()).extracting(HistoryEntry::state, HistoryEntry::frequency,
+                    HistoryEntry::previousFrequency).containsExactly(tuple(GRANTED, "weekly", null),
+                    tuple(GRANTED, "monthly", "weekly"), tuple(DENIED, null, "monthly"), tuple(GRANTED, null, null));
+            assertThat(digest.frequencyOf(store.current(alice.id()).get(0).frequency())).isEqualTo("monthly");
+        }
+
+        @Test
+        @DisplayName("then another frequency for a confirmed double opt-in is a yes at once, not a new confirmation")
+        void confirmedStaysConfirmed() {
+            Purpose confirmed = InMemory.doubleOptIn(digest).withFrequencies(offered, "monthly");
+            catalog.save(confirmed);
+            record(yes(null));
+            service.confirm(alice, "digest", null, new ChangeContext(ALICE, Via.EMAIL, null, "confirm-link", null,
+                    null));
+            record(yes("weekly"));
+            assertThat(rows()).extracting(HistoryEntry::state, HistoryEntry::frequency).containsExactly(
+                    tuple(ChoiceState.PENDING, null), tuple(GRANTED, null), tuple(GRANTED, "weekly"));
+            assertThat(state(service.view(alice), "digest").granted()).isTrue();
+        }
+
+        @Test
+        @DisplayName("then a frequency with a no, one not offered, or for a purpose offering none is refused and"
+                + " nothing is written")
+        void refusals() {
+            catalog.save(digest);
+            assertThat(refusal(() -> record(new ChangeRequest("digest", "email", false, null, "weekly"))).getMessage())
+                    .contains("a frequency belongs to a yes");
+            assertThat(refusal(() -> record(yes("daily"))).getMessage()).contains("not 'daily'");
+            assertThat(refusal(() -> record(new ChangeRequest("analytics", null, true, null, "weekly"))).getMessage())
+                    .contains("offers no frequencies");
+            assertNothingWritten();
+        }
+    }
+
+    @Nested
     @DisplayName("given a purpose needs double opt-in")
     class DoubleOptIn {
         final Purpose digest = InMemory.doubleOptIn(optIn("digest", "email", "sms"));
