@@ -25,7 +25,7 @@ import { ExpandableRowContent, InnerScrollContainer, Table, Tbody, Td, Th, Thead
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import { AdminConsentApi, save, type ConsentView, type HistoryEntry, type Notice, type Text } from "./api";
+import { AdminConsentApi, save, type Change, type ConsentView, type HistoryEntry, type Notice, type Text } from "./api";
 import { changeWord, how, stateWord, when } from "./format";
 import { DataTable, useMessages } from "./parts";
 
@@ -152,7 +152,7 @@ export default function UserConsent() {
                   title: t("idcAdminAnswer"),
                   cell: ({ p, s }) =>
                     s.explicit
-                      ? stateWord(t, s.state)
+                      ? stateWord(t, s.state) + (s.frequency ? ` (${frequencyLabel(p, s.frequency)})` : "")
                       : t("idcAdminDefault", { mechanism: p.mechanism }) +
                         (p.region ? ` (${t("idcAdminRegionRule", { region: p.region })})` : ""),
                 },
@@ -260,7 +260,7 @@ export default function UserConsent() {
 
 type FormProps = {
   view: ConsentView;
-  record: (reason: string, change: { purpose: string; channel: string | null; granted: boolean; version: number }) => Promise<ConsentView>;
+  record: (reason: string, change: Change) => Promise<ConsentView>;
   onDone: (view: ConsentView) => Promise<void>;
   fail: (e: unknown) => void;
 };
@@ -273,6 +273,7 @@ const OnBehalfForm = ({ view, record, onDone, fail }: FormProps) => {
   const purpose = changeable.find((p) => p.key === key);
   const [channel, setChannel] = useState<string>("");
   const [granted, setGranted] = useState("false");
+  const [frequency, setFrequency] = useState("");
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const channels = purpose?.channels ?? [];
@@ -286,6 +287,8 @@ const OnBehalfForm = ({ view, record, onDone, fail }: FormProps) => {
         channel: channels.length ? channel || channels[0] : null,
         granted: granted === "true",
         version: purpose.version,
+        // with a yes only; left out, the yes keeps the person's frequency (or the default)
+        frequency: granted === "true" && frequency ? frequency : undefined,
       });
       setReason("");
       await onDone(next);
@@ -302,7 +305,11 @@ const OnBehalfForm = ({ view, record, onDone, fail }: FormProps) => {
         <HelperTextItem>{t("idcAdminOnBehalfHelp")}</HelperTextItem>
       </HelperText>
       <FormGroup label={t("idcAdminPurpose")} fieldId="idc-on-behalf-purpose" isRequired>
-        <FormSelect id="idc-on-behalf-purpose" value={key} onChange={(_e, v) => (setKey(v), setChannel(""))}>
+        <FormSelect
+          id="idc-on-behalf-purpose"
+          value={key}
+          onChange={(_e, v) => (setKey(v), setChannel(""), setFrequency(""))}
+        >
           {changeable.map((p) => (
             <FormSelectOption key={p.key} value={p.key} label={`${p.label} (${p.key})`} />
           ))}
@@ -323,6 +330,16 @@ const OnBehalfForm = ({ view, record, onDone, fail }: FormProps) => {
           <FormSelectOption value="true" label={t("idcAdminStateGranted")} />
         </FormSelect>
       </FormGroup>
+      {granted === "true" && purpose?.frequencies?.length ? (
+        <FormGroup label={t("idcAdminFrequency")} fieldId="idc-on-behalf-frequency">
+          <FormSelect id="idc-on-behalf-frequency" value={frequency} onChange={(_e, v) => setFrequency(v)}>
+            <FormSelectOption value="" label={t("idcAdminFrequencyKeep")} />
+            {purpose.frequencies.map((f) => (
+              <FormSelectOption key={f.key} value={f.key} label={f.label} />
+            ))}
+          </FormSelect>
+        </FormGroup>
+      ) : null}
       <FormGroup label={t("idcAdminReason")} fieldId="idc-on-behalf-reason" isRequired>
         <TextArea
           id="idc-on-behalf-reason"
@@ -346,6 +363,10 @@ const OnBehalfForm = ({ view, record, onDone, fail }: FormProps) => {
     </Form>
   );
 };
+
+/** The label a purpose gives a frequency now; its key when it no longer offers it. */
+const frequencyLabel = (purpose: ConsentView["purposes"][number], key: string) =>
+  purpose.frequencies?.find((f) => f.key === key)?.label ?? key;
 
 /** Newest first; a row opens to the exact words of the version answered, in the language they were shown in. */
 const HistoryTable = ({ rows, api }: { rows: HistoryEntry[]; api: AdminConsentApi }) => {

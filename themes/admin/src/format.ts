@@ -53,4 +53,5 @@ export const how = (t: TFunction, row: { via?: string; actor?: Actor; clientId?:
 
 /** "no → yes": what a history row changed. */
 export const changeWord = (t: TFunction, row: HistoryEntry) =>
-  `${stateWord(t, row.previous)} → ${stateWord(t, row.state)}`;
+  `${stateWord(t, row.previous)}${row.previousFrequency ? ` (${row.previousFrequency})` : ""} → ` +
+  `${stateWord(t, row.state)}${row.frequency ? ` (${row.frequency})` : ""}`;

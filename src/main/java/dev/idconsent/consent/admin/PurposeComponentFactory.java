@@ -76,12 +76,13 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
                     + " region opens the gate for everyone there until they say no.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(PurposeComponents.FREQUENCIES).label("How often (frequencies)")
-            .helpText("For a purpose with channels: the frequencies a person may choose, one per entry, key and"
-                    + " label: \"weekly: Weekly\", \"monthly: Monthly\". Empty: no choice of frequency.")
-            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .helpText("For a purpose with channels: the frequencies a person may choose, one per line in the order"
+                    + " shown, key and label: \"weekly: Weekly\", \"monthly: Monthly\". Empty: no choice of"
+                    + " frequency.")
+            .type(ProviderConfigProperty.TEXT_TYPE).add()
             .property().name(PurposeComponents.FREQUENCY_TRANSLATIONS).label("Frequencies in other languages")
-            .helpText("One entry per language and frequency: \"de: weekly: Wöchentlich\".")
-            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .helpText("One line per language and frequency: \"de: weekly: Wöchentlich\".")
+            .type(ProviderConfigProperty.TEXT_TYPE).add()
             .property().name(PurposeComponents.DEFAULT_FREQUENCY).label("Default frequency")
             .helpText("The key of the frequency of people who chose none (required with frequencies).")
             .type(ProviderConfigProperty.STRING_TYPE).add()

@@ -53,9 +53,13 @@ public final class PurposeComponents implements PurposeCatalog {
      * name, a colon, the mechanism), as the translations.
      */
     public static final String REGIONS = "regions";
-    /** The frequencies offered, in order: {@code "weekly: Weekly"} (key and label in the default language). */
+    /**
+     * The frequencies offered, one per line of a single value, in order: {@code "weekly: Weekly"} (key and label in
+     * the default language). One value, not one per frequency: Keycloak keeps the values of a component's
+     * multivalued setting unordered in the database, and the order is what people see.
+     */
     public static final String FREQUENCIES = "frequencies";
-    /** Their labels in other languages: {@code "de: weekly: Wöchentlich"}. */
+    /** Their labels in other languages, one per line: {@code "de: weekly: Wöchentlich"}. */
     public static final String FREQUENCY_TRANSLATIONS = "frequencyTranslations";
     public static final String DEFAULT_FREQUENCY = "defaultFrequency";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
@@ -172,10 +176,10 @@ public final class PurposeComponents implements PurposeCatalog {
 
     /** The frequencies from the {@code "key: label"} entries and the {@code "tag: key: label"} translations. */
     private static List<dev.idconsent.consent.Frequency> frequencies(ComponentModel model) {
-        java.util.Map<String, String> labels = prefixed(values(model, FREQUENCIES), "the frequency",
+        java.util.Map<String, String> labels = prefixed(lines(model, FREQUENCIES), "the frequency",
                 "its key and a colon, e.g. \"weekly: Weekly\"");
         java.util.Map<String, java.util.Map<String, String>> translated = new java.util.HashMap<>();
-        for (String entry : values(model, FREQUENCY_TRANSLATIONS)) {
+        for (String entry : lines(model, FREQUENCY_TRANSLATIONS)) {
             String[] parts = entry.split(":", 3);
             if (parts.length < 3 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new ConsentException(ErrorCode.INVALID_PURPOSE, "the frequency translation '"
@@ -243,6 +247,12 @@ public final class PurposeComponents implements PurposeCatalog {
     }
 
     /** A multi-valued field without the blank entries the console's form leaves. */
+    /** Every line of every value (a realm file may also give one value per line). */
+    private static List<String> lines(ComponentModel model, String name) {
+        return values(model, name).stream().flatMap(v -> v.lines().map(String::strip)).filter(l -> !l.isEmpty())
+                .toList();
+    }
+
     private static List<String> values(ComponentModel model, String name) {
         return model.getConfig() == null || model.getConfig().get(name) == null ? List.of()
                 : model.getConfig().get(name).stream().filter(s -> s != null && !s.isBlank()).toList();
@@ -280,11 +290,12 @@ public final class PurposeComponents implements PurposeCatalog {
                     .toList());
         }
         if (!p.frequencies().isEmpty()) {
-            config.put(FREQUENCIES, p.frequencies().stream().map(f -> f.key() + ": " + f.label()).toList());
+            config.putSingle(FREQUENCIES, String.join("\n", p.frequencies().stream()
+                    .map(f -> f.key() + ": " + f.label()).toList()));
             List<String> translated = p.frequencies().stream().flatMap(f -> f.translations().entrySet().stream()
                     .map(t -> t.getKey() + ": " + f.key() + ": " + t.getValue())).toList();
             if (!translated.isEmpty()) {
-                config.put(FREQUENCY_TRANSLATIONS, translated);
+                config.putSingle(FREQUENCY_TRANSLATIONS, String.join("\n", translated));
             }
             config.putSingle(DEFAULT_FREQUENCY, p.defaultFrequency());
         }

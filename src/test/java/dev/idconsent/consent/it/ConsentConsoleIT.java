@@ -129,6 +129,37 @@ class ConsentConsoleIT {
     }
 
     @Test
+    @DisplayName("given the newsletter offers frequencies, when an admin records a yes with one on the person's behalf,"
+            + " then the row and the page name it")
+    void onBehalfWithFrequency() throws Exception {
+        String id = api.createUser("cons-freq-una");
+        Api.Reply offer = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(), Map.of("frequencies",
+                List.of(Map.of("key", "weekly", "label", "Weekly"), Map.of("key", "monthly", "label", "Monthly")),
+                "defaultFrequency", "monthly"));
+        assertThat(offer.status()).as(offer.toString()).isEqualTo(200);
+        try (Browser console = signIn()) {
+            console.open(base() + CONSOLE + "/users/" + id + "/consent");
+            console.awaitText("Change on the person's behalf");
+            new Select(console.find("#idc-on-behalf-purpose")).selectByValue("newsletter");
+            assertThat(console.has("#idc-on-behalf-frequency")).as("not with a no").isFalse();
+            new Select(console.find("#idc-on-behalf-granted")).selectByValue("true");
+            new Select(console.find("#idc-on-behalf-frequency")).selectByValue("weekly");
+            console.type("#idc-on-behalf-reason", "Asked by phone for one email a week");
+            console.click("#idc-on-behalf-save");
+            console.awaitTextContent("#idc-admin-message", "Recorded.");
+            assertThat(console.awaitTextContent("#idc-history tbody tr", "one email a week"))
+                    .contains("newsletter", "yes (weekly)");
+            assertThat(console.find("#idc-choice-newsletter-email").getAttribute("textContent")).contains("yes (Weekly)");
+        } finally {
+            assertThat(api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(), Map.of("frequencies",
+                    List.of())).status()).isEqualTo(200);
+        }
+        JsonNode row = history(id).get(0);
+        assertThat(row.get("frequency").asText()).isEqualTo("weekly");
+        assertThat(row.get("via").asText()).isEqualTo("admin");
+    }
+
+    @Test
     @DisplayName("given an admin who may view but not manage users (German console), then the tab shows the person's"
             + " consent without the change form, and the server refuses the change anyway: no row is written")
     void viewOnlyAdmin() throws Exception {
