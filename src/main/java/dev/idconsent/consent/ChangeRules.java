@@ -51,19 +51,11 @@ final class ChangeRules {
         }
         String frequency = change.frequency();
         if (frequency != null) {
-            if (purpose.frequencies().isEmpty()) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + purpose.key() + "' offers no"
-                        + " frequencies; leave out \"frequency\"");
-            }
-            if (!change.granted()) {
+            if (!purpose.frequencies().isEmpty() && !change.granted()) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "a frequency belongs to a yes: purpose '"
                         + purpose.key() + "' is switched off with \"granted\": false and no \"frequency\"");
             }
-            if (purpose.frequency(frequency).isEmpty()) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + purpose.key() + "' offers the"
-                        + " frequencies " + purpose.frequencies().stream().map(Frequency::key).toList() + ", not '"
-                        + frequency + "'");
-            }
+            purpose.requireFrequency(frequency);
         }
         if (change.channel() == null) {
             return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, pendingIfDouble(purpose, c,

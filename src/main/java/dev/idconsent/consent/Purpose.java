@@ -104,6 +104,18 @@ public record Purpose(String key, String label, String description, String categ
         return frequencies.stream().filter(f -> f.key().equals(frequencyKey)).findFirst();
     }
 
+    /** Refuses a frequency the purpose does not offer (as a request names it: a change, an audience filter). */
+    public void requireFrequency(String frequencyKey) {
+        if (frequencies.isEmpty()) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + key + "' offers no frequencies; leave"
+                    + " out \"frequency\"");
+        }
+        if (frequency(frequencyKey).isEmpty()) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + key + "' offers the frequencies "
+                    + frequencies.stream().map(Frequency::key).toList() + ", not '" + frequencyKey + "'");
+        }
+    }
+
     /** The same mechanism everywhere. */
     public Purpose(String key, String label, String description, String category, Mechanism mechanism,
                    List<String> channels, int version, boolean honorGpc, boolean includeInToken,

@@ -137,7 +137,7 @@ public final class JpaSenders {
             counts[b]++;
             max[b] = Math.max(max[b], delay);
         }
-        int day = (int) Math.floorDiv(nowMillis, 86_400_000L);
+        int day = day(now);
         for (int b = 0; b < counts.length; b++) {
             if (counts[b] == 0) {
                 continue;
@@ -155,9 +155,14 @@ public final class JpaSenders {
         }
     }
 
+    /** Days since 1970-01-01 (UTC): the delays are counted per day. */
+    private static int day(Instant at) {
+        return (int) Math.floorDiv(at.toEpochMilli(), 86_400_000L);
+    }
+
     /** The realm's senders with their delays of the last {@link SenderReport#WINDOW_DAYS} days. */
     public List<Sender> report(Instant now) {
-        int firstDay = (int) Math.floorDiv(now.toEpochMilli(), 86_400_000L) - SenderReport.WINDOW_DAYS + 1;
+        int firstDay = day(now) - SenderReport.WINDOW_DAYS + 1;
         return em.createNamedQuery("idcSendersOfRealm", SenderEntity.class).setParameter("realmId", realmId)
                 .getResultList().stream().map(s -> new Sender(s.id, Kind.of(s.kind), s.name,
                         Instant.ofEpochMilli(s.since), s.lastSeenAt == null ? null : Instant.ofEpochMilli(s.lastSeenAt),
@@ -236,7 +241,7 @@ public final class JpaSenders {
 
     /** Forgets delays counted before the report's window, in every realm. */
     public static void forgetBefore(KeycloakSession session, Instant now) {
-        int firstDay = (int) Math.floorDiv(now.toEpochMilli(), 86_400_000L) - SenderReport.WINDOW_DAYS + 1;
+        int firstDay = day(now) - SenderReport.WINDOW_DAYS + 1;
         ConsentEntityProviderFactory.em(session).createNamedQuery("idcDeleteSenderDelaysBefore")
                 .setParameter("day", firstDay).executeUpdate();
     }

@@ -123,11 +123,8 @@ public final class SenderResource {
             if (linksParam != null && !linksParam.equals("true") && !linksParam.equals("false")) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"links\" must be true or false");
             }
-            if (frequency != null && purpose.frequency(frequency).isEmpty()) {
-                throw new ConsentException(ErrorCode.INVALID_VALUE, purpose.frequencies().isEmpty()
-                        ? "purpose '" + purpose.key() + "' offers no frequencies; leave out \"frequency\""
-                        : "purpose '" + purpose.key() + "' offers the frequencies " + purpose.frequencies().stream()
-                                .map(dev.idconsent.consent.Frequency::key).toList() + ", not '" + frequency + "'");
+            if (frequency != null) {
+                purpose.requireFrequency(frequency);
             }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
             List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose,
