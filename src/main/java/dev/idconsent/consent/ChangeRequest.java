@@ -8,8 +8,15 @@ package dev.idconsent.consent;
  * @param version the purpose version the user was shown; {@code null} means the current one
  * @param frequency with a yes only: the frequency chosen ({@link Frequency}); {@code null} keeps the one of the yes
  *                  before (the default after a no)
+ * @param pauseDays instead of an answer: pause what is on for this many days, one of the purpose's
+ *                  {@link Purpose#pauseDays()}; {@code granted} and {@code frequency} are then left out
  */
-public record ChangeRequest(String purpose, String channel, Boolean granted, Integer version, String frequency) {
+public record ChangeRequest(String purpose, String channel, Boolean granted, Integer version, String frequency,
+                            java.math.BigDecimal pauseDays) {
+    public ChangeRequest(String purpose, String channel, Boolean granted, Integer version, String frequency) {
+        this(purpose, channel, granted, version, frequency, null);
+    }
+
     public ChangeRequest(String purpose, String channel, Boolean granted, Integer version) {
         this(purpose, channel, granted, version, null);
     }

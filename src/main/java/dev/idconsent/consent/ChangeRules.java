@@ -14,8 +14,16 @@ final class ChangeRules {
     /**
      * @param version   the text version the answer is about: the current one, or an earlier one when restoring
      * @param frequency with a yes, the frequency asked for; {@code null}: keep the one of the yes before
+     * @param pause     with state {@link ChoiceState#PAUSED}, for how long; {@code null} otherwise
+     * @param always    a pause of the purpose as a whole rather than of one channel the request named: channels
+     *                  that are off are then left alone instead of refused
      */
-    record Target(Purpose purpose, String channel, ChoiceState state, int version, String frequency) {
+    record Target(Purpose purpose, String channel, ChoiceState state, int version, String frequency,
+                  java.time.Duration pause, boolean always) {
+        Target(Purpose purpose, String channel, ChoiceState state, int version, String frequency) {
+            this(purpose, channel, state, version, frequency, null, false);
+        }
+
         Target(Purpose purpose, String channel, ChoiceState state, int version) {
             this(purpose, channel, state, version, null);
         }
@@ -31,6 +39,9 @@ final class ChangeRules {
         if (purpose.retired()) {
             throw new ConsentException(ErrorCode.PURPOSE_RETIRED,
                     "purpose '" + purpose.key() + "' has been retired and can no longer be changed");
+        }
+        if (change.pauseDays() != null) {
+            return pause(purpose, change, via);
         }
         if (change.granted() == null) {
             throw new ConsentException(ErrorCode.INVALID_VALUE,
@@ -61,14 +72,42 @@ final class ChangeRules {
             return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, pendingIfDouble(purpose, c,
                     state), purpose.version(), frequency)).toList();
         }
-        if (!purpose.channels().contains(change.channel())) {
-            throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
-                    ? "purpose '" + purpose.key() + "' has no channels; leave out \"channel\""
-                    : "purpose '" + purpose.key() + "' has no channel '" + change.channel() + "' (it has "
-                            + String.join(", ", purpose.channels()) + ")");
-        }
+        requireChannel(purpose, change.channel());
         return List.of(new Target(purpose, change.channel(), pendingIfDouble(purpose, change.channel(), state),
                 purpose.version(), frequency));
+    }
+
+    /**
+     * A pause is the person's own choice, like a yes: made on a Keycloak page, in an app they let write, or by an
+     * administrator for them. A link or a browser signal cannot start one through here (the unsubscribe page offers a
+     * pause only in place of the unsubscribe it just recorded: {@link ConsentService#pauseInstead}).
+     */
+    private static List<Target> pause(Purpose purpose, ChangeRequest change, Via via) {
+        if (change.granted() != null || change.frequency() != null) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "a pause of '" + purpose.key() + "' is not an answer:"
+                    + " send \"pauseDays\" without \"granted\" and \"frequency\"");
+        }
+        if (via != Via.ACCOUNT && via != Via.API && via != Via.ADMIN && via != Via.LOGIN && via != Via.REGISTRATION) {
+            throw new ConsentException(ErrorCode.FORBIDDEN, "a pause is chosen by the person in their account or an"
+                    + " app, or by an administrator for them; '" + purpose.key() + "' cannot be paused this way");
+        }
+        java.time.Duration period = purpose.requirePause(change.pauseDays());
+        if (change.channel() == null) {
+            return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, ChoiceState.PAUSED,
+                    purpose.version(), null, period, true)).toList();
+        }
+        requireChannel(purpose, change.channel());
+        return List.of(new Target(purpose, change.channel(), ChoiceState.PAUSED, purpose.version(), null, period,
+                false));
+    }
+
+    private static void requireChannel(Purpose purpose, String channel) {
+        if (!purpose.channels().contains(channel)) {
+            throw new ConsentException(ErrorCode.UNKNOWN_CHANNEL, purpose.channels().isEmpty()
+                    ? "purpose '" + purpose.key() + "' has no channels; leave out \"channel\""
+                    : "purpose '" + purpose.key() + "' has no channel '" + channel + "' (it has "
+                            + String.join(", ", purpose.channels()) + ")");
+        }
     }
 
     /**

@@ -9,9 +9,19 @@ import java.time.Instant;
  * @param purposeVersion the version of the text the user answered
  * @param historyId      the history row that set this state
  * @param frequency      with a yes, the frequency the person chose ({@link Frequency}); {@code null}: the default
+ * @param pausedUntil    when paused ({@link ChoiceState#PAUSED}): when the pause ends; {@code null} otherwise
+ * @param resumeTo       when paused: the answer that returns then, {@link ChoiceState#GRANTED} (with this version and
+ *                       frequency) or {@link ChoiceState#CLEARED} (no answer: the opt-out default); {@code null} otherwise
  */
 public record Choice(String purpose, String channel, ChoiceState state, int purposeVersion, Via via,
-                     Actor actor, String clientId, Instant at, long historyId, String frequency) {
+                     Actor actor, String clientId, Instant at, long historyId, String frequency, Instant pausedUntil,
+                     ChoiceState resumeTo) {
+    /** An answer that is not a pause. */
+    public Choice(String purpose, String channel, ChoiceState state, int purposeVersion, Via via, Actor actor,
+                  String clientId, Instant at, long historyId, String frequency) {
+        this(purpose, channel, state, purposeVersion, via, actor, clientId, at, historyId, frequency, null, null);
+    }
+
     /** An answer without a chosen frequency. */
     public Choice(String purpose, String channel, ChoiceState state, int purposeVersion, Via via, Actor actor,
                   String clientId, Instant at, long historyId) {

@@ -15,7 +15,12 @@ public enum ChoiceState {
      * A yes that reached its purpose's lifetime ({@link Purpose#renewAfter()}): no longer usable, the mechanism's
      * default applies (off: only opt-in purposes have a lifetime), and the consent step asks again at login.
      */
-    EXPIRED("expired");
+    EXPIRED("expired"),
+    /**
+     * The person paused a yes (or an opt-out purpose that was on) for a while ({@link Purpose#pauses()}): off
+     * everywhere until {@link Choice#pausedUntil()}, then the answer before returns by itself ({@link Choice#resumeTo()}).
+     */
+    PAUSED("paused");
 
     private final String value;
 

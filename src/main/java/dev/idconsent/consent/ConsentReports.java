@@ -79,7 +79,7 @@ public final class ConsentReports {
      *                     {@code null} when a yes to it lasts until withdrawn
      */
     public record Count(Purpose purpose, String channel, long granted, long denied, long pending, long expired,
-                        long noAnswer, long on, Long expiringSoon, String region) {
+                        long noAnswer, long on, Long expiringSoon, String region, long paused) {
     }
 
     /** How far ahead the counts report looks for yeses about to expire. */
@@ -143,7 +143,8 @@ public final class ConsentReports {
             long denied = byState.getOrDefault(ChoiceState.DENIED, 0L);
             long pending = byState.getOrDefault(ChoiceState.PENDING, 0L);
             long expired = byState.getOrDefault(ChoiceState.EXPIRED, 0L);
-            long noAnswer = Math.max(0, people - granted - denied - pending - expired);
+            long paused = byState.getOrDefault(ChoiceState.PAUSED, 0L); // off while paused: never counted as on
+            long noAnswer = Math.max(0, people - granted - denied - pending - expired - paused);
             long on = (Effective.granted(purpose, ChoiceState.GRANTED) ? granted : 0)
                     + (Effective.granted(purpose, ChoiceState.DENIED) ? denied : 0)
                     + (Effective.granted(purpose, ChoiceState.PENDING) ? pending : 0)
@@ -152,7 +153,8 @@ public final class ConsentReports {
             // counted for the whole realm, so given once: on the line of the purpose's own mechanism
             Long soon = purpose.renewAfter() == null || region != null ? null
                     : store.countGrantedBy(purpose.key(), channel, now.plus(SOON).minus(purpose.renewAfter()));
-            out.add(new Count(purpose, channel, granted, denied, pending, expired, noAnswer, on, soon, region));
+            out.add(new Count(purpose, channel, granted, denied, pending, expired, noAnswer, on, soon, region,
+                    paused));
         }
         return out;
     }

@@ -117,8 +117,14 @@ public final class ConsentService {
         PurposeCatalog here = at(subject);
         List<ChangeRules.Target> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Map<String, Choice> byKey = new HashMap<>();
+        current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         for (ChangeRequest change : changes) {
-            for (ChangeRules.Target target : ChangeRules.resolve(here, change, context.via())) {
+            List<ChangeRules.Target> resolved = ChangeRules.resolve(here, change, context.via());
+            if (change.pauseDays() != null) {
+                resolved = pausable(resolved, byKey);
+            }
+            for (ChangeRules.Target target : resolved) {
                 if (!seen.add(Summary.key(target.purpose().key(), target.channel()))) {
                     throw new ConsentException(ErrorCode.DUPLICATE_CHANGE, "purpose '" + change.purpose()
                             + "' is changed more than once in this request");
@@ -128,6 +134,123 @@ public final class ConsentService {
         }
         checkTag(subject, current, context.expectedTag());
         return apply(subject, current, targets, context);
+    }
+
+    /**
+     * What of a pause request is on (or paused already: a new pause replaces it), so can be paused: a channel the
+     * request named must be; of the purpose as a whole, the channels that are off are left alone.
+     *
+     * @throws ConsentException when nothing of it is on
+     */
+    private static List<ChangeRules.Target> pausable(List<ChangeRules.Target> targets, Map<String, Choice> current) {
+        List<ChangeRules.Target> on = new ArrayList<>();
+        for (ChangeRules.Target target : targets) {
+            Choice choice = current.get(Summary.key(target.purpose().key(), target.channel()));
+            ChoiceState state = choice == null ? null : choice.state();
+            if (state == ChoiceState.PAUSED || Effective.granted(target.purpose(), state)) {
+                on.add(target);
+            } else if (!target.always()) {
+                throw new ConsentException(ErrorCode.CONFLICT, "'" + target.purpose().key() + "' is off on "
+                        + target.channel() + ": there is nothing to pause");
+            }
+        }
+        if (on.isEmpty()) {
+            throw new ConsentException(ErrorCode.CONFLICT, "'" + targets.get(0).purpose().key()
+                    + "' is off: there is nothing to pause");
+        }
+        return on;
+    }
+
+    /**
+     * Ends each pause of this person that has reached its end: the answer before it returns — the yes with its text
+     * version and frequency, or no answer (the opt-out default) — in a history row written by the system
+     * ({@link Via#PAUSE}), and with it the gating role. Decided here, under the writers' lock: a pause the person
+     * ended or renewed meanwhile is not touched, and a second run over the same person writes nothing.
+     *
+     * @return the rows written; empty when nothing was due
+     */
+    public List<HistoryEntry> resumePauses(Subject subject) {
+        Instant now = clock.instant();
+        List<Choice> current = store.currentForUpdate(subject.id());
+        List<ChangeRules.Target> due = new ArrayList<>();
+        for (Choice c : current) {
+            if (c.state() == ChoiceState.PAUSED && c.pausedUntil() != null && !c.pausedUntil().isAfter(now)) {
+                at(subject).find(c.purpose()).ifPresent(purpose -> due.add(new ChangeRules.Target(purpose,
+                        c.channel(), c.resumeTo() == null ? ChoiceState.CLEARED : c.resumeTo(), c.purposeVersion(),
+                        c.frequency())));
+            }
+        }
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        ChangeContext context = new ChangeContext(Actor.SYSTEM, Via.PAUSE, null, "pause-ended",
+                "the pause the person chose ended", null);
+        return apply(subject, current, due, context).changes();
+    }
+
+    /**
+     * In place of the unsubscribe a link just recorded (the page after it offers this): the purpose is paused
+     * instead, and at the end of the pause what was there before the click returns — exactly what {@link #restore}
+     * would put back now, only later. So a pause from a link never creates a yes that did not exist before the click.
+     * Refused once anything changed after the click, or when nothing was on before it.
+     *
+     * @param clickRow the history row the click wrote
+     */
+    public ConsentView pauseInstead(Subject subject, String purposeKey, String channel, long clickRow,
+                                    java.math.BigDecimal days, ChangeContext context) {
+        Purpose purpose = at(subject).find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
+                new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
+        java.time.Duration period = purpose.requirePause(days);
+        List<Choice> current = store.currentForUpdate(subject.id());
+        Choice now = clicked(current, purposeKey, channel, clickRow);
+        HistoryEntry before = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
+                .filter(b -> b.state() != ChoiceState.CLEARED).orElse(null);
+        boolean wasOn = Effective.granted(purpose, before == null ? null : before.state());
+        if (!wasOn) {
+            throw new ConsentException(ErrorCode.CONFLICT, "'" + purpose.label() + "' was off before: there is"
+                    + " nothing to pause");
+        }
+        // the pause replaces the click's "no", so it resumes to what was before the click
+        Choice beforeClick = before == null ? null : new Choice(purposeKey, channel, before.state(),
+                before.purposeVersion(), before.via(), before.actor(), before.clientId(), before.at(), before.id(),
+                before.frequency());
+        return apply(subject, current, List.of(new ChangeRules.Target(purpose, channel, ChoiceState.PAUSED,
+                before == null ? now.purposeVersion() : before.purposeVersion(), null, period, false)), context,
+                null, new Before(beforeClick));
+    }
+
+    /** An answer that came before, or none ({@code answer} null: the mechanism's default). */
+    private record Before(Choice answer) {
+    }
+
+    /**
+     * In place of the unsubscribe a link just recorded: the yes that was there before the click returns with a
+     * frequency the person picks on the page after it. Only where a yes was there before the click (an opt-out
+     * purpose at its default has no yes a frequency could belong to): a link never creates a yes.
+     */
+    public ConsentView fewerInstead(Subject subject, String purposeKey, String channel, long clickRow,
+                                    String frequency, ChangeContext context) {
+        Purpose purpose = at(subject).find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
+                new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
+        purpose.requireFrequency(frequency);
+        List<Choice> current = store.currentForUpdate(subject.id());
+        clicked(current, purposeKey, channel, clickRow);
+        HistoryEntry before = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
+                .filter(b -> b.state() == ChoiceState.GRANTED).orElseThrow(() -> new ConsentException(
+                        ErrorCode.CONFLICT, "there was no subscription to '" + purpose.label() + "' before: choose"
+                        + " in your account"));
+        return apply(subject, current, List.of(new ChangeRules.Target(purpose, channel, ChoiceState.GRANTED,
+                before.purposeVersion(), frequency)), context);
+    }
+
+    /** The current answer, when it is still the one the click wrote. */
+    private static Choice clicked(List<Choice> current, String purposeKey, String channel, long clickRow) {
+        Choice now = current.stream().filter(c -> c.purpose().equals(purposeKey)
+                && java.util.Objects.equals(c.channel(), channel)).findFirst().orElse(null);
+        if (now == null || now.historyId() != clickRow) {
+            throw new ConsentException(ErrorCode.CONFLICT, "the choice has changed since; manage it in your account");
+        }
+        return now;
     }
 
     /** Switches off every optional purpose (each channel) that is not already explicitly off. */
@@ -314,12 +437,23 @@ public final class ConsentService {
     }
 
     private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets, ChangeContext context) {
-        return apply(subject, current, targets, context, null);
+        return apply(subject, current, targets, context, null, null);
     }
 
-    /** @param given when the answer was given, if not now (an imported answer) */
+    /**
+     * @param given       when the answer was given, if not now (an imported answer)
+     */
     private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets,
                               ChangeContext context, Instant given) {
+        return apply(subject, current, targets, context, given, null);
+    }
+
+    /**
+     * @param resumeFrom for a pause in place of an unsubscribe click: the answer before the click, which the pause
+     *                   resumes to; {@code null}: the current answer
+     */
+    private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets,
+                              ChangeContext context, Instant given, Before resumeFrom) {
         Map<String, Choice> byKey = new HashMap<>();
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the store keeps
@@ -334,11 +468,17 @@ public final class ConsentService {
             }
             // a frequency belongs to a yes: named, or kept from the yes before; a no has none
             ChoiceState state = target.state();
-            boolean yes = state == ChoiceState.GRANTED || state == ChoiceState.PENDING;
+            // a pause keeps the answer it pauses (version, frequency) to give it back at the end
+            Choice paused = state != ChoiceState.PAUSED ? null : resumeFrom != null ? resumeFrom.answer() : previous;
+            boolean yes = state == ChoiceState.GRANTED || state == ChoiceState.PENDING || state == ChoiceState.PAUSED;
             boolean wasYes = previous != null && (previous.state() == ChoiceState.GRANTED
-                    || previous.state() == ChoiceState.PENDING);
+                    || previous.state() == ChoiceState.PENDING || previous.state() == ChoiceState.PAUSED);
             String frequency = !yes ? null : target.frequency() != null ? target.frequency()
-                    : wasYes ? previous.frequency() : null;
+                    : paused != null ? paused.frequency() : wasYes ? previous.frequency() : null;
+            int version = paused != null ? paused.purposeVersion() : target.version();
+            Instant pausedUntil = state == ChoiceState.PAUSED ? now.plus(target.pause()) : null;
+            ChoiceState resumeTo = state != ChoiceState.PAUSED ? null : paused == null ? ChoiceState.CLEARED
+                    : paused.state() == ChoiceState.PAUSED ? paused.resumeTo() : paused.state();
             boolean sameFrequency = java.util.Objects.equals(frequency, previous == null ? null : previous.frequency());
             if (state == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
                     && previous.purposeVersion() == target.version()) {
@@ -347,7 +487,7 @@ public final class ConsentService {
                 }
                 state = ChoiceState.GRANTED; // another frequency for a confirmed yes needs no new confirmation
             }
-            if (previous != null && previous.state() == state
+            if (previous != null && previous.state() == state && state != ChoiceState.PAUSED
                     && previous.purposeVersion() == target.version() && sameFrequency && context.via() != Via.GPC) {
                 continue; // idempotent: the same answer to the same text is not a new event (a GPC signal is)
             }
@@ -358,18 +498,19 @@ public final class ConsentService {
                 texts.keep(target.purpose(), now); // the proof must name a text we still have
             }
             HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
-                    target.version(), previous == null ? null : previous.state(), state,
+                    version, previous == null ? null : previous.state(), state,
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
                     context.provenance(), context.locale() == null ? null
                     : target.purpose().words(context.locale(), catalog.baseLocale()).locale(),
                     target.purpose().regionIn(subject.location()), frequency,
-                    previous == null ? null : previous.frequency()));
+                    previous == null ? null : previous.frequency(), pausedUntil));
             if (state == ChoiceState.CLEARED) {
                 store.remove(subject.id(), target.purpose().key(), target.channel());
                 byKey.remove(key);
             } else {
-                Choice choice = new Choice(target.purpose().key(), target.channel(), state, target.version(),
-                        context.via(), context.actor(), context.clientId(), at, row.id(), frequency);
+                Choice choice = new Choice(target.purpose().key(), target.channel(), state, version,
+                        context.via(), context.actor(), context.clientId(), at, row.id(), frequency, pausedUntil,
+                        resumeTo);
                 store.put(subject.id(), choice);
                 byKey.put(key, choice);
             }
@@ -431,11 +572,7 @@ public final class ConsentService {
         Purpose purpose = at(subject).find(purposeKey).filter(p -> !p.retired()).orElseThrow(() ->
                 new ConsentException(ErrorCode.UNKNOWN_PURPOSE, "there is no purpose '" + purposeKey + "'"));
         List<Choice> current = store.currentForUpdate(subject.id());
-        Choice now = current.stream().filter(c -> c.purpose().equals(purposeKey)
-                && java.util.Objects.equals(c.channel(), channel)).findFirst().orElse(null);
-        if (now == null || now.historyId() != clickRow) {
-            throw new ConsentException(ErrorCode.CONFLICT, "the choice has changed since; manage it in your account");
-        }
+        Choice now = clicked(current, purposeKey, channel, clickRow);
         ChangeRules.Target back = store.lastBefore(subject.id(), purposeKey, channel, clickRow)
                 .filter(before -> before.state() != ChoiceState.CLEARED)
                 .map(before -> new ChangeRules.Target(purpose, channel, before.state(), before.purposeVersion(),

@@ -17,6 +17,9 @@ public final class Effective {
         }
         // a pending yes (double opt-in not yet confirmed) is no answer yet, nor is an expired one: the mechanism's
         // default applies, so it is off on an opt-in purpose and stays on if the purpose has since become opt-out
+        if (answer == ChoiceState.PAUSED) {
+            return false; // off everywhere while paused, whatever the mechanism's default
+        }
         return answer == null || answer == ChoiceState.PENDING || answer == ChoiceState.CLEARED
                 || answer == ChoiceState.EXPIRED ? purpose.mechanism().defaultGranted() : answer.granted();
     }
@@ -53,6 +56,9 @@ public final class Effective {
             entry.put("granted", granted(purpose, states));
             if (purpose.channels().isEmpty()) {
                 entry.putAll(channelDetail(purpose, answers.get(purpose.key())));
+                if (states.get(purpose.key()) == ChoiceState.PAUSED) {
+                    entry.put("paused", true);
+                }
             } else {
                 Map<String, Object> channels = new LinkedHashMap<>();
                 for (String channel : purpose.channels()) {
@@ -61,6 +67,9 @@ public final class Effective {
                     boolean on = granted(purpose, answer == null ? null : answer.state());
                     detail.put("granted", on);
                     detail.putAll(channelDetail(purpose, answer));
+                    if (answer != null && answer.state() == ChoiceState.PAUSED) {
+                        detail.put("paused", true);
+                    }
                     if (on && !purpose.frequencies().isEmpty()) {
                         detail.put("frequency", purpose.frequencyOf(answer == null ? null : answer.frequency()));
                     }

@@ -18,11 +18,21 @@ import java.time.Instant;
  *                   {@code null}: the purpose's own
  * @param frequency  with a yes, the frequency chosen ({@link Frequency}); {@code null}: none chosen (the default)
  * @param previousFrequency the frequency of the answer before
+ * @param pausedUntil with state {@link ChoiceState#PAUSED}, when the pause ends; {@code null} otherwise
  */
 public record HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                            ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
                            String capability, String reason, Instant at, Provenance provenance, String locale,
-                           String region, String frequency, String previousFrequency) {
+                           String region, String frequency, String previousFrequency, Instant pausedUntil) {
+    /** A row that does not pause. */
+    public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
+                        ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
+                        String capability, String reason, Instant at, Provenance provenance, String locale,
+                        String region, String frequency, String previousFrequency) {
+        this(id, subjectId, purpose, channel, purposeVersion, previous, state, via, actor, clientId, capability,
+                reason, at, provenance, locale, region, frequency, previousFrequency, null);
+    }
+
     /** A row without frequencies. */
     public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                         ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,

@@ -39,10 +39,14 @@ public final class Iso27560 {
      * waiting for its double-opt-in confirmation), expired, or unknown (an answer taken back before any yes).
      */
     public static String eventState(HistoryEntry entry) {
-        boolean hadYes = entry.previous() == ChoiceState.GRANTED || entry.previous() == ChoiceState.PENDING;
+        boolean hadYes = entry.previous() == ChoiceState.GRANTED || entry.previous() == ChoiceState.PENDING
+                || entry.previous() == ChoiceState.PAUSED;
         return switch (entry.state()) {
+            // a yes that returns when a pause ends is the person's earlier consent given again
             case GRANTED -> entry.previous() == ChoiceState.GRANTED || entry.previous() == ChoiceState.EXPIRED
-                    ? "dpv:RenewedConsentGiven" : "dpv:ConsentGiven";
+                    || entry.previous() == ChoiceState.PAUSED ? "dpv:RenewedConsentGiven" : "dpv:ConsentGiven";
+            // DPV has no "suspended": a pause withdraws the yes for its period
+            case PAUSED -> hadYes ? "dpv:ConsentWithdrawn" : "dpv:ConsentUnknown";
             case DENIED -> hadYes ? "dpv:ConsentWithdrawn" : "dpv:ConsentRefused";
             case PENDING -> "dpv:ConsentRequested";
             case EXPIRED -> "dpv:ConsentExpired";

@@ -33,13 +33,16 @@ import java.util.regex.Pattern;
  *                       the purpose offers no choice of frequency. Not part of the versioned text: a frequency is
  *                       recorded by its key
  * @param defaultFrequency the key of the frequency of a person who chose none; {@code null} without frequencies
+ * @param pauses         (optional purposes) the periods a person may pause it for, shortest first: while paused it
+ *                       is off everywhere, and at the end the answer before the pause returns by itself; empty: the
+ *                       purpose offers no pause. Not part of the versioned text
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                       boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
                       LegalBasis legalBasis, String purposeType, List<String> recipients,
                       java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions,
-                      List<Frequency> frequencies, String defaultFrequency) {
+                      List<Frequency> frequencies, String defaultFrequency, List<Duration> pauses) {
     public static final String EMAIL = "email";
     public static final int MAX_RECIPIENTS = 20;
     public static final int MAX_RECIPIENT = 200;
@@ -71,6 +74,19 @@ public record Purpose(String key, String label, String description, String categ
                 : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(regions));
         frequencies = frequencies == null ? List.of() : List.copyOf(frequencies);
         defaultFrequency = defaultFrequency == null || defaultFrequency.isBlank() ? null : defaultFrequency;
+        pauses = pauses == null ? List.of() : pauses.stream().filter(java.util.Objects::nonNull).sorted().toList();
+    }
+
+    /** Without pauses. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
+                   LegalBasis legalBasis, String purposeType, List<String> recipients,
+                   java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions,
+                   List<Frequency> frequencies, String defaultFrequency) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType, recipients, translations,
+                regions, frequencies, defaultFrequency, null);
     }
 
     /** Regional mechanisms, no frequencies. */
@@ -88,7 +104,34 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose withFrequencies(List<Frequency> value, String defaultKey) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, value, defaultKey);
+                recipients, translations, regions, value, defaultKey, pauses);
+    }
+
+    /** The same purpose offering other pauses. */
+    public Purpose withPauses(List<Duration> value) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
+                recipients, translations, regions, frequencies, defaultFrequency, value);
+    }
+
+    /** Refuses a pause the purpose does not offer (as a request names it, in days). */
+    public Duration requirePause(BigDecimal days) {
+        if (pauses.isEmpty()) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + key + "' offers no pause; leave out"
+                    + " \"pauseDays\"");
+        }
+        Duration asked = days == null || days.signum() <= 0
+                || days.compareTo(BigDecimal.valueOf(MAX_RENEW_AFTER_DAYS)) > 0 ? null : lifetimeOfDays(days, "pauseDays");
+        if (asked == null || !pauses.contains(asked)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + key + "' can be paused for "
+                    + pauseDays() + " days, not " + (days == null ? "nothing" : days.toPlainString()));
+        }
+        return asked;
+    }
+
+    /** {@link #pauses} in days, as the APIs show them. */
+    public List<BigDecimal> pauseDays() {
+        return pauses.stream().map(Purpose::days).toList();
     }
 
     /** The frequency a person has: the one they chose while it is still offered, else the default. */
@@ -141,7 +184,7 @@ public record Purpose(String key, String label, String description, String categ
                 ? LegalBasis.defaultFor(there) : legalBasis;
         return new Purpose(key, label, description, category, there, channels, version, honorGpc, includeInToken,
                 gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, purposeType, recipients, translations,
-                regions, frequencies, defaultFrequency);
+                regions, frequencies, defaultFrequency, pauses);
     }
 
     /** The region whose mechanism applies to people at {@code location}; {@code null}: the purpose's own applies. */
@@ -289,8 +332,34 @@ public record Purpose(String key, String label, String description, String categ
             }
         });
         validateFrequencies();
+        validatePauses();
         java.util.Map<String, Words> normalized = Words.translations(translations, description);
         return normalized.equals(translations) ? this : withTranslations(normalized);
+    }
+
+    /** At most this many pause periods. */
+    public static final int MAX_PAUSES = 10;
+
+    private void validatePauses() {
+        if (pauses.isEmpty()) {
+            return;
+        }
+        if (mechanism == Mechanism.REQUIRED) {
+            throw invalid("only an optional purpose can be paused ('" + key + "' is required)");
+        }
+        if (pauses.size() > MAX_PAUSES) {
+            throw invalid("a purpose offers at most " + MAX_PAUSES + " pause periods, not " + pauses.size());
+        }
+        if (pauses.stream().distinct().count() != pauses.size()) {
+            throw invalid("pauseDays must not repeat");
+        }
+        for (Duration pause : pauses) {
+            if (pause == null || pause.compareTo(Duration.ofSeconds(1)) < 0
+                    || pause.compareTo(Duration.ofDays(MAX_RENEW_AFTER_DAYS)) > 0) {
+                throw invalid("each of pauseDays must be at least one second (0.0000116 days) and at most "
+                        + MAX_RENEW_AFTER_DAYS + " days");
+            }
+        }
     }
 
     private void validateFrequencies() {
@@ -379,40 +448,40 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, frequencies, defaultFrequency);
+                recipients, translations, regions, frequencies, defaultFrequency, pauses);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, frequencies, defaultFrequency);
+                recipients, translations, regions, frequencies, defaultFrequency, pauses);
     }
 
     public Purpose withRenewAfter(Duration value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients,
-                translations, regions, frequencies, defaultFrequency);
+                translations, regions, frequencies, defaultFrequency, pauses);
     }
 
     /** The same purpose with other processing details (legal basis, DPV type, recipients). */
     public Purpose withProcessing(LegalBasis basis, String type, List<String> names) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names, translations,
-                regions, frequencies, defaultFrequency);
+                regions, frequencies, defaultFrequency, pauses);
     }
 
     /** The same purpose with its words in other languages replaced. */
     public Purpose withTranslations(java.util.Map<String, Words> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, value, regions, frequencies, defaultFrequency);
+                recipients, value, regions, frequencies, defaultFrequency, pauses);
     }
 
     /** The same purpose with other regional mechanisms. */
     public Purpose withRegions(java.util.Map<String, Mechanism> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, value, frequencies, defaultFrequency);
+                recipients, translations, value, frequencies, defaultFrequency, pauses);
     }
 
     /**
@@ -420,14 +489,22 @@ public record Purpose(String key, String label, String description, String categ
      * {@code null} or 0: until withdrawn.
      */
     public static Duration lifetimeOfDays(BigDecimal days) {
+        if (days != null && days.signum() < 0) {
+            throw invalid("renewAfterDays must not be negative; send 0 for a yes that lasts until withdrawn");
+        }
+        return lifetimeOfDays(days, "renewAfterDays");
+    }
+
+    /** A period as admins give it, in days (fractions allowed, to the millisecond); {@code null} or 0: none. */
+    public static Duration lifetimeOfDays(BigDecimal days, String field) {
         if (days == null || days.signum() == 0) {
             return null;
         }
         if (days.signum() < 0) {
-            throw invalid("renewAfterDays must not be negative; send 0 for a yes that lasts until withdrawn");
+            throw invalid(field + " must not be negative");
         }
         if (days.compareTo(BigDecimal.valueOf(MAX_RENEW_AFTER_DAYS)) > 0) {
-            throw invalid("renewAfterDays must be at most " + MAX_RENEW_AFTER_DAYS);
+            throw invalid(field + " must be at most " + MAX_RENEW_AFTER_DAYS);
         }
         return Duration.ofMillis(days.multiply(MILLIS_PER_DAY).setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
@@ -437,7 +514,11 @@ public record Purpose(String key, String label, String description, String categ
         if (renewAfter == null) {
             return null;
         }
-        BigDecimal days = BigDecimal.valueOf(renewAfter.toMillis()).divide(MILLIS_PER_DAY, 10, RoundingMode.HALF_UP);
+        return days(renewAfter);
+    }
+
+    private static BigDecimal days(Duration period) {
+        BigDecimal days = BigDecimal.valueOf(period.toMillis()).divide(MILLIS_PER_DAY, 10, RoundingMode.HALF_UP);
         return new BigDecimal(days.stripTrailingZeros().toPlainString()); // 365, not 3.65E+2
     }
 }

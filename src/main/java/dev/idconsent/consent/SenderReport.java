@@ -9,7 +9,8 @@ import java.util.List;
  * mailbox providers allow (Gmail, Yahoo) before it gets there.
  *
  * <p>A <em>sender</em> is a client that reads the change feed (its token's client) or a webhook endpoint. An
- * <em>opt-out</em> is a history row that leaves the answer {@link ChoiceState#DENIED} or {@link ChoiceState#EXPIRED}.
+ * <em>opt-out</em> is a history row that leaves the answer {@link ChoiceState#DENIED}, {@link ChoiceState#EXPIRED} or
+ * {@link ChoiceState#PAUSED} (a pause must stop the mail as fast as a no).
  * It has <em>reached</em> a feed reader when that reader asks for the feed after it (its next read passes a cursor at
  * or past the row: it has taken the row in), and a webhook when the receiver acknowledged a delivery holding it (2xx).
  * A sender is held to the opt-outs made since it first read (or since the webhook was created).
@@ -22,7 +23,8 @@ public final class SenderReport {
     static final long[] BOUNDS = {1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600,
             12 * 3600, 18 * 3600, 24 * 3600, 36 * 3600, 48 * 3600, 72 * 3600, 7 * 86400};
     /** The states that make an opt-out. */
-    public static final List<String> OPT_OUT_STATES = List.of(ChoiceState.DENIED.value(), ChoiceState.EXPIRED.value());
+    public static final List<String> OPT_OUT_STATES = List.of(ChoiceState.DENIED.value(), ChoiceState.EXPIRED.value(),
+            ChoiceState.PAUSED.value());
     /** The delays shown are those of the opt-outs that reached a sender in this many days, today included. */
     public static final int WINDOW_DAYS = 7;
 

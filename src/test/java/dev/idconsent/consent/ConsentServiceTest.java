@@ -790,6 +790,131 @@ class ConsentServiceTest {
     }
 
     @Nested
+    @DisplayName("given a purpose can be paused for 30 or 90 days")
+    class Pauses {
+        final Purpose partners = InMemory.gating(optIn("partners", "email", "sms"))
+                .withFrequencies(List.of(new Frequency("weekly", "Weekly", null),
+                        new Frequency("monthly", "Monthly", null)), "monthly")
+                .withPauses(List.of(java.time.Duration.ofDays(90), java.time.Duration.ofDays(30)));
+        final Purpose news = optOut("news", "email").withPauses(List.of(java.time.Duration.ofDays(30)));
+
+        ChangeRequest pause(String purpose, String channel, int days) {
+            return new ChangeRequest(purpose, channel, null, null, null, java.math.BigDecimal.valueOf(days));
+        }
+
+        ConsentService after(java.time.Duration later) {
+            return new ConsentService(catalog, store, texts, java.time.Clock.offset(InMemory.CLOCK, later),
+                    ConsentEvents.NONE);
+        }
+
+        @Test
+        @DisplayName("when the person pauses, then it is off with the role gone until the end; then the yes returns"
+                + " with its version and frequency, by the system, once")
+        void pausesAndReturns() {
+            catalog.save(partners);
+            record(new ChangeRequest("partners", "email", true, null, "weekly"), set("partners", "sms", false));
+            assertThat(partners.pauseDays()).containsExactly(java.math.BigDecimal.valueOf(30),
+                    java.math.BigDecimal.valueOf(90));
+
+            ConsentView paused = record(pause("partners", null, 30)); // the whole purpose: only email was on
+
+            assertThat(paused.changes()).extracting(HistoryEntry::channel, HistoryEntry::previous, HistoryEntry::state,
+                    HistoryEntry::frequency, HistoryEntry::pausedUntil).containsExactly(tuple("email", GRANTED,
+                    ChoiceState.PAUSED, "weekly", InMemory.CLOCK.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .plus(java.time.Duration.ofDays(30))));
+            assertThat(state(paused, "partners").granted()).isFalse();
+            assertThat(alice.permits()).containsEntry("partners", false);
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("partners", false);
+            assertThat(after(java.time.Duration.ofDays(29)).resumePauses(alice)).as("a day early").isEmpty();
+
+            List<HistoryEntry> back = after(java.time.Duration.ofDays(30)).resumePauses(alice);
+
+            assertThat(back).extracting(HistoryEntry::channel, HistoryEntry::previous, HistoryEntry::state,
+                    HistoryEntry::via, HistoryEntry::actor, HistoryEntry::frequency, HistoryEntry::purposeVersion)
+                    .containsExactly(tuple("email", ChoiceState.PAUSED, GRANTED, Via.PAUSE, Actor.SYSTEM, "weekly", 1));
+            assertThat(alice.permits()).containsEntry("partners", true);
+            assertThat(after(java.time.Duration.ofDays(31)).resumePauses(alice)).as("a second run").isEmpty();
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("partners", true);
+        }
+
+        @Test
+        @DisplayName("when the person answers during the pause, then the pause is over: a no stays no, a yes keeps"
+                + " the frequency, and the timer has nothing to end")
+        void endedEarly() {
+            catalog.save(partners);
+            record(new ChangeRequest("partners", "email", true, null, "weekly"));
+            record(pause("partners", "email", 90));
+            record(new ChangeRequest("partners", "email", true, null));
+            assertThat(store.current(alice.id())).extracting(Choice::state, Choice::frequency, Choice::pausedUntil)
+                    .containsExactly(tuple(GRANTED, "weekly", null));
+            assertThat(after(java.time.Duration.ofDays(91)).resumePauses(alice)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("when an opt-out purpose at its default is paused, then it is off, and at the end the default"
+                + " returns (no answer), not a yes")
+        void optOutDefault() {
+            catalog.save(news);
+            record(pause("news", null, 30));
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("news", false);
+            List<HistoryEntry> back = after(java.time.Duration.ofDays(30)).resumePauses(alice);
+            assertThat(back).extracting(HistoryEntry::previous, HistoryEntry::state).containsExactly(
+                    tuple(ChoiceState.PAUSED, ChoiceState.CLEARED));
+            assertThat(store.current(alice.id())).isEmpty();
+            assertThat(Effective.claim(catalog.all(), alice.readSummary())).containsEntry("news", true);
+        }
+
+        @Test
+        @DisplayName("when a pause is asked for what is off, for a period not offered, with an answer, or from a"
+                + " link, then it is refused and nothing is written")
+        void refusals() {
+            catalog.save(partners);
+            assertThat(refusal(() -> record(pause("partners", null, 30))).getMessage()).contains("nothing to pause");
+            assertThat(refusal(() -> record(pause("partners", "email", 30))).getMessage())
+                    .contains("is off on email");
+            assertThat(refusal(() -> record(pause("partners", "email", 7))).getMessage())
+                    .contains("[30, 90] days, not 7");
+            assertThat(refusal(() -> record(pause("analytics", null, 30))).getMessage()).contains("offers no pause");
+            assertThat(refusal(() -> record(new ChangeRequest("partners", "email", true, null, null,
+                    java.math.BigDecimal.TEN))).getMessage()).contains("is not an answer");
+            assertThat(refusal(() -> service.record(alice, List.of(pause("partners", "email", 30)),
+                    new ChangeContext(ALICE, Via.EMAIL, "mailer", "unsubscribe-link", null, null))).code())
+                    .isEqualTo(ErrorCode.FORBIDDEN);
+            assertNothingWritten();
+        }
+
+        @Test
+        @DisplayName("when an unsubscribe click is paused instead, then the pause returns what was before the click;"
+                + " fewer emails instead gives the yes back with the chosen frequency; neither from a no")
+        void insteadOfAClick() {
+            catalog.save(partners);
+            record(new ChangeRequest("partners", "email", true, null, "weekly"));
+            ChangeContext link = new ChangeContext(ALICE, Via.EMAIL, "mailer", "unsubscribe-link", null, null);
+            long click = service.record(alice, List.of(set("partners", "email", false)), link).changes().get(0).id();
+
+            service.pauseInstead(alice, "partners", "email", click, java.math.BigDecimal.valueOf(30), link);
+
+            assertThat(store.current(alice.id())).extracting(Choice::state, Choice::resumeTo, Choice::frequency)
+                    .containsExactly(tuple(ChoiceState.PAUSED, GRANTED, "weekly"));
+            assertThat(refusal(() -> service.fewerInstead(alice, "partners", "email", click, "monthly", link))
+                    .getMessage()).contains("changed since");
+            assertThat(after(java.time.Duration.ofDays(30)).resumePauses(alice)).extracting(HistoryEntry::state)
+                    .containsExactly(GRANTED);
+
+            long again = service.record(alice, List.of(set("partners", "email", false)), link).changes().get(0).id();
+            service.fewerInstead(alice, "partners", "email", again, "monthly", link);
+            assertThat(store.current(alice.id())).extracting(Choice::state, Choice::frequency)
+                    .containsExactly(tuple(GRANTED, "monthly"));
+
+            long fromNo = service.record(alice, List.of(set("partners", "sms", false)), link).changes().get(0).id();
+            int rows = rows().size();
+            assertThat(refusal(() -> service.pauseInstead(alice, "partners", "sms", fromNo,
+                    java.math.BigDecimal.valueOf(30), link)).getMessage()).contains("was off before");
+            assertThat(rows()).hasSize(rows);
+        }
+    }
+
+    @Nested
     @DisplayName("given a purpose needs double opt-in")
     class DoubleOptIn {
         final Purpose digest = InMemory.doubleOptIn(optIn("digest", "email", "sms"));

@@ -137,7 +137,7 @@ final class InMemory {
             requireLocked(e.subjectId());
             HistoryEntry row = new HistoryEntry(nextId++, e.subjectId(), e.purpose(), e.channel(), e.purposeVersion(),
                     e.previous(), e.state(), e.via(), e.actor(), e.clientId(), e.capability(), e.reason(), e.at(),
-                    e.provenance(), e.locale(), e.region(), e.frequency(), e.previousFrequency());
+                    e.provenance(), e.locale(), e.region(), e.frequency(), e.previousFrequency(), e.pausedUntil());
             rows.add(row);
             return row;
         }

@@ -53,7 +53,8 @@ public final class ExportResource {
     record ChoiceRowJson(String subject, String username, String purpose, String channel, String state, int version,
                          String via, ConsentJson.ActorJson actor, String clientId, String at, long historyId,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String region,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) String frequency) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String frequency,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String pausedUntil) {
     }
 
     /** A history row in the export: the API's history row and the person's username. */
@@ -101,7 +102,8 @@ public final class ExportResource {
         return export("choices", format, purpose, channel, from, to, new Rows<JpaExport.ChoiceRow>() {
             public String[] header() {
                 return new String[] {"subject", "username", "purpose", "channel", "state", "version", "via",
-                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId", "region", "frequency"};
+                        "actorId", "actorUsername", "actorKind", "clientId", "at", "historyId", "region", "frequency",
+                        "pausedUntil"};
             }
 
             public String[] cells(JpaExport.ChoiceRow r) {
@@ -109,14 +111,14 @@ public final class ExportResource {
                 return new String[] {r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
                         Integer.toString(c.purposeVersion()), c.via().value(), c.actor().id(), c.actor().username(),
                         c.actor().kind().value(), c.clientId(), c.at().toString(), Long.toString(c.historyId()),
-                        r.region(), c.frequency()};
+                        r.region(), c.frequency(), instant(c.pausedUntil())};
             }
 
             public Object json(JpaExport.ChoiceRow r) {
                 var c = r.choice();
                 return new ChoiceRowJson(r.subjectId(), r.username(), c.purpose(), c.channel(), c.state().value(),
                         c.purposeVersion(), c.via().value(), ConsentJson.actor(c.actor()), c.clientId(),
-                        c.at().toString(), c.historyId(), r.region(), c.frequency());
+                        c.at().toString(), c.historyId(), r.region(), c.frequency(), instant(c.pausedUntil()));
             }
 
             public List<JpaExport.ChoiceRow> page(JpaExport export, JpaExport.Filter filter, JpaExport.ChoiceRow after) {
@@ -134,7 +136,8 @@ public final class ExportResource {
             public String[] header() {
                 return new String[] {"id", "subject", "username", "purpose", "channel", "version", "previous",
                         "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "capability", "reason",
-                        "at", "source", "evidence", "locale", "region", "frequency", "previousFrequency"};
+                        "at", "source", "evidence", "locale", "region", "frequency", "previousFrequency",
+                        "pausedUntil"};
             }
 
             public String[] cells(JpaExport.HistoryRow r) {
@@ -145,7 +148,7 @@ public final class ExportResource {
                         h.actor().kind().value(), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                         h.provenance() == null ? null : h.provenance().source(),
                         h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region(),
-                        h.frequency(), h.previousFrequency()};
+                        h.frequency(), h.previousFrequency(), instant(h.pausedUntil())};
             }
 
             public Object json(JpaExport.HistoryRow r) {
@@ -314,5 +317,9 @@ public final class ExportResource {
             throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"" + name + "\" must be an ISO-8601 instant such"
                     + " as 2026-01-31T00:00:00Z, not '" + value + "'");
         }
+    }
+
+    private static String instant(java.time.Instant at) {
+        return at == null ? null : at.toString();
     }
 }

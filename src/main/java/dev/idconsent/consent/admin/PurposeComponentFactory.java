@@ -86,6 +86,11 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             .property().name(PurposeComponents.DEFAULT_FREQUENCY).label("Default frequency")
             .helpText("The key of the frequency of people who chose none (required with frequencies).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(PurposeComponents.PAUSE_DAYS).label("Pause for (days)")
+            .helpText("The periods a person may pause this purpose for instead of leaving, in days, one per line:"
+                    + " \"30\", \"90\". While paused it is off everywhere; at the end the answer before returns by"
+                    + " itself. Empty: no pause.")
+            .type(ProviderConfigProperty.TEXT_TYPE).add()
             .property().name(PurposeComponents.LEGAL_BASIS).label("Legal basis")
             .helpText("What the processing rests on (GDPR Art. 6(1)), stated in consent records. Consent fits only"
                     + " opt-in purposes; empty: consent for opt-in, legitimate-interest for opt-out, contract for"

@@ -46,7 +46,7 @@ final class PurposesResource extends AdminResource {
                        List<String> recipients, String locale,
                        java.util.Map<String, ConsentJson.TranslationJson> translations,
                        java.util.Map<String, String> regions, List<ConsentJson.FrequencyJson> frequencies,
-                       String defaultFrequency) {
+                       String defaultFrequency, List<java.math.BigDecimal> pauseDays) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -299,7 +299,9 @@ final class PurposesResource extends AdminResource {
                 // "" removes the default; offering none removes it too
                 json.defaultFrequency() != null ? json.defaultFrequency()
                         : json.frequencies() != null && json.frequencies().isEmpty() ? null
-                        : base == null ? null : base.defaultFrequency());
+                        : base == null ? null : base.defaultFrequency(),
+                // all periods at once: [] offers no pause
+                json.pauseDays() != null ? pauses(json.pauseDays()) : base == null ? null : base.pauses());
         dev.idconsent.consent.catalog.RegionSettings.check(realm, merged);
         return merged;
     }
@@ -314,6 +316,18 @@ final class PurposesResource extends AdminResource {
             }
             out.put(region, Mechanism.fromValue(mechanism));
         });
+        return out;
+    }
+
+    private static List<java.time.Duration> pauses(List<java.math.BigDecimal> days) {
+        List<java.time.Duration> out = new java.util.ArrayList<>();
+        for (java.math.BigDecimal d : days) {
+            if (d == null || d.signum() <= 0) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "pauseDays must be positive numbers of days,"
+                        + " e.g. [30, 90]");
+            }
+            out.add(Purpose.lifetimeOfDays(d, "pauseDays"));
+        }
         return out;
     }
 

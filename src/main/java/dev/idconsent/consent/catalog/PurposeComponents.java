@@ -62,6 +62,8 @@ public final class PurposeComponents implements PurposeCatalog {
     /** Their labels in other languages, one per line: {@code "de: weekly: Wöchentlich"}. */
     public static final String FREQUENCY_TRANSLATIONS = "frequencyTranslations";
     public static final String DEFAULT_FREQUENCY = "defaultFrequency";
+    /** The periods a person may pause the purpose for, in days, one per line (fractions allowed: tests use seconds). */
+    public static final String PAUSE_DAYS = "pauseDays";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -171,7 +173,25 @@ public final class PurposeComponents implements PurposeCatalog {
                 Purpose.lifetimeOfDays(renewAfterDays),
                 legalBasis == null || legalBasis.isBlank() ? null : LegalBasis.fromValue(legalBasis.trim()),
                 model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model), regions(model),
-                frequencies(model), model.get(DEFAULT_FREQUENCY));
+                frequencies(model), model.get(DEFAULT_FREQUENCY), pauses(model));
+    }
+
+    private static List<java.time.Duration> pauses(ComponentModel model) {
+        List<java.time.Duration> out = new java.util.ArrayList<>();
+        for (String line : lines(model, PAUSE_DAYS)) {
+            try {
+                java.math.BigDecimal days = new java.math.BigDecimal(line.trim());
+                if (days.signum() <= 0) {
+                    throw new NumberFormatException();
+                }
+                out.add(Purpose.lifetimeOfDays(days, PAUSE_DAYS));
+            } catch (NumberFormatException e) {
+                throw new ConsentException(ErrorCode.INVALID_PURPOSE, "pauseDays must be positive numbers of days,"
+                        + " one per line, not '" + (line.length() > 40 ? line.substring(0, 40) + "…" : line.strip())
+                        + "'");
+            }
+        }
+        return out;
     }
 
     /** The frequencies from the {@code "key: label"} entries and the {@code "tag: key: label"} translations. */
@@ -298,6 +318,10 @@ public final class PurposeComponents implements PurposeCatalog {
                 config.putSingle(FREQUENCY_TRANSLATIONS, String.join("\n", translated));
             }
             config.putSingle(DEFAULT_FREQUENCY, p.defaultFrequency());
+        }
+        if (!p.pauses().isEmpty()) {
+            config.putSingle(PAUSE_DAYS, String.join("\n", p.pauseDays().stream().map(d -> d.toPlainString())
+                    .toList()));
         }
         if (!p.translations().isEmpty()) {
             config.put(LABEL_TRANSLATIONS, p.translations().values().stream().map(w -> w.locale() + ": "

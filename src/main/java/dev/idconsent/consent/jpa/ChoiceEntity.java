@@ -51,4 +51,10 @@ class ChoiceEntity {
     /** With a yes, the frequency chosen; NULL: the purpose's default. */
     @Column(name = "FREQUENCY", length = 32)
     String frequency;
+    /** While paused: when the pause ends (epoch milliseconds); NULL otherwise. */
+    @Column(name = "PAUSED_UNTIL")
+    Long pausedUntil;
+    /** While paused: the state that returns then ('granted', or 'cleared' for no answer); NULL otherwise. */
+    @Column(name = "RESUME_STATE", length = 16)
+    String resumeState;
 }

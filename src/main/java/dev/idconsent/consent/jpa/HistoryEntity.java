@@ -91,4 +91,7 @@ class HistoryEntity {
     String frequency;
     @Column(name = "PREVIOUS_FREQUENCY", length = 32)
     String previousFrequency;
+    /** With state 'paused': when the pause ends (epoch milliseconds). */
+    @Column(name = "PAUSED_UNTIL")
+    Long pausedUntil;
 }

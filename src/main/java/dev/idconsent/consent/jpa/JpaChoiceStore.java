@@ -100,14 +100,15 @@ public final class JpaChoiceStore implements ChoiceStore {
     @Override
     public List<Choice> current(String subjectId) {
         return em.createQuery("select c.purposeKey, c.channel, c.state, c.purposeVersion, c.via, c.actorId,"
-                        + " c.actorUsername, c.actorKind, c.clientId, c.changedAt, c.historyId, c.frequency"
-                        + " from IdcChoice c"
+                        + " c.actorUsername, c.actorKind, c.clientId, c.changedAt, c.historyId, c.frequency,"
+                        + " c.pausedUntil, c.resumeState from IdcChoice c"
                         + " where c.userId = :userId", Object[].class)
                 .setParameter("userId", subjectId).getResultStream()
                 .map(r -> new Choice((String) r[0], fromColumn((String) r[1]), ChoiceState.fromValue((String) r[2]),
                         (Integer) r[3], Via.fromValue((String) r[4]), new Actor((String) r[5], (String) r[6],
                         Actor.Kind.fromValue((String) r[7])), (String) r[8], Instant.ofEpochMilli((Long) r[9]),
-                        (Long) r[10], (String) r[11]))
+                        (Long) r[10], (String) r[11], r[12] == null ? null : Instant.ofEpochMilli((Long) r[12]),
+                        r[13] == null ? null : ChoiceState.fromValue((String) r[13])))
                 .toList();
     }
 
@@ -198,6 +199,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         h.region = e.region();
         h.frequency = e.frequency();
         h.previousFrequency = e.previousFrequency();
+        h.pausedUntil = e.pausedUntil() == null ? null : e.pausedUntil().toEpochMilli();
         h.createdAt = e.at().toEpochMilli();
         em.persist(h);
         em.flush(); // assigns the identity id, which the current-state row points at
@@ -228,6 +230,8 @@ public final class JpaChoiceStore implements ChoiceStore {
         c.changedAt = choice.at().toEpochMilli();
         c.historyId = choice.historyId();
         c.frequency = choice.frequency();
+        c.pausedUntil = choice.pausedUntil() == null ? null : choice.pausedUntil().toEpochMilli();
+        c.resumeState = choice.resumeTo() == null ? null : choice.resumeTo().value();
         if (isNew) {
             em.persist(c);
             try {
@@ -298,6 +302,16 @@ public final class JpaChoiceStore implements ChoiceStore {
                         String.class)
                 .setParameter("realmId", realmId).setParameter("purposeKey", purpose)
                 .setParameter("givenBy", givenBy.toEpochMilli()).setMaxResults(max).getResultList();
+    }
+
+    /** The people with a pause of {@code purpose} that ends at or before {@code by}, at most {@code max}. */
+    public List<String> pausedUntil(String purpose, Instant by, int max) {
+        // IDX_IDC_CHOICE_GIVEN (realm, purpose, state, …): the paused answers only
+        return em.createQuery("select distinct c.userId from IdcChoice c where c.realmId = :realmId"
+                        + " and c.purposeKey = :purposeKey and c.state = 'paused' and c.pausedUntil <= :by",
+                        String.class)
+                .setParameter("realmId", realmId).setParameter("purposeKey", purpose)
+                .setParameter("by", by.toEpochMilli()).setMaxResults(max).getResultList();
     }
 
     @Override
@@ -394,8 +408,8 @@ public final class JpaChoiceStore implements ChoiceStore {
                     + " and c.purposeKey = :purposeKey and c.channel = :channel and c.userId > :cursor where " + people
                     + " and ("
                     + where.gives(dev.idconsent.consent.Mechanism.REQUIRED) + " or c.state = 'granted' or ("
-                    + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (c.state is null or c.state <>"
-                    + " 'denied')))" + often + " order by u.id", Object[].class));
+                    + where.gives(dev.idconsent.consent.Mechanism.OPT_OUT) + " and (c.state is null or c.state not"
+                    + " in ('denied', 'paused'))))" + often + " order by u.id", Object[].class));
         } else if (purpose.mechanism() == dev.idconsent.consent.Mechanism.OPT_IN) {
             query = em.createQuery("select u.id, u.email, c.frequency from IdcChoice c, UserEntity u where"
                     + " c.userId = u.id and " + answers + " and c.state = 'granted' and " + people + often
@@ -403,12 +417,12 @@ public final class JpaChoiceStore implements ChoiceStore {
         } else if (frequencies) {
             // opt-out with frequencies: the answer (if any) comes along for its frequency
             query = em.createQuery("select u.id, u.email, c.frequency from UserEntity u left join IdcChoice c on"
-                    + " c.userId = u.id and " + answers + " where " + people + " and (c.state is null or c.state <>"
-                    + " 'denied')" + often + " order by u.id", Object[].class);
+                    + " c.userId = u.id and " + answers + " where " + people + " and (c.state is null or c.state not"
+                    + " in ('denied', 'paused'))" + often + " order by u.id", Object[].class);
         } else {
             query = em.createQuery("select u.id, u.email from UserEntity u where " + people + " and not exists"
                     + " (select c.id from IdcChoice c where c.userId = u.id and " + answers
-                    + " and c.state = 'denied') order by u.id", Object[].class);
+                    + " and c.state in ('denied', 'paused')) order by u.id", Object[].class);
         }
         if (frequency != null) {
             query.setParameter("frequency", frequency);
@@ -447,7 +461,7 @@ public final class JpaChoiceStore implements ChoiceStore {
         for (int i = 0; i < channels.size(); i++) {
             anyNotDenied.append(i == 0 ? "" : " or ").append("not exists (select c.id from IdcChoice c where"
                     + " c.userId = u.id and c.realmId = :realmId and c.purposeKey = :purposeKey and c.channel = :ch")
-                    .append(i).append(" and c.state = 'denied')");
+                    .append(i).append(" and c.state in ('denied', 'paused'))");
         }
         jakarta.persistence.TypedQuery<String> query = where.bind(em.createQuery("select u.id from UserEntity u"
                 + where.join() + " where u.realmId = :realmId and u.serviceAccountClientLink is null and ("
@@ -486,7 +500,9 @@ public final class JpaChoiceStore implements ChoiceStore {
     static Choice toChoice(ChoiceEntity c) {
         return new Choice(c.purposeKey, fromColumn(c.channel), ChoiceState.fromValue(c.state), c.purposeVersion,
                 Via.fromValue(c.via), new Actor(c.actorId, c.actorUsername, Actor.Kind.fromValue(c.actorKind)),
-                c.clientId, Instant.ofEpochMilli(c.changedAt), c.historyId, c.frequency);
+                c.clientId, Instant.ofEpochMilli(c.changedAt), c.historyId, c.frequency,
+                c.pausedUntil == null ? null : Instant.ofEpochMilli(c.pausedUntil),
+                c.resumeState == null ? null : ChoiceState.fromValue(c.resumeState));
     }
 
     static HistoryEntry toEntry(HistoryEntity h) {
@@ -496,7 +512,7 @@ public final class JpaChoiceStore implements ChoiceStore {
                 new Actor(h.actorId, h.actorUsername, Actor.Kind.fromValue(h.actorKind)), h.clientId, h.capability,
                 h.reason, Instant.ofEpochMilli(h.createdAt),
                 h.source == null ? null : new HistoryEntry.Provenance(h.source, h.evidence), h.locale, h.region,
-                h.frequency, h.previousFrequency);
+                h.frequency, h.previousFrequency, h.pausedUntil == null ? null : Instant.ofEpochMilli(h.pausedUntil));
     }
 
     private static String key(String userId, String purpose, String channelColumn) {

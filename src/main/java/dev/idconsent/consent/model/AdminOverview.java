@@ -44,6 +44,7 @@ public final class AdminOverview {
                             case PENDING -> "yes, waiting for email confirmation";
                             case CLEARED -> "no answer"; // history only, never a current choice
                             case EXPIRED -> "expired (the yes reached the lifetime of the purpose)";
+                            case PAUSED -> "paused until " + AT.format(c.pausedUntil());
                         }
                         + (c.frequency() == null ? "" : " (" + c.frequency() + ")")
                         + " since " + AT.format(c.at()) + ", text version " + c.purposeVersion() + ", via "

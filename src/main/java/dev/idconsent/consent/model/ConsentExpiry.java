@@ -17,8 +17,9 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.timer.ScheduledTask;
 
 /**
- * Expires every yes that has reached its purpose's lifetime ({@code renewAfterDays}), without any request: Keycloak's
- * timer runs it with its cluster-aware runner, so one node per interval looks.
+ * Ends every pause that has reached its end, then expires every yes that has reached its purpose's lifetime
+ * ({@code renewAfterDays}), without any request: Keycloak's timer runs it with its cluster-aware runner, so one node
+ * per interval looks. Pauses come first: a pause is promised to end within one interval.
  *
  * <p>Each person is expired in a transaction of their own, through {@link dev.idconsent.consent.ConsentService#expire}
  * (the one writer), which decides under the writers' lock what is due: a person who said yes again meanwhile keeps
@@ -55,8 +56,16 @@ final class ConsentExpiry implements ScheduledTask {
         }
         for (RealmModel realm : realms) {
             for (Purpose purpose : new PurposeComponents(realm).all()) {
+                // also purposes retired or no longer offering pauses since: a pause under way still ends
+                if (!due(session, realm.getId(), purpose, stopAt, true)) {
+                    return;
+                }
+            }
+        }
+        for (RealmModel realm : realms) {
+            for (Purpose purpose : new PurposeComponents(realm).all()) {
                 if (purpose.renewAfter() != null && !purpose.retired()) {
-                    if (!expire(session, realm.getId(), purpose, stopAt)) {
+                    if (!due(session, realm.getId(), purpose, stopAt, false)) {
                         return;
                     }
                 }
@@ -83,13 +92,16 @@ final class ConsentExpiry implements ScheduledTask {
         }
     }
 
-    /** @return false when the run's time is up */
-    private boolean expire(KeycloakSession session, String realmId, Purpose purpose, long stopAt) {
+    /**
+     * @param pauses whether to end due pauses of the purpose, else to expire its due yeses
+     * @return false when the run's time is up
+     */
+    private boolean due(KeycloakSession session, String realmId, Purpose purpose, long stopAt, boolean pauses) {
         Set<String> skip = new HashSet<>(); // failed, or nothing was due after all: not asked again in this run
         while (true) {
-            Instant givenBy = clock.instant().minus(purpose.renewAfter());
-            List<String> due = JpaChoiceStore.of(session, realmId).grantedBy(purpose.key(), givenBy,
-                    PAGE + skip.size());
+            JpaChoiceStore store = JpaChoiceStore.of(session, realmId);
+            List<String> due = pauses ? store.pausedUntil(purpose.key(), clock.instant(), PAGE + skip.size())
+                    : store.grantedBy(purpose.key(), clock.instant().minus(purpose.renewAfter()), PAGE + skip.size());
             int done = 0;
             for (String userId : due) {
                 if (skip.contains(userId)) {
@@ -99,15 +111,16 @@ final class ConsentExpiry implements ScheduledTask {
                     return false;
                 }
                 try {
-                    if (KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> expireOne(s, realmId, userId))) {
+                    if (KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                            s -> expireOne(s, realmId, userId, pauses))) {
                         done++;
                     } else {
                         skip.add(userId);
                     }
                 } catch (RuntimeException e) {
                     skip.add(userId);
-                    LOG.warnf(e, "Could not expire the consent of user %s in realm %s; the next run tries again",
-                            userId, realmId);
+                    LOG.warnf(e, "Could not %s of user %s in realm %s; the next run tries again",
+                            pauses ? "end the pause" : "expire the consent", userId, realmId);
                 }
             }
             if (done == 0) {
@@ -116,8 +129,8 @@ final class ConsentExpiry implements ScheduledTask {
         }
     }
 
-    /** @return whether anything expired */
-    private static boolean expireOne(KeycloakSession session, String realmId, String userId) {
+    /** @return whether anything ended or expired */
+    private static boolean expireOne(KeycloakSession session, String realmId, String userId, boolean pauses) {
         RealmModel realm = session.realms().getRealm(realmId);
         session.getContext().setRealm(realm);
         UserModel user = session.users().getUserById(realm, userId);
@@ -125,6 +138,8 @@ final class ConsentExpiry implements ScheduledTask {
             throw new IllegalStateException("the user no longer exists"); // their rows go with them
         }
         ConsentProvider plugin = session.getProvider(ConsentProvider.class);
-        return !plugin.consent(realm).expire(plugin.subject(realm, user)).isEmpty();
+        dev.idconsent.consent.ConsentService consent = plugin.consent(realm);
+        dev.idconsent.consent.Subject subject = plugin.subject(realm, user);
+        return !(pauses ? consent.resumePauses(subject) : consent.expire(subject)).isEmpty();
     }
 }

@@ -50,7 +50,8 @@ public final class ConsentJson {
                               @JsonInclude(Include.NON_NULL) Map<String, TranslationJson> translations,
                               @JsonInclude(Include.NON_NULL) Map<String, String> regions,
                               @JsonInclude(Include.NON_EMPTY) List<FrequencyJson> frequencies,
-                              @JsonInclude(Include.NON_NULL) String defaultFrequency) {
+                              @JsonInclude(Include.NON_NULL) String defaultFrequency,
+                              @JsonInclude(Include.NON_EMPTY) List<java.math.BigDecimal> pauseDays) {
     }
 
     /**
@@ -79,7 +80,8 @@ public final class ConsentJson {
     /** One channel (or the purpose as a whole): on or off now, and the answer behind it if there is one. */
     @JsonInclude(Include.ALWAYS)
     public record StateJson(String channel, boolean granted, boolean explicit, @JsonUnwrapped AnswerJson answer,
-                            @JsonInclude(Include.NON_NULL) String frequency) {
+                            @JsonInclude(Include.NON_NULL) String frequency,
+                            @JsonInclude(Include.NON_NULL) String pausedUntil) {
     }
 
     /**
@@ -137,7 +139,8 @@ public final class ConsentJson {
                               @JsonInclude(Include.NON_NULL) String locale,
                               @JsonInclude(Include.NON_NULL) String region,
                               @JsonInclude(Include.NON_NULL) String frequency,
-                              @JsonInclude(Include.NON_NULL) String previousFrequency) {
+                              @JsonInclude(Include.NON_NULL) String previousFrequency,
+                              @JsonInclude(Include.NON_NULL) String pausedUntil) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -179,7 +182,7 @@ public final class ConsentJson {
     @JsonInclude(Include.ALWAYS)
     public record CountJson(String purpose, String channel, String mechanism, long granted, long denied, long pending,
                             long expired, long noAnswer, long on, Long expiringSoon,
-                            @JsonInclude(Include.NON_NULL) String region) {
+                            @JsonInclude(Include.NON_NULL) String region, long paused) {
     }
 
     @JsonInclude(Include.ALWAYS)
@@ -212,7 +215,8 @@ public final class ConsentJson {
                 state.channels().stream().map(c -> new StateJson(
                         c.channel(), c.granted(), c.choice() != null, answer(c.choice()),
                         c.granted() ? state.purpose().frequencyOf(c.choice() == null ? null : c.choice().frequency())
-                                : null)).toList(),
+                                : null, c.choice() == null || c.choice().pausedUntil() == null ? null
+                                : c.choice().pausedUntil().toString())).toList(),
                 changed(outdated.get(state.purpose().key()), locale, baseLocale),
                 state.purpose().regionIn(view.location()))).toList();
         return new ViewJson(view.subjectId(), purposes, histories(view.changes()), location(view.location()));
@@ -265,7 +269,7 @@ public final class ConsentJson {
                 p.mechanism().value(), List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(),
                 p.gating(), p.askAtLogin(), p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null,
                 p.retired(), p.renewAfterDays(), p.legalBasis().value(), p.purposeType(), p.recipients(),
-                translations, regions, frequencies, p.defaultFrequency());
+                translations, regions, frequencies, p.defaultFrequency(), p.pauseDays());
     }
 
     private static Map<String, TranslationJson> translations(Map<String, Words> translations) {
@@ -280,7 +284,7 @@ public final class ConsentJson {
                 actor(h.actor()), h.clientId(), h.capability(), h.reason(), h.at().toString(),
                 h.provenance() == null ? null : h.provenance().source(),
                 h.provenance() == null ? null : h.provenance().evidence(), h.locale(), h.region(), h.frequency(),
-                h.previousFrequency());
+                h.previousFrequency(), h.pausedUntil() == null ? null : h.pausedUntil().toString());
     }
 
     public static List<HistoryJson> histories(List<HistoryEntry> rows) {
@@ -291,7 +295,7 @@ public final class ConsentJson {
     public static CountsJson counts(long people, List<ConsentReports.Count> counts) {
         return new CountsJson(people, counts.stream().map(c -> new CountJson(c.purpose().key(), c.channel(),
                 c.purpose().mechanism().value(), c.granted(), c.denied(), c.pending(), c.expired(), c.noAnswer(), c.on(),
-                c.expiringSoon(), c.region())).toList());
+                c.expiringSoon(), c.region(), c.paused())).toList());
     }
 
     /** {@code GET …/senders}: how fast opt-outs reach each sender, and whether one is late. */

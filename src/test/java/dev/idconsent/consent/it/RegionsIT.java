@@ -162,7 +162,7 @@ class RegionsIT {
         assertThat(newest.get("region").asText()).isEqualTo("california");
         assertThat(history(id).get(1).has("region")).as("ads has no rule for California").isFalse();
         String csv = api.get(ADMIN + "/consent/export/history?format=csv&purpose=beta", api.adminToken()).body();
-        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",locale,region,frequency,previousFrequency");
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",locale,region,frequency,previousFrequency,pausedUntil");
         assertThat(csv.lines().filter(l -> l.contains(id))).singleElement().satisfies(l ->
                 assertThat(l).endsWith(",california,,")); // no frequencies
         JsonNode current = api.get(ADMIN + "/consent/export/choices?format=json&purpose=beta", api.adminToken())
