@@ -96,7 +96,7 @@ class JsonInputTest {
                 "{\"choices\": [{\"purpose\": \"a\", \"granted\": true, \"colour\": 1}]}", JsonInput.Choices.class,
                 "the request"));
         assertThat(e.getMessage()).isEqualTo("unknown field 'colour' in choices[0] (allowed: channel, frequency,"
-                + " granted, purpose, version)");
+                + " granted, pauseDays, purpose, version)");
         ConsentException type = catchThrowableOfType(ConsentException.class, () -> JsonInput.read(
                 "{\"choices\": [{\"purpose\": \"a\", \"granted\": \"yes\"}]}", JsonInput.Choices.class, "the request"));
         assertThat(type.getMessage()).isEqualTo("\"choices[0].granted\" must be true or false, not \"yes\"");
