@@ -109,9 +109,21 @@ public final class UnsubscribeLinks {
 
     /** The undo link of the page shown after an unsubscribe click; valid for {@link #UNDO_WINDOW}. */
     public String mintUndo(UnsubscribeToken click, long historyId) {
+        return mintUndo(click, historyId, "unsubscribe/undo");
+    }
+
+    /**
+     * The alternatives the page after a click offers in place of it (a pause, fewer emails): the same short-lived
+     * token as the undo, bound to the click's history row, at {@code unsubscribe/instead}.
+     */
+    public String mintInstead(UnsubscribeToken click, long historyId) {
+        return mintUndo(click, historyId, "unsubscribe/instead");
+    }
+
+    private String mintUndo(UnsubscribeToken click, long historyId, String path) {
         long exp = Time.currentTime() + UNDO_WINDOW.toSeconds();
         return mint(new UnsubscribeToken(UnsubscribeToken.UNDO_TYPE, issuer(), click.getSubject(), click.getPurpose(),
-                click.getChannel(), exp).historyId(historyId).sender(click.getSender()), "unsubscribe/undo").url();
+                click.getChannel(), exp).historyId(historyId).sender(click.getSender()), path).url();
     }
 
     private long expiry(Duration validFor) {
