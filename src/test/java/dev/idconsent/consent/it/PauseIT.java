@@ -221,6 +221,88 @@ class PauseIT {
         assertThat(row.get("reason").asText()).isEqualTo("asked by phone for a break");
     }
 
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "it.db", matches = "h2",
+            disabledReason = "a browser test: runs on H2 only")
+    @DisplayName("given an unsubscribe link opened in a browser, then the unsubscribe takes full effect first; below"
+            + " it the page offers a pause (where it was on) or fewer emails (where there was a yes), each bound to"
+            + " that click; a mail provider's one-click POST unsubscribes fully")
+    void insteadOfUnsubscribing() throws Exception {
+        Api.Reply often = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(), Map.of("frequencies",
+                List.of(Map.of("key", "weekly", "label", "Weekly"), Map.of("key", "monthly", "label", "Monthly")),
+                "defaultFrequency", "weekly"));
+        assertThat(often.status()).as(often.toString()).isEqualTo(200);
+        try (Browser browser = new Browser()) {
+            // never answered: on by the opt-out default, so a pause is offered, fewer emails (a yes) is not
+            String nina = api.createUser("pause-nina");
+            browser.open(mint(nina));
+            browser.click("#idc-unsubscribe-confirm");
+            browser.awaitText("#idc-unsubscribe-done", "switched off");
+            assertThat(newsletter(nina).get("state").asText()).as("unsubscribed before anything else").isEqualTo("denied");
+            assertThat(browser.has("#idc-instead-frequency")).isFalse();
+            assertThat(browser.find("label[for='idc-instead-pause']").getText()).isEqualTo("Take a break for");
+            assertThat(browser.axe("#idc-unsubscribe")).as("axe-core, WCAG 2.2 AA").isEmpty();
+            String instead = browser.find("#idc-unsubscribe-instead form").getAttribute("action");
+            new org.openqa.selenium.support.ui.Select(browser.find("#idc-instead-pause")).selectByVisibleText("90 days");
+            browser.click("#idc-instead-pause-button");
+            assertThat(browser.awaitText("#idc-instead-paused", "paused until")).contains("Newsletter")
+                    .contains("comes back on by itself");
+            JsonNode email = newsletter(nina);
+            assertThat(email.get("state").asText()).isEqualTo("paused");
+            assertThat(Duration.between(Instant.now(), Instant.parse(email.get("pausedUntil").asText())))
+                    .isBetween(Duration.ofDays(90).minusMinutes(1), Duration.ofDays(90));
+            assertThat(history(nina)).extracting(r -> r.get("state").asText() + " " + r.get("via").asText() + " "
+                    + r.get("capability").asText()).containsExactly("paused email instead-link",
+                    "denied email unsubscribe-link");
+            // the page's token is bound to the click: once the pause replaced it, it changes nothing more
+            Api.Reply again = api.send("POST", instead, null, "pauseDays=30", "Content-Type",
+                    "application/x-www-form-urlencoded", "Accept", "text/html");
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.body()).contains("changed since");
+            assertThat(history(nina)).hasSize(2);
+
+            // a yes with weekly: fewer emails gives the yes back with another frequency
+            String finn = api.createUser("pause-finn");
+            Api.Tokens tokens = api.login(Api.REALM, "pause-finn", "pause-finn", "openid " + Api.CONSENT_SCOPES);
+            assertThat(api.choose(tokens.access(), List.of(Map.of("purpose", "newsletter", "channel", "email",
+                    "granted", true, "frequency", "weekly"))).status()).isEqualTo(200);
+            browser.open(mint(finn));
+            browser.click("#idc-unsubscribe-confirm");
+            browser.awaitText("#idc-unsubscribe-done", "switched off");
+            assertThat(newsletter(finn).get("state").asText()).isEqualTo("denied");
+            org.openqa.selenium.support.ui.Select fewer = new org.openqa.selenium.support.ui.Select(
+                    browser.find("#idc-instead-frequency"));
+            assertThat(fewer.getOptions()).extracting(org.openqa.selenium.WebElement::getText)
+                    .containsExactly("Monthly"); // not the one they had
+            browser.click("#idc-instead-fewer-button");
+            assertThat(browser.awaitText("#idc-instead-fewer", "Monthly")).contains("switched on again");
+            JsonNode back = newsletter(finn);
+            assertThat(back.get("state").asText() + " " + back.get("frequency").asText()).isEqualTo("granted monthly");
+            assertThat(history(finn).get(0).get("capability").asText()).isEqualTo("instead-link");
+        } finally {
+            api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(), Map.of("frequencies", List.of()));
+        }
+
+        // a mail provider's one-click POST: fully unsubscribed, nothing offered, nothing paused
+        String olaf = api.createUser("pause-olaf");
+        Api.Reply post = api.send("POST", mint(olaf), null, "List-Unsubscribe=One-Click", "Content-Type",
+                "application/x-www-form-urlencoded");
+        assertThat(post.status()).isEqualTo(200);
+        assertThat(post.body()).startsWith("Unsubscribed from Newsletter");
+        assertThat(newsletter(olaf).get("state").asText()).isEqualTo("denied");
+    }
+
+    static String mint(String userId) {
+        Api.Reply r = api.post("/realms/demo/consent/senders/links", api.serviceToken("mailer", "mailer-secret"),
+                Map.of("user", userId, "purpose", "newsletter"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().get("url").asText();
+    }
+
+    static JsonNode newsletter(String userId) {
+        return state(api.get(ADMIN + "/consent/users/" + userId, api.adminToken()).json(), "newsletter", "email");
+    }
+
     static void assertRefused(Api.Reply reply, int status, String error, String message) {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
         assertThat(reply.json().get("error").asText()).isEqualTo(error);
