@@ -73,7 +73,9 @@ public final class ClusterNode implements KeycloakServer {
                 "--http-management-port=" + management, "--health-enabled=true", "--hostname=" + hostname,
                 "--cache=" + cache,
                 // WebhooksClusterRT's receiver listens on loopback, which webhooks may not reach by default
-                "--spi-idc-webhooks--default--allowed-destinations=127.0.0.1"));
+                "--spi-idc-webhooks--default--allowed-destinations=127.0.0.1",
+                // ClusterRT's pauses end within seconds: both nodes look every second
+                "--spi-idc-consent--default--expiry-interval-seconds=1"));
         if (cache.equals("ispn")) {
             command.addAll(List.of("--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
                     "--cache-embedded-network-bind-port=" + jgroups, "--spi-cache-embedded--default--node-name=" + name));

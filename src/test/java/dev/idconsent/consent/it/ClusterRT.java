@@ -154,6 +154,48 @@ class ClusterRT {
 
     @Test
     @Order(3)
+    @DisplayName("given people pause a gating purpose at node A for seconds, then at the end each yes comes back by"
+            + " itself exactly once although both nodes' timers look every second: one system row each, the role"
+            + " back, node B's refreshed token has the scope")
+    void pauseEndsOnce() throws Exception {
+        Api atA = new Api(a);
+        Api atB = new Api(b);
+        String purposes = "/admin/realms/demo/consent/purposes/partner-sharing";
+        assertThat(atA.put(purposes, atA.adminToken(), Map.of("pauseDays", List.of(new java.math.BigDecimal("0.00005"))))
+                .status()).isEqualTo(200);
+        String scopes = "openid partner-data " + Api.CONSENT_SCOPES;
+        List<String> ids = new ArrayList<>();
+        List<Api.Tokens> tokens = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String id = atA.createUser("cluster-pause-" + i);
+            atA.onBehalf(id, "partner-sharing", true);
+            ids.add(id);
+            tokens.add(atA.login(Api.REALM, "cluster-pause-" + i, "cluster-pause-" + i, scopes));
+        }
+        for (Api.Tokens t : tokens) {
+            Api.Reply pause = atA.post("/realms/demo/consent/me/choices", t.access(), Map.of("choices", List.of(
+                    Map.of("purpose", "partner-sharing", "pauseDays", new java.math.BigDecimal("0.00005")))));
+            assertThat(pause.status()).as(pause.toString()).isEqualTo(200);
+        }
+        for (String id : ids) {
+            atB.awaitNewestRow(id, "granted");
+        }
+        Thread.sleep(3000); // more runs on both nodes: nothing more to end
+        for (int i = 0; i < ids.size(); i++) {
+            List<String> rows = new ArrayList<>();
+            atB.get("/admin/realms/demo/consent/users/" + ids.get(i) + "/history", atB.adminToken()).json()
+                    .get("history").forEach(r -> rows.add(r.get("state").asText() + " " + r.get("via").asText()));
+            assertThat(rows).as("history of cluster-pause-" + i).containsExactly("granted pause", "paused api",
+                    "granted admin");
+            assertThat(atB.get("/admin/realms/demo/users/" + ids.get(i) + "/role-mappings/realm", atB.adminToken())
+                    .body()).contains("idc-consent-partner-sharing");
+            assertThat(atB.refresh(tokens.get(i)).accessClaims().path("scope").asText()).contains("partner-data");
+        }
+        atA.put(purposes, atA.adminToken(), Map.of("pauseDays", List.of()));
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("given a realm without the user API's scopes (as realms from before them are), then a node's start-up"
             + " creates them and gives them to the account console")
     void scopesAddedAtStartUp() throws Exception {
@@ -191,7 +233,7 @@ class ClusterRT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("given the nodes share the database but not their caches, then node B serves stale tokens: the"
             + " check above can fail")
     void localCachesAreStale() throws Exception {
