@@ -54,7 +54,7 @@ class ExportIT {
         List<String[]> rows = csv(reply.body());
         assertThat(rows.get(0)).containsExactly("id", "subject", "username", "purpose", "channel", "version",
                 "previous", "state", "via", "actorId", "actorUsername", "actorKind", "clientId", "capability", "reason",
-                "at", "source", "evidence", "locale", "region", "frequency", "previousFrequency");
+                "at", "source", "evidence", "locale", "region", "frequency", "previousFrequency", "pausedUntil");
         List<String[]> annRows = rows.stream().filter(r -> r[1].equals(ann)).toList();
         assertThat(annRows).hasSize(2);
         assertThat(annRows.get(0)).startsWith(annRows.get(0)[0], ann, "exp-ann", "newsletter", "email", "1", "",

@@ -162,7 +162,7 @@ class FrequencyIT {
         String choices = api.get(ADMIN + "/consent/export/choices?format=csv&purpose=newsletter", api.adminToken())
                 .body();
         assertThat(choices.lines().findFirst().orElseThrow()).endsWith(",region,frequency,pausedUntil");
-        assertThat(choices.lines().filter(l -> l.startsWith(pia + ",")).findFirst().orElseThrow()).endsWith(",weekly");
+        assertThat(choices.lines().filter(l -> l.startsWith(pia + ",")).findFirst().orElseThrow()).endsWith(",weekly,");
 
         // an administrator on the person's behalf, with a reason
         Api.Reply byAdmin = api.post(ADMIN + "/consent/users/" + pia + "/choices", api.adminToken(), Map.of(

@@ -127,7 +127,7 @@ class ImportIT {
                 api.adminToken()).body();
         assertThat(csv.lines().filter(l -> l.contains(ada)).findFirst().orElseThrow())
                 // no locale (no words shown), no region (the demo realm has no regional rules)
-                .endsWith(",2024-02-01T08:30:00Z,CRM,\"form 7, signed\",,,,"); // no locale, region, frequencies
+                .endsWith(",2024-02-01T08:30:00Z,CRM,\"form 7, signed\",,,,,"); // no locale, region, frequencies, pause
 
         List<JsonNode> again = lines(send(file, "text/csv", ""));
         assertThat(again.get(0).get("result").asText() + " " + again.get(0).get("reason").asText())
