@@ -26,7 +26,16 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ConsentApi, type ChannelState, type ConsentView, type HistoryEntry, type Purpose, type Segment } from "./api";
+import {
+  ConsentApi,
+  type Change,
+  type ChannelState,
+  type ConsentView,
+  type HistoryEntry,
+  type Pause,
+  type Purpose,
+  type Segment,
+} from "./api";
 import { downloadRecord, downloadSignedRecord } from "./record";
 import { useWords, type Words } from "./words";
 
@@ -96,36 +105,93 @@ export const CommunicationPage = () => {
     refresh();
   };
 
-  /** A switch changed, or the frequency of one that is on: a frequency goes only with a yes. */
-  const toggle = async ({ purpose, state }: Target, granted: boolean, frequency?: string) => {
-    if (saving !== undefined) {
-      return; // one change at a time; the switch being saved stays focusable, so focus stays on it
+  /** The control a change moves out of view hands the keyboard focus on: see {@link pause} and {@link resume}. */
+  const focusAfter = useRef<string>();
+  useEffect(() => {
+    if (saving === undefined && focusAfter.current) {
+      document.getElementById(focusAfter.current)?.focus();
+      focusAfter.current = undefined;
     }
-    const id = frequency === undefined ? switchId(purpose, state) : frequencyId(purpose, state);
+  }, [saving]);
+
+  /**
+   * Sends one change made with the control {@code id} and says the result, in the server's terms: {@code said}
+   * words the channel's state after it.
+   */
+  const send = async (
+    { purpose, state }: Target,
+    id: string,
+    change: Change | Pause,
+    said: (what: string, now: ChannelState | undefined) => string,
+    then?: string,
+  ) => {
+    if (saving !== undefined) {
+      return; // one change at a time; the control being saved stays focusable, so focus stays on it
+    }
     const what = words.switchLabel(purpose, state.channel);
     setSaving(id);
     setStatus(`${what}: ${words.saving()}`);
     try {
-      const answer = await api.change([
-        { purpose: purpose.key, channel: state.channel, granted, version: purpose.version, frequency },
-      ]);
+      const answer = await api.change([change]);
       setView(answer.view);
       setEtag(answer.etag);
-      const now = findState(answer.view, purpose.key, state.channel);
-      const message =
-        now?.state === "pending"
-          ? t("idcSavedPending", { what })
-          : frequency !== undefined
-            ? t("idcSavedFrequency", { what, frequency: words.frequency(purpose, now?.frequency ?? frequency) })
-            : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) });
+      const message = said(what, findState(answer.view, purpose.key, state.channel));
       setStatus(message);
       addAlert(message);
+      focusAfter.current = then;
       setHistory(await api.history(0, HISTORY_PAGE));
     } catch (e) {
       failed(what, e);
     } finally {
       setSaving(undefined);
     }
+  };
+
+  /** What a yes or a no led to: on, off, or waiting for the person to confirm by email. */
+  const answered = (what: string, now: ChannelState | undefined, granted: boolean) =>
+    now?.state === "pending"
+      ? t("idcSavedPending", { what })
+      : t("idcSaved", { what, state: words.onOff(now?.granted ?? granted) });
+
+  /** A switch changed, or the frequency of one that is on: a frequency goes only with a yes. */
+  const toggle = (target: Target, granted: boolean, frequency?: string) => {
+    const { purpose, state } = target;
+    return send(
+      target,
+      frequency === undefined ? switchId(purpose, state) : frequencyId(purpose, state),
+      { purpose: purpose.key, channel: state.channel, granted, version: purpose.version, frequency },
+      (what, now) =>
+        frequency !== undefined && now?.state !== "pending"
+          ? t("idcSavedFrequency", { what, frequency: words.frequency(purpose, now?.frequency ?? frequency) })
+          : answered(what, now, granted),
+    );
+  };
+
+  /** A pause of a channel that is on: not an answer, so no granted, version or frequency (the server keeps them). */
+  const pause = (target: Target, days: number) => {
+    const { purpose, state } = target;
+    return send(
+      target,
+      pauseButtonId(purpose, state),
+      { purpose: purpose.key, channel: state.channel, pauseDays: days },
+      (what, now) =>
+        now?.state === "paused" && now.pausedUntil
+          ? t("idcSavedPause", { what, until: words.dateTime(now.pausedUntil) })
+          : answered(what, now, false),
+      resumeId(purpose, state), // the pause controls give way to "Resume now"
+    );
+  };
+
+  /** Ends a pause early: an ordinary yes to the current text (the server gives back the frequency of before). */
+  const resume = (target: Target) => {
+    const { purpose, state } = target;
+    return send(
+      target,
+      resumeId(purpose, state),
+      { purpose: purpose.key, channel: state.channel, granted: true, version: purpose.version },
+      (what, now) => answered(what, now, true),
+      switchId(purpose, state), // "Resume now" is gone; the switch says the channel is on again
+    );
   };
 
   const optOutOfAll = async () => {
@@ -228,7 +294,14 @@ export const CommunicationPage = () => {
             <Stack hasGutter>
               {purposes.map((purpose) => (
                 <StackItem key={purpose.key}>
-                  <PurposeCard purpose={purpose} words={words} saving={saving} onToggle={toggle} />
+                  <PurposeCard
+                    purpose={purpose}
+                    words={words}
+                    saving={saving}
+                    onToggle={toggle}
+                    onPause={pause}
+                    onResume={resume}
+                  />
                 </StackItem>
               ))}
             </Stack>
@@ -291,9 +364,11 @@ type PurposeCardProps = {
   words: Words;
   saving?: string;
   onToggle: (target: Target, granted: boolean, frequency?: string) => void;
+  onPause: (target: Target, days: number) => void;
+  onResume: (target: Target) => void;
 };
 
-const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => {
+const PurposeCard = ({ purpose, words, saving, onToggle, onPause, onResume }: PurposeCardProps) => {
   const { t } = useTranslation();
   const required = purpose.mechanism === "required";
   return (
@@ -322,7 +397,10 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
           {purpose.states.map((state) => {
             const id = switchId(purpose, state);
             const often = frequencyId(purpose, state);
+            const pausing = pauseButtonId(purpose, state);
+            const resuming = resumeId(purpose, state);
             const on = state.granted;
+            const paused = state.state === "paused";
             return (
               <StackItem key={id}>
                 <Flex alignItems={{ default: "alignItemsCenter" }}>
@@ -342,7 +420,7 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
                     />
                   </FlexItem>
                   <FlexItem id={`${id}-status`} className="idc-status">
-                    {saving === id || saving === often ? (
+                    {saving === id || saving === often || saving === pausing || saving === resuming ? (
                       <>
                         <Spinner size="sm" aria-hidden /> {words.saving()}
                       </>
@@ -378,12 +456,118 @@ const PurposeCard = ({ purpose, words, saving, onToggle }: PurposeCardProps) => 
                     </FlexItem>
                   </Flex>
                 )}
+                {/* a pause instead of switching off: offered while the channel is on, it comes back by itself */}
+                {on && !required && purpose.pauseDays && purpose.pauseDays.length > 0 && (
+                  <PauseControls
+                    purpose={purpose}
+                    state={state}
+                    words={words}
+                    saving={saving}
+                    onPause={(days) => onPause({ purpose, state }, days)}
+                  />
+                )}
+                {paused && (
+                  <Flex
+                    alignItems={{ default: "alignItemsCenter" }}
+                    spaceItems={{ default: "spaceItemsSm" }}
+                    className="pf-v5-u-ml-xl pf-v5-u-mt-xs"
+                  >
+                    <FlexItem>
+                      <span id={pausedId(purpose, state)}>
+                        {state.pausedUntil ? words.pausedUntil(state.pausedUntil) : words.state("paused")}
+                      </span>
+                    </FlexItem>
+                    <FlexItem>
+                      <Button
+                        id={resuming}
+                        variant="secondary"
+                        size="sm"
+                        aria-describedby={pausedId(purpose, state)}
+                        // like the switches: enabled while its own change is saved, which ignores clicks meanwhile
+                        isDisabled={saving !== undefined && saving !== resuming}
+                        aria-busy={saving === resuming}
+                        onClick={() => onResume({ purpose, state })}
+                      >
+                        {t("idcResume")}
+                      </Button>
+                    </FlexItem>
+                  </Flex>
+                )}
               </StackItem>
             );
           })}
         </Stack>
       </CardBody>
     </Card>
+  );
+};
+
+/** "Pause for [30 days] [Pause]": a period of the purpose's, and the button that sends it. */
+const PauseControls = ({
+  purpose,
+  state,
+  words,
+  saving,
+  onPause,
+}: {
+  purpose: Purpose;
+  state: ChannelState;
+  words: Words;
+  saving?: string;
+  onPause: (days: number) => void;
+}) => {
+  const { t } = useTranslation();
+  const periods = purpose.pauseDays ?? [];
+  const [chosen, setChosen] = useState(String(periods[0]));
+  const selectId = pauseId(purpose, state);
+  const buttonId = pauseButtonId(purpose, state);
+  const hintId = `${selectId}-hint`;
+  // the offer may change under the page (an admin, another tab): fall back to the first period still offered
+  const days = periods.find((d) => String(d) === chosen) ?? periods[0];
+  const busy = saving !== undefined && saving !== buttonId;
+  return (
+    <Flex
+      alignItems={{ default: "alignItemsCenter" }}
+      spaceItems={{ default: "spaceItemsSm" }}
+      className="pf-v5-u-ml-xl pf-v5-u-mt-xs"
+    >
+      <FlexItem>
+        <label htmlFor={selectId}>{t("idcPauseFor")}</label>
+      </FlexItem>
+      <FlexItem>
+        <FormSelect
+          id={selectId}
+          aria-label={t("idcPauseForLabel", { what: words.switchLabel(purpose, state.channel) })}
+          aria-describedby={hintId}
+          value={String(days)}
+          isDisabled={busy}
+          onChange={(_event, value) => setChosen(value)}
+        >
+          {periods.map((d) => (
+            <FormSelectOption key={String(d)} value={String(d)} label={words.pauseDays(d)} />
+          ))}
+        </FormSelect>
+      </FlexItem>
+      <FlexItem>
+        <Button
+          id={buttonId}
+          variant="secondary"
+          size="sm"
+          aria-describedby={hintId}
+          // like the switches: enabled while its own change is saved, which ignores clicks meanwhile
+          isDisabled={busy}
+          aria-busy={saving === buttonId}
+          onClick={() => onPause(days)}
+        >
+          {t("idcPause")}
+        </Button>
+      </FlexItem>
+      <FlexItem>
+        <Text component="small" id={hintId}>
+          {t("idcPauseHint")}
+        </Text>
+      </FlexItem>
+    </Flex>
   );
 };
 
@@ -483,7 +667,8 @@ const HistoryTable = ({ rows, view, words }: { rows: HistoryEntry[]; view: Conse
           const purpose = purposes.get(row.purpose);
           // with the frequency that came with a yes, where the purpose offers them: "On → On (Weekly)"
           const before = words.withFrequency(words.previous(row.previous, purpose), purpose, row.previousFrequency);
-          const after = words.withFrequency(words.state(row.state), purpose, row.frequency);
+          // a pause with its end: "On → Paused until 5 Jan 2027, 10:00"
+          const after = words.withFrequency(words.historyState(row.state, row.pausedUntil), purpose, row.frequency);
           return (
             <Tr key={row.id}>
               <Td dataLabel={t("idcHistoryWhen")}>{words.dateTime(row.at)}</Td>
@@ -510,16 +695,31 @@ const switchId = (purpose: Purpose, state: ChannelState) =>
 const frequencyId = (purpose: Purpose, state: ChannelState) =>
   `idc-frequency-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
 
+const pauseId = (purpose: Purpose, state: ChannelState) =>
+  `idc-pause-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
+
+const pauseButtonId = (purpose: Purpose, state: ChannelState) =>
+  `idc-pause-button-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
+
+const pausedId = (purpose: Purpose, state: ChannelState) =>
+  `idc-paused-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
+
+const resumeId = (purpose: Purpose, state: ChannelState) =>
+  `idc-resume-${purpose.key}${state.channel ? "-" + state.channel : ""}`;
+
 const findState = (view: ConsentView, key: string, channel: string | null) =>
   view.purposes.find((p) => p.key === key)?.states.find((s) => s.channel === channel);
 
-/** What "opt out of everything optional" switches off: every optional switch that is on or waiting. */
+/**
+ * What "opt out of everything optional" switches off: every optional switch that is on, waiting, or paused (a pause
+ * would come back on by itself; the server ends it with the rest).
+ */
 const optedIn = (view?: ConsentView): Target[] =>
   (view?.purposes ?? [])
     .filter((p) => p.mechanism !== "required")
     .flatMap((purpose) =>
       purpose.states
-        .filter((state) => state.granted || state.state === "pending")
+        .filter((state) => state.granted || state.state === "pending" || state.state === "paused")
         .map((state) => ({ purpose, state })),
     );
 

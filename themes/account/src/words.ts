@@ -48,8 +48,17 @@ export const useWords = () => {
               ? "idcPending"
               : state === "expired"
                 ? "idcExpired"
-                : "idcOff",
+                : state === "paused"
+                  ? "idcPaused"
+                  : "idcOff",
         ),
+      /** "Paused until 5 Jan 2027, 10:00": on the page and in the history. */
+      pausedUntil: (iso: string) => t("idcPausedUntil", { until: words.dateTime(iso) }),
+      /** A state as a history row shows it: a pause with its end. */
+      historyState: (state: string, pausedUntil?: string) =>
+        state === "paused" && pausedUntil ? words.pausedUntil(pausedUntil) : words.state(state),
+      /** A pause the purpose offers: "30 days"; a fraction as the server gives it ("0.0000463 days"). */
+      pauseDays: (days: number) => t("idcPauseDays", { count: days }),
       /** Before a user's first choice the purpose's default applied: "On (default)" for opt-out purposes. */
       previous: (state: string | null, p?: Purpose) =>
         state
@@ -78,7 +87,8 @@ export const useWords = () => {
           return t("idcStatusExpired", { date: words.date(s.changedAt) });
         }
         const since = {
-          state: words.onOff(s.granted),
+          // a pause is off for now, and says so: "Paused since …" (when it ends is shown next to it)
+          state: s.state === "paused" ? t("idcPaused") : words.onOff(s.granted),
           date: words.date(s.changedAt),
           how: words.via(s.via, s.clientId),
         };

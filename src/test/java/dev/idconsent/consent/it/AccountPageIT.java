@@ -365,6 +365,79 @@ class AccountPageIT {
     }
 
     @Test
+    @DisplayName("given a purpose offering pauses, then a channel that is on offers 'Pause for' a period, a pause"
+            + " shows the channel off and until when, in the view and in the history, and 'Resume now' switches it on")
+    void pause() throws Exception {
+        String id = api.createUser("acc-pause-1");
+        Api.Reply offered = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(),
+                Map.of("pauseDays", List.of(30, 90)));
+        assertThat(offered.status()).as(offered.toString()).isEqualTo(200);
+        try {
+            try (Browser browser = signIn("acc-pause-1", "/communication-privacy")) {
+                browser.find("#idc-pause-newsletter-email");
+                assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isTrue();
+                assertThat(browser.find("label[for='idc-pause-newsletter-email']").getText()).isEqualTo("Pause for");
+                assertThat(browser.find("#idc-pause-newsletter-email").getAttribute("aria-label"))
+                        .isEqualTo("Pause for: Newsletter by email");
+                assertThat(browser.find("#idc-pause-button-newsletter-email").getText()).isEqualTo("Pause");
+                assertThat(browser.text()).contains("Instead of switching off: it comes back on by itself.");
+                Select period = new Select(browser.find("#idc-pause-newsletter-email"));
+                assertThat(period.getOptions()).extracting(o -> o.getText()).containsExactly("30 days", "90 days");
+                assertThat(browser.has("#idc-paused-newsletter-email")).isFalse();
+                assertThat(browser.axe("[id^='idc-']")).as("axe-core, WCAG 2.2 AA, with the pause offered").isEmpty();
+
+                new Select(browser.find("#idc-pause-newsletter-email")).selectByVisibleText("30 days");
+                browser.click("#idc-pause-button-newsletter-email");
+                browser.awaitTextContent("#idc-status", "Newsletter by email paused until ");
+                assertThat(browser.awaitText("#idc-paused-newsletter-email", "Paused until"))
+                        .startsWith("Paused until ");
+                assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).as("paused is off").isFalse();
+                assertThat(browser.has("#idc-pause-newsletter-email")).as("no pause of a pause").isFalse();
+                assertThat(browser.awaitText("#idc-history", "Paused until")).contains("Newsletter by email",
+                        "On (default) → Paused until ");
+
+                JsonNode email = Api.purpose(api.get(ADMIN + "/consent/users/" + id, api.adminToken()).json(),
+                        "newsletter").get("states").get(0);
+                assertThat(email.get("channel").asText()).isEqualTo("email");
+                assertThat(email.get("state").asText()).isEqualTo("paused");
+                assertThat(email.get("granted").asBoolean()).isFalse();
+                Instant until = Instant.parse(email.get("pausedUntil").asText());
+                Instant now = Instant.now();
+                Duration tenthOfADay = Duration.ofMinutes(144);
+                assertThat(until).as("about 30 days ahead").isBetween(now.plus(Duration.ofDays(30)).minus(tenthOfADay),
+                        now.plus(Duration.ofDays(30)).plus(tenthOfADay));
+                JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                        .get("history").get(0);
+                assertThat(row.get("purpose").asText()).isEqualTo("newsletter");
+                assertThat(row.get("state").asText()).isEqualTo("paused");
+                assertThat(row.get("pausedUntil").asText()).isEqualTo(email.get("pausedUntil").asText());
+                assertThat(row.get("via").asText()).isEqualTo("account");
+
+                browser.click("#idc-resume-newsletter-email");
+                browser.awaitTextContent("#idc-status",
+                        "Newsletter by email: On. Your change is saved and effective now.");
+                browser.find("#idc-pause-newsletter-email"); // offered again, the channel being on
+                assertThat(browser.has("#idc-paused-newsletter-email")).as("no longer paused").isFalse();
+                assertThat(browser.find("#idc-switch-newsletter-email").isSelected()).isTrue();
+                assertThat(browser.awaitText("#idc-history", "Paused → On")).contains("Newsletter by email");
+            }
+            JsonNode email = Api.purpose(api.get(ADMIN + "/consent/users/" + id, api.adminToken()).json(),
+                    "newsletter").get("states").get(0);
+            assertThat(email.get("state").asText()).isEqualTo("granted");
+            assertThat(email.get("granted").asBoolean()).isTrue();
+            assertThat(email.has("pausedUntil")).isFalse();
+            JsonNode row = api.get(ADMIN + "/consent/users/" + id + "/history", api.adminToken()).json()
+                    .get("history").get(0);
+            assertThat(row.get("previous").asText() + " → " + row.get("state").asText() + " via "
+                    + row.get("via").asText()).isEqualTo("paused → granted via account");
+        } finally {
+            Api.Reply none = api.put(ADMIN + "/consent/purposes/newsletter", api.adminToken(),
+                    Map.of("pauseDays", List.of()));
+            assertThat(none.status()).as(none.toString()).isEqualTo(200);
+        }
+    }
+
+    @Test
     @DisplayName("given a yes with a lifetime, then the page says when it will be asked again, and once it ran out"
             + " says so, in the history too, and switching on agrees again")
     void expiry() throws Exception {
