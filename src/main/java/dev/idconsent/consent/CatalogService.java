@@ -91,7 +91,7 @@ public final class CatalogService {
                 draft.channels(), current.version(), draft.honorGpc(), draft.includeInToken(), draft.gating(),
                 draft.askAtLogin(), draft.doubleOptIn(), draft.retired(), draft.renewAfter(), draft.legalBasis(),
                 draft.purposeType(), draft.recipients(), draft.translations(), draft.regions(), draft.frequencies(),
-                draft.defaultFrequency(), draft.pauses()).validate();
+                draft.defaultFrequency(), draft.pauses(), draft.organization()).validate();
         boolean textChanged = !next.sameText(current);
         // a region's mechanism is part of the mechanism: people there are asked again after a material change
         boolean mechanismChanged = next.mechanism() != current.mechanism() || !next.regions().equals(current.regions());

@@ -34,14 +34,28 @@ public final class ConsentService {
         this.events = events;
     }
 
-    /** The catalog as people where {@code subject} is see it: each purpose with the mechanism of their region. */
+    /**
+     * The catalog as {@code subject} sees it: each purpose with the mechanism of their region, and of the purposes of
+     * an organization only those of theirs — for anyone else those do not exist.
+     */
     private PurposeCatalog at(Subject subject) {
+        return at(subject, true);
+    }
+
+    /**
+     * @param members whether purposes of organizations the subject is not in are left out; the timer's work (a pause
+     *                that ends, a yes that expires) goes on for a person who left
+     */
+    private PurposeCatalog at(Subject subject, boolean members) {
         Regions.Location location = subject.location();
         List<Purpose> all = catalog.all();
-        if (all.stream().noneMatch(p -> p.regionIn(location) != null)) {
+        boolean organizational = members && all.stream().anyMatch(p -> p.organization() != null);
+        if (!organizational && all.stream().noneMatch(p -> p.regionIn(location) != null)) {
             return catalog;
         }
-        List<Purpose> there = all.stream().map(p -> p.in(location)).toList();
+        Set<String> mine = organizational ? subject.organizations() : Set.of();
+        List<Purpose> there = all.stream().filter(p -> !organizational || p.visibleTo(mine))
+                .map(p -> p.in(location)).toList();
         return new PurposeCatalog() {
             @Override
             public List<Purpose> all() {
@@ -175,7 +189,7 @@ public final class ConsentService {
         List<ChangeRules.Target> due = new ArrayList<>();
         for (Choice c : current) {
             if (c.state() == ChoiceState.PAUSED && c.pausedUntil() != null && !c.pausedUntil().isAfter(now)) {
-                at(subject).find(c.purpose()).ifPresent(purpose -> due.add(new ChangeRules.Target(purpose,
+                at(subject, false).find(c.purpose()).ifPresent(purpose -> due.add(new ChangeRules.Target(purpose,
                         c.channel(), c.resumeTo() == null ? ChoiceState.CLEARED : c.resumeTo(), c.purposeVersion(),
                         c.frequency())));
             }
@@ -303,7 +317,7 @@ public final class ConsentService {
         List<Choice> current = store.currentForUpdate(subject.id());
         Map<Purpose, List<ChangeRules.Target>> due = new java.util.LinkedHashMap<>();
         for (Choice c : current) {
-            Purpose purpose = at(subject).find(c.purpose()).orElse(null);
+            Purpose purpose = at(subject, false).find(c.purpose()).orElse(null);
             if (c.state() == ChoiceState.GRANTED && purpose != null && !purpose.retired()
                     && purpose.renewAfter() != null && !c.at().plus(purpose.renewAfter()).isAfter(now)) {
                 due.computeIfAbsent(purpose, p -> new ArrayList<>()).add(new ChangeRules.Target(purpose, c.channel(),

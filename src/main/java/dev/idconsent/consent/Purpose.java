@@ -36,13 +36,16 @@ import java.util.regex.Pattern;
  * @param pauses         (optional purposes) the periods a person may pause it for, shortest first: while paused it
  *                       is off everywhere, and at the end the answer before the pause returns by itself; empty: the
  *                       purpose offers no pause. Not part of the versioned text
+ * @param organization   the alias of the realm's organization (Keycloak Organizations) the purpose belongs to: only
+ *                       its members see, answer and carry it in tokens; {@code null}: everyone in the realm
  */
 public record Purpose(String key, String label, String description, String category, Mechanism mechanism,
                       List<String> channels, int version, boolean honorGpc, boolean includeInToken,
                       boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
                       LegalBasis legalBasis, String purposeType, List<String> recipients,
                       java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions,
-                      List<Frequency> frequencies, String defaultFrequency, List<Duration> pauses) {
+                      List<Frequency> frequencies, String defaultFrequency, List<Duration> pauses,
+                      String organization) {
     public static final String EMAIL = "email";
     public static final int MAX_RECIPIENTS = 20;
     public static final int MAX_RECIPIENT = 200;
@@ -75,6 +78,31 @@ public record Purpose(String key, String label, String description, String categ
         frequencies = frequencies == null ? List.of() : List.copyOf(frequencies);
         defaultFrequency = defaultFrequency == null || defaultFrequency.isBlank() ? null : defaultFrequency;
         pauses = pauses == null ? List.of() : pauses.stream().filter(java.util.Objects::nonNull).sorted().toList();
+        organization = organization == null || organization.isBlank() ? null : organization.strip();
+    }
+
+    /** For everyone in the realm. */
+    public Purpose(String key, String label, String description, String category, Mechanism mechanism,
+                   List<String> channels, int version, boolean honorGpc, boolean includeInToken,
+                   boolean gating, boolean askAtLogin, boolean doubleOptIn, boolean retired, Duration renewAfter,
+                   LegalBasis legalBasis, String purposeType, List<String> recipients,
+                   java.util.Map<String, Words> translations, java.util.Map<String, Mechanism> regions,
+                   List<Frequency> frequencies, String defaultFrequency, List<Duration> pauses) {
+        this(key, label, description, category, mechanism, channels, version, honorGpc, includeInToken, gating,
+                askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType, recipients, translations,
+                regions, frequencies, defaultFrequency, pauses, null);
+    }
+
+    /** The same purpose for the members of another organization ({@code null}: everyone). */
+    public Purpose withOrganization(String alias) {
+        return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
+                includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
+                recipients, translations, regions, frequencies, defaultFrequency, pauses, alias);
+    }
+
+    /** Whether a person in these organizations (aliases) sees it: a purpose of none, or of one of theirs. */
+    public boolean visibleTo(java.util.Set<String> organizations) {
+        return organization == null || organizations.contains(organization);
     }
 
     /** Without pauses. */
@@ -104,14 +132,14 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose withFrequencies(List<Frequency> value, String defaultKey) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, value, defaultKey, pauses);
+                recipients, translations, regions, value, defaultKey, pauses, organization);
     }
 
     /** The same purpose offering other pauses. */
     public Purpose withPauses(List<Duration> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, frequencies, defaultFrequency, value);
+                recipients, translations, regions, frequencies, defaultFrequency, value, organization);
     }
 
     /** Refuses a pause the purpose does not offer (as a request names it, in days). */
@@ -184,7 +212,7 @@ public record Purpose(String key, String label, String description, String categ
                 ? LegalBasis.defaultFor(there) : legalBasis;
         return new Purpose(key, label, description, category, there, channels, version, honorGpc, includeInToken,
                 gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, purposeType, recipients, translations,
-                regions, frequencies, defaultFrequency, pauses);
+                regions, frequencies, defaultFrequency, pauses, organization);
     }
 
     /** The region whose mechanism applies to people at {@code location}; {@code null}: the purpose's own applies. */
@@ -333,6 +361,11 @@ public record Purpose(String key, String label, String description, String categ
         });
         validateFrequencies();
         validatePauses();
+        if (organization != null && (organization.length() > MAX_LABEL
+                || organization.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)))) {
+            throw invalid("organization must be the alias of one of the realm's organizations (no spaces, at most "
+                    + MAX_LABEL + " characters)");
+        }
         java.util.Map<String, Words> normalized = Words.translations(translations, description);
         return normalized.equals(translations) ? this : withTranslations(normalized);
     }
@@ -448,40 +481,40 @@ public record Purpose(String key, String label, String description, String categ
     public Purpose withVersion(int newVersion) {
         return new Purpose(key, label, description, category, mechanism, channels, newVersion, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, frequencies, defaultFrequency, pauses);
+                recipients, translations, regions, frequencies, defaultFrequency, pauses, organization);
     }
 
     public Purpose withRetired(boolean value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, value, renewAfter, legalBasis, purposeType,
-                recipients, translations, regions, frequencies, defaultFrequency, pauses);
+                recipients, translations, regions, frequencies, defaultFrequency, pauses, organization);
     }
 
     public Purpose withRenewAfter(Duration value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, value, legalBasis, purposeType, recipients,
-                translations, regions, frequencies, defaultFrequency, pauses);
+                translations, regions, frequencies, defaultFrequency, pauses, organization);
     }
 
     /** The same purpose with other processing details (legal basis, DPV type, recipients). */
     public Purpose withProcessing(LegalBasis basis, String type, List<String> names) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, basis, type, names, translations,
-                regions, frequencies, defaultFrequency, pauses);
+                regions, frequencies, defaultFrequency, pauses, organization);
     }
 
     /** The same purpose with its words in other languages replaced. */
     public Purpose withTranslations(java.util.Map<String, Words> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, value, regions, frequencies, defaultFrequency, pauses);
+                recipients, value, regions, frequencies, defaultFrequency, pauses, organization);
     }
 
     /** The same purpose with other regional mechanisms. */
     public Purpose withRegions(java.util.Map<String, Mechanism> value) {
         return new Purpose(key, label, description, category, mechanism, channels, version, honorGpc,
                 includeInToken, gating, askAtLogin, doubleOptIn, retired, renewAfter, legalBasis, purposeType,
-                recipients, translations, value, frequencies, defaultFrequency, pauses);
+                recipients, translations, value, frequencies, defaultFrequency, pauses, organization);
     }
 
     /**

@@ -21,6 +21,14 @@ public interface Subject {
     /** The summary as stored now; {@code null} when there is none. */
     String readSummary();
 
+    /**
+     * The aliases of the organizations the person is a member of: a purpose of an organization is theirs only while
+     * they are ({@link Purpose#organization()}). Empty where the realm has no Organizations.
+     */
+    default java.util.Set<String> organizations() {
+        return java.util.Set.of();
+    }
+
     /** Where the person is, as far as the realm's regions go: it decides the mechanism of regional purposes. */
     default Regions.Location location() {
         return Regions.Location.NOWHERE;

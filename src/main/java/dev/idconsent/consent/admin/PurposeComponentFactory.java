@@ -86,6 +86,10 @@ public final class PurposeComponentFactory implements UiPageProviderFactory<UiPa
             .property().name(PurposeComponents.DEFAULT_FREQUENCY).label("Default frequency")
             .helpText("The key of the frequency of people who chose none (required with frequencies).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(PurposeComponents.ORGANIZATION).label("Organization")
+            .helpText("The alias of one of the realm's organizations (Organizations must be on): only its members"
+                    + " see and answer the purpose, and only their tokens carry it. Empty: everyone in the realm.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(PurposeComponents.PAUSE_DAYS).label("Pause for (days)")
             .helpText("The periods a person may pause this purpose for instead of leaving, in days, one per line:"
                     + " \"30\", \"90\". While paused it is off everywhere; at the end the answer before returns by"

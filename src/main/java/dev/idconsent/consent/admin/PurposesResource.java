@@ -46,7 +46,7 @@ final class PurposesResource extends AdminResource {
                        List<String> recipients, String locale,
                        java.util.Map<String, ConsentJson.TranslationJson> translations,
                        java.util.Map<String, String> regions, List<ConsentJson.FrequencyJson> frequencies,
-                       String defaultFrequency, List<java.math.BigDecimal> pauseDays) {
+                       String defaultFrequency, List<java.math.BigDecimal> pauseDays, String organization) {
     }
 
     /** {@code {"scopes": [...]}} */
@@ -301,8 +301,11 @@ final class PurposesResource extends AdminResource {
                         : json.frequencies() != null && json.frequencies().isEmpty() ? null
                         : base == null ? null : base.defaultFrequency(),
                 // all periods at once: [] offers no pause
-                json.pauseDays() != null ? pauses(json.pauseDays()) : base == null ? null : base.pauses());
+                json.pauseDays() != null ? pauses(json.pauseDays()) : base == null ? null : base.pauses(),
+                // "" makes it the whole realm's
+                json.organization() != null ? json.organization() : base == null ? null : base.organization());
         dev.idconsent.consent.catalog.RegionSettings.check(realm, merged);
+        dev.idconsent.consent.catalog.Memberships.check(session, realm, merged);
         return merged;
     }
 

@@ -64,6 +64,8 @@ public final class PurposeComponents implements PurposeCatalog {
     public static final String DEFAULT_FREQUENCY = "defaultFrequency";
     /** The periods a person may pause the purpose for, in days, one per line (fractions allowed: tests use seconds). */
     public static final String PAUSE_DAYS = "pauseDays";
+    /** The alias of the organization the purpose belongs to; absent: everyone in the realm. */
+    public static final String ORGANIZATION = "organization";
     /** Form-only field of the admin console: how an edit is to be recorded; never stored. */
     public static final String CHANGE = "change";
     /** Keycloak's declarative-UI component type: the admin console lists and edits these components. */
@@ -173,7 +175,8 @@ public final class PurposeComponents implements PurposeCatalog {
                 Purpose.lifetimeOfDays(renewAfterDays),
                 legalBasis == null || legalBasis.isBlank() ? null : LegalBasis.fromValue(legalBasis.trim()),
                 model.get(PURPOSE_TYPE), values(model, RECIPIENTS), translations(model), regions(model),
-                frequencies(model), model.get(DEFAULT_FREQUENCY), pauses(model));
+                frequencies(model), model.get(DEFAULT_FREQUENCY), pauses(model),
+                model.get(ORGANIZATION));
     }
 
     private static List<java.time.Duration> pauses(ComponentModel model) {
@@ -318,6 +321,9 @@ public final class PurposeComponents implements PurposeCatalog {
                 config.putSingle(FREQUENCY_TRANSLATIONS, String.join("\n", translated));
             }
             config.putSingle(DEFAULT_FREQUENCY, p.defaultFrequency());
+        }
+        if (p.organization() != null) {
+            config.putSingle(ORGANIZATION, p.organization());
         }
         if (!p.pauses().isEmpty()) {
             config.putSingle(PAUSE_DAYS, String.join("\n", p.pauseDays().stream().map(d -> d.toPlainString())

@@ -378,12 +378,17 @@ public final class JpaChoiceStore implements ChoiceStore {
      * are in it, and the user table is the record for them, as the user provider would read it.
      */
     public List<Recipient> audience(dev.idconsent.consent.Purpose purpose, dev.idconsent.consent.Regions regions,
-                                    String channel, boolean verifiedOnly, String frequency, String cursor, int max) {
+                                    String channel, boolean verifiedOnly, String frequency, String organization,
+                                    String cursor, int max) {
         String column = toColumn(channel);
         String email = ("email".equals(channel) ? " and u.email is not null" : "")
                 + (verifiedOnly ? " and u.emailVerified = true" : "");
+        // an organization's members: Keycloak keeps them as members of the organization's own group
+        String members = organization == null ? "" : " and exists (select m.groupId from UserGroupMembershipEntity m,"
+                + " OrganizationEntity o where m.user = u and m.groupId = o.groupId and o.realmId = :realmId"
+                + " and o.alias = :organization)";
         String people = "u.realmId = :realmId and u.enabled = true and u.serviceAccountClientLink is null"
-                + " and u.id > :cursor" + email;
+                + " and u.id > :cursor" + email + members;
         // The answers that decide, from IDX_IDC_CHOICE_PURPOSE in user order and starting at the cursor (c.userId
         // > :cursor repeats u.id > :cursor for the planner): without it PostgreSQL read them from the first user
         // on every page, so a page cost more the further the cursor was (docs/BENCHMARKS.md)
@@ -423,6 +428,9 @@ public final class JpaChoiceStore implements ChoiceStore {
             query = em.createQuery("select u.id, u.email from UserEntity u where " + people + " and not exists"
                     + " (select c.id from IdcChoice c where c.userId = u.id and " + answers
                     + " and c.state in ('denied', 'paused')) order by u.id", Object[].class);
+        }
+        if (organization != null) {
+            query.setParameter("organization", organization);
         }
         if (frequency != null) {
             query.setParameter("frequency", frequency);

@@ -43,6 +43,8 @@ public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
     public static final String DEFAULT_CONSENT_MODE_CLAIM = "consent_mode";
     public static final String CONSENT_MODE_PURPOSES = "consentMode.purposes";
     public static final String CONSENT_MODE_CONSTANTS = "consentMode.constants";
+    /** Purposes of organizations only for those the token is for (its {@code organization} scope). */
+    public static final String TOKEN_ORGANIZATIONS = "organizations.fromToken";
 
     private static final List<ProviderConfigProperty> PROPERTIES;
 
@@ -58,6 +60,12 @@ public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
                         + " {\"granted\", \"explicit\", \"version\"} and, for a purpose with channels, the same per"
                         + " channel — whether the person's answer or the default decides, and which text version"
                         + " they answered.").add()
+                .property().name(TOKEN_ORGANIZATIONS).label("Organization purposes only for the token's organizations")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+                .helpText("Off: a person's answers to the purposes of every organization they belong to. On: only"
+                        + " those of the organizations the token is for (Keycloak's organization scope: organization,"
+                        + " organization:<alias> or organization:*), so an app of one brand does not learn a"
+                        + " person's choices for another; without that scope, none.").add()
                 .property().name(CONSENT_MODE).label("Add Google Consent Mode v2")
                 .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
                 .helpText("Also add an object with Google Consent Mode v2's signals (ad_storage, analytics_storage,"
@@ -90,6 +98,15 @@ public final class ConsentClaimMapper extends AbstractOIDCProtocolMapper
                 .locate(userSession.getRealm(), user);
         List<Purpose> catalog = new PurposeComponents(userSession.getRealm()).all().stream()
                 .map(p -> p.in(location)).toList();
+        if (catalog.stream().anyMatch(p -> p.organization() != null)) {
+            // a purpose of an organization only for its members (cached memberships: no SQL)
+            java.util.Set<String> organizations = Boolean.parseBoolean(config.get(TOKEN_ORGANIZATIONS))
+                    ? dev.idconsent.consent.catalog.Memberships.ofToken(session, userSession.getRealm(), user,
+                    clientSessionCtx.getScopeString(true), clientSessionCtx.getClientSession().getNote(
+                            org.keycloak.models.OrganizationModel.ORGANIZATION_ATTRIBUTE))
+                    : dev.idconsent.consent.catalog.Memberships.of(session, userSession.getRealm(), user);
+            catalog = catalog.stream().filter(p -> p.visibleTo(organizations)).toList();
+        }
         String summary = user.getFirstAttribute(UserSubject.SUMMARY_ATTRIBUTE);
         token.getOtherClaims().put(orDefault(config.get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME), DEFAULT_CLAIM),
                 DETAILED.equals(config.get(FORM)) ? Effective.detailedClaim(catalog, summary)

@@ -65,7 +65,7 @@ final class LegacyTranslations {
                             next.version(), next.honorGpc(), next.includeInToken(), next.gating(), next.askAtLogin(),
                             next.doubleOptIn(), next.retired(), next.renewAfter(), next.legalBasis(),
                             next.purposeType(), next.recipients(), next.translations(), next.regions(),
-                            next.frequencies(), next.defaultFrequency(), next.pauses());
+                            next.frequencies(), next.defaultFrequency(), next.pauses(), next.organization());
                 } else if (!translations.containsKey(tag)) { // the catalog's own translation wins
                     translations.put(tag, new Words(tag, label, description));
                 }

@@ -74,6 +74,16 @@ public final class UserSubject implements Subject {
                 locked == null ? user::getFirstAttribute : attribute -> locked.value());
     }
 
+    private java.util.Set<String> organizations;
+
+    @Override
+    public java.util.Set<String> organizations() {
+        if (organizations == null) {
+            organizations = dev.idconsent.consent.catalog.Memberships.of(session, realm, user);
+        }
+        return organizations;
+    }
+
     @Override
     public String readSummary() {
         return user.getFirstAttribute(SUMMARY_ATTRIBUTE);

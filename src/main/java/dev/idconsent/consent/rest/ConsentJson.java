@@ -51,7 +51,8 @@ public final class ConsentJson {
                               @JsonInclude(Include.NON_NULL) Map<String, String> regions,
                               @JsonInclude(Include.NON_EMPTY) List<FrequencyJson> frequencies,
                               @JsonInclude(Include.NON_NULL) String defaultFrequency,
-                              @JsonInclude(Include.NON_EMPTY) List<java.math.BigDecimal> pauseDays) {
+                              @JsonInclude(Include.NON_EMPTY) List<java.math.BigDecimal> pauseDays,
+                              @JsonInclude(Include.NON_NULL) String organization) {
     }
 
     /**
@@ -269,7 +270,7 @@ public final class ConsentJson {
                 p.mechanism().value(), List.copyOf(p.channels()), p.version(), p.honorGpc(), p.includeInToken(),
                 p.gating(), p.askAtLogin(), p.doubleOptIn(), p.gating() ? ConsentRoles.roleName(p.key()) : null,
                 p.retired(), p.renewAfterDays(), p.legalBasis().value(), p.purposeType(), p.recipients(),
-                translations, regions, frequencies, p.defaultFrequency(), p.pauseDays());
+                translations, regions, frequencies, p.defaultFrequency(), p.pauseDays(), p.organization());
     }
 
     private static Map<String, TranslationJson> translations(Map<String, Words> translations) {

@@ -109,7 +109,8 @@ public final class SenderResource {
     public Response audience(@QueryParam("purpose") String key, @QueryParam("channel") String channelParam,
                              @QueryParam("cursor") String cursor, @QueryParam("max") Integer max,
                              @QueryParam("includeUnverified") String includeUnverified,
-                             @QueryParam("links") String linksParam, @QueryParam("frequency") String frequency) {
+                             @QueryParam("links") String linksParam, @QueryParam("frequency") String frequency,
+                             @QueryParam("organization") String organizationParam) {
         return asSender(auth -> {
             if (key == null || key.isBlank()) {
                 throw new ConsentException(ErrorCode.INVALID_REQUEST, "\"purpose\" is required");
@@ -126,10 +127,19 @@ public final class SenderResource {
             if (frequency != null) {
                 purpose.requireFrequency(frequency);
             }
+            // a purpose of an organization reaches its members only; any other, the members of one if asked
+            String organization = purpose.organization() != null ? purpose.organization() : organizationParam;
+            if (organizationParam != null && !organizationParam.equals(organization)) {
+                throw new ConsentException(ErrorCode.INVALID_VALUE, "purpose '" + purpose.key() + "' belongs to the"
+                        + " organization '" + purpose.organization() + "'; leave out \"organization\"");
+            }
+            if (organizationParam != null) {
+                dev.idconsent.consent.catalog.Memberships.require(session, realm, organizationParam);
+            }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
             List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose,
-                    dev.idconsent.consent.catalog.RegionSettings.of(realm), channel, verifiedOnly, frequency, cursor,
-                    size);
+                    dev.idconsent.consent.catalog.RegionSettings.of(realm), channel, verifiedOnly, frequency,
+                    organization, cursor, size);
             // a sender that mails only some of the page asks without links and mints them per mail (POST links)
             UnsubscribeLinks.Minter unsubscribe = purpose.channels().contains(Purpose.EMAIL) && !"false".equals(linksParam)
                     ? new UnsubscribeLinks(session, realm, lifetime).minter(purpose.key(), channel,

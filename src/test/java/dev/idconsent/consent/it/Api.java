@@ -151,10 +151,20 @@ public final class Api {
             // Java's CookieManager does not, so the cookies are carried by hand like a browser would.
             String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
                     .collect(Collectors.joining("; "));
-            HttpResponse<String> done = http.send(post.uri(URI.create(url))
+            HttpResponse<String> sent = http.send(post.uri(URI.create(url))
                     .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
                     .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password,
                             "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher next = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
+                    .matcher(sent.body());
+            if (sent.statusCode() == 200 && next.find()) {
+                // with Organizations on, Keycloak asks the username first and the password on a second page
+                sent = http.send(post.uri(URI.create((next.group(1) != null ? next.group(1) : next.group(2))
+                        .replace("&amp;", "&"))).header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Cookie", cookies).POST(HttpRequest.BodyPublishers.ofString(form(Map.of("password",
+                                password, "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            HttpResponse<String> done = sent;
             String location = done.headers().firstValue("Location")
                     .orElseThrow(() -> new AssertionError("login of " + username + " failed: " + done.statusCode()));
             return exchange(location, authorization);
