@@ -223,7 +223,11 @@ public final class Api {
     }
 
     public Tokens refresh(Tokens tokens) {
-        return tokens(REALM, Map.of("grant_type", "refresh_token", "refresh_token", tokens.refresh(),
+        return refresh(REALM, tokens);
+    }
+
+    public Tokens refresh(String realm, Tokens tokens) {
+        return tokens(realm, Map.of("grant_type", "refresh_token", "refresh_token", tokens.refresh(),
                 "client_id", APP));
     }
 

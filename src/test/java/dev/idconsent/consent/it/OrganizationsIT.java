@@ -201,6 +201,28 @@ class OrganizationsIT {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "it.db", matches = "h2",
+            disabledReason = "reads the H2 pass's SQL log")
+    @DisplayName("given steady state, then refreshing a member's tokens with organization purposes in the claim runs"
+            + " no SQL for memberships or the plugin")
+    void noSqlOnTheTokenPath() throws Exception {
+        java.nio.file.Path log = KeycloakExtension.server().log();
+        // without Keycloak's own organization scope, which looks organizations up by alias on every refresh
+        Api.Tokens tokens = login("org-bob", "openid");
+        tokens = api.refresh(REALM, tokens); // the user and their memberships into the caches once
+        long mark = SqlLog.settledSize(log);
+        for (int i = 0; i < 10; i++) {
+            tokens = api.refresh(REALM, tokens);
+            assertThat(tokens.accessClaims().at("/consent/b-news").asBoolean()).isTrue();
+        }
+        SqlLog.settledSize(log);
+        List<String> sql = SqlLog.sqlSince(log, mark);
+        assertThat(sql).noneMatch(s -> s.contains("idc_"));
+        assertThat(sql).as("memberships come from Keycloak's user cache").noneMatch(s -> s.contains("org ")
+                || s.contains("user_group_membership") || s.contains("user_attribute"));
+    }
+
+    @Test
     @DisplayName("given a purpose naming an organization the realm does not have, then it is refused and not created")
     void unknownOrganization() {
         int before = api.get(ADMIN + "/consent/purposes", api.adminToken()).json().size();
