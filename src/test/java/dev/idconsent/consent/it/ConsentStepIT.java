@@ -466,7 +466,8 @@ class ConsentStepIT {
 
     @Test
     @DisplayName("given a person in two organizations signs in asking for the organization scope, then after choosing"
-            + " one the step asks, records the answer and the app gets a code and the chosen organization"
+            + " one the step asks her organization's purpose (not another's), records the answer and the app gets a"
+            + " code and the chosen organization"
             + " (Keycloak 26.7's own OAuth consent screen fails there, keycloak/keycloak#52761)")
     void severalOrganizations() throws Exception {
         String realm = "it-orgs";
@@ -479,19 +480,25 @@ class ConsentStepIT {
             ((ArrayNode) client.get("redirectUris")).add("http://127.0.0.1:" + app.getAddress().getPort() + "/*");
             assertThat(api.put(admin + "/clients/" + client.get("id").asText(), token, client).status())
                     .isEqualTo(204);
-            Api.Reply ask = api.post(admin + "/consent/purposes", token, Map.of("key", "it-orgs-ask", "label",
-                    "Brand news", "description", "Asked at login.", "mechanism", "opt-in", "askAtLogin", true));
-            assertThat(ask.status()).as(ask.toString()).isEqualTo(201);
             String olga = api.createUserIn(realm, "orgs-olga");
-            for (String brand : List.of("brand-a", "brand-b")) {
+            for (String brand : List.of("brand-a", "brand-b", "brand-c")) {
                 Api.Reply org = api.post(admin + "/organizations", token, Map.of("name", brand.toUpperCase(),
                         "alias", brand, "domains", List.of(Map.of("name", brand + ".example"))));
                 assertThat(org.status()).as(org.toString()).isEqualTo(201);
                 String location = org.header("Location");
-                Api.Reply member = api.send("POST", admin + "/organizations/"
-                        + location.substring(location.lastIndexOf('/') + 1) + "/members", token,
-                        "\"" + olga + "\"", "Content-Type", "application/json");
-                assertThat(member.status()).as(member.toString()).isEqualTo(201);
+                if (!brand.equals("brand-c")) { // olga is in A and B, not C
+                    Api.Reply member = api.send("POST", admin + "/organizations/"
+                            + location.substring(location.lastIndexOf('/') + 1) + "/members", token,
+                            "\"" + olga + "\"", "Content-Type", "application/json");
+                    assertThat(member.status()).as(member.toString()).isEqualTo(201);
+                }
+            }
+            // asked at login: brand B's purpose (hers) and brand C's (not hers: never shown to her)
+            for (String[] purpose : new String[][] {{"it-orgs-ask", "brand-b"}, {"it-orgs-c", "brand-c"}}) {
+                Api.Reply ask = api.post(admin + "/consent/purposes", token, Map.of("key", purpose[0], "label",
+                        "Brand news", "description", "Asked at login.", "mechanism", "opt-in", "askAtLogin", true,
+                        "organization", purpose[1]));
+                assertThat(ask.status()).as(ask.toString()).isEqualTo(201);
             }
 
             Api.Authorization auth = api.authorization(realm, callback, "openid organization");
@@ -504,6 +511,7 @@ class ConsentStepIT {
                 browser.click("#kc-login");
                 browser.find("#idc-consent-form");
                 assertThat(browser.has("#idc-purpose-it-orgs-ask")).isTrue();
+                assertThat(browser.has("#idc-purpose-it-orgs-c")).as("another organization's purpose").isFalse();
                 browser.click("#idc-granted-it-orgs-ask");
                 browser.click("#idc-save");
                 Api.Tokens tokens = api.exchange(browser.awaitUrl(callback), auth);
