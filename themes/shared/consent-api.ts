@@ -8,7 +8,7 @@ export type ChannelState = {
   channel: string | null;
   granted: boolean;
   explicit: boolean;
-  state?: "granted" | "denied" | "pending" | "expired";
+  state?: "granted" | "denied" | "pending" | "expired" | "paused";
   version?: number;
   changedAt?: string;
   via?: string;
@@ -16,6 +16,8 @@ export type ChannelState = {
   clientId?: string | null;
   /** Where the purpose offers frequencies: this channel's, the person's choice or else the default (a key). */
   frequency?: string;
+  /** With state paused only: when the pause ends (an ISO-8601 instant); then it is back on by itself. */
+  pausedUntil?: string;
 };
 
 export type Purpose = {
@@ -41,6 +43,10 @@ export type Purpose = {
   frequencies?: { key: string; label: string }[];
   /** The key of the frequency of a person who chose none (with frequencies only). */
   defaultFrequency?: string;
+  /** Only where the purpose offers pauses: the periods a person may choose, in days (fractions possible). */
+  pauseDays?: number[];
+  /** Only for a purpose of an organization: its alias. */
+  organization?: string;
   /** Only when the user answered an older text version: which, when, and what changed since. */
   changedSinceAnswer?: {
     answeredVersion: number;
@@ -68,7 +74,7 @@ export type HistoryEntry = {
   channel: string | null;
   version: number;
   previous: string | null;
-  state: "granted" | "denied" | "pending" | "expired" | "cleared";
+  state: "granted" | "denied" | "pending" | "expired" | "cleared" | "paused";
   via: string;
   actor: Actor;
   clientId: string | null;
@@ -81,6 +87,8 @@ export type HistoryEntry = {
   /** Where the purpose offers frequencies: the key after the change, and before it. */
   frequency?: string;
   previousFrequency?: string;
+  /** With state paused only: when the pause ends. */
+  pausedUntil?: string;
 };
 
 export type Change = {
@@ -91,6 +99,9 @@ export type Change = {
   /** A key the purpose offers, only with granted: true (a frequency is part of a yes). */
   frequency?: string;
 };
+
+/** Instead of an answer: pause what is on for one of the purpose's {@link Purpose.pauseDays}. */
+export type Pause = { purpose: string; channel: string | null; pauseDays: number };
 
 /** A refusal or failure, with the server's own message when it sent one. */
 export class ApiError extends Error {

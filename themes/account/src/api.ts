@@ -1,37 +1,9 @@
 import type Keycloak from "keycloak-js";
 import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
 
-import type * as Shared from "../../shared/consent-api";
-import { ApiError, type Change } from "../../shared/consent-api";
+import { ApiError, type Change, type ConsentView, type HistoryEntry, type Pause } from "../../shared/consent-api";
 
 export * from "../../shared/consent-api";
-
-// The shared shapes with what a pause adds (README, "A pause instead of leaving"); the names below take the place of
-// the shared ones for this page.
-
-/** A channel's state; {@code paused}: off until {@link pausedUntil}, then back on by itself. */
-export type ChannelState = Omit<Shared.ChannelState, "state"> & {
-  state?: NonNullable<Shared.ChannelState["state"]> | "paused";
-  /** With state paused only: when the pause ends (an ISO-8601 instant). */
-  pausedUntil?: string;
-};
-
-export type Purpose = Omit<Shared.Purpose, "states"> & {
-  states: ChannelState[];
-  /** Only where the purpose offers pauses: the periods a person may choose, in days (fractions possible). */
-  pauseDays?: number[];
-};
-
-export type ConsentView = Omit<Shared.ConsentView, "purposes"> & { purposes: Purpose[] };
-
-export type HistoryEntry = Omit<Shared.HistoryEntry, "state"> & {
-  state: Shared.HistoryEntry["state"] | "paused";
-  /** With state paused only: when the pause ends. */
-  pausedUntil?: string;
-};
-
-/** Instead of an answer: pause what is on for one of the purpose's {@link Purpose.pauseDays}. */
-export type Pause = { purpose: string; channel: string | null; pauseDays: number };
 
 /** Calls /realms/{realm}/consent/… with the account console's own token. */
 export class ConsentApi {

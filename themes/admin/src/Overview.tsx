@@ -156,6 +156,7 @@ export default function Overview() {
                   { title: t("idcAdminStateDenied"), cell: (c) => c.denied },
                   { title: t("idcAdminStatePending"), cell: (c) => c.pending },
                   { title: t("idcAdminStateExpired"), cell: (c) => c.expired },
+                  { title: t("idcAdminStatePaused"), cell: (c) => c.paused },
                   { title: t("idcAdminNoAnswer"), cell: (c) => c.noAnswer },
                 ]}
               />

@@ -37,6 +37,8 @@ export type Count = {
   denied: number;
   pending: number;
   expired: number;
+  /** Off while paused, not counted in on. */
+  paused: number;
   noAnswer: number;
   on: number;
   expiringSoon: number | null;

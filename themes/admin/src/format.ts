@@ -26,6 +26,7 @@ const STATES: Record<string, string> = {
   pending: "idcAdminStatePending",
   expired: "idcAdminStateExpired",
   cleared: "idcAdminStateCleared",
+  paused: "idcAdminStatePaused",
 };
 
 export const stateWord = (t: TFunction, state: string | null | undefined) =>

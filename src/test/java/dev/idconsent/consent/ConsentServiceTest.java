@@ -62,6 +62,12 @@ class ConsentServiceTest {
         return new ChangeContext(ADMIN, Via.ADMIN, "admin-cli", "manage-users", reason, null);
     }
 
+    /** The same record, a while later. */
+    ConsentService after(java.time.Duration later) {
+        return new ConsentService(catalog, store, texts, java.time.Clock.offset(InMemory.CLOCK, later),
+                ConsentEvents.NONE);
+    }
+
     ConsentView record(ChangeRequest... changes) {
         return service.record(alice, List.of(changes), byAlice());
     }
@@ -599,12 +605,6 @@ class ConsentServiceTest {
         final Purpose partners = InMemory.gating(optIn("partners", "email", "sms"))
                 .withRenewAfter(java.time.Duration.ofDays(365));
 
-        /** The same record, a while later. */
-        ConsentService after(java.time.Duration later) {
-            return new ConsentService(catalog, store, texts, java.time.Clock.offset(InMemory.CLOCK, later),
-                    ConsentEvents.NONE);
-        }
-
         @Test
         @DisplayName("when it is reached, then each yes expires with a row by the system naming the lifetime, the"
                 + " gating role goes, and no is left alone")
@@ -800,11 +800,6 @@ class ConsentServiceTest {
 
         ChangeRequest pause(String purpose, String channel, int days) {
             return new ChangeRequest(purpose, channel, null, null, null, java.math.BigDecimal.valueOf(days));
-        }
-
-        ConsentService after(java.time.Duration later) {
-            return new ConsentService(catalog, store, texts, java.time.Clock.offset(InMemory.CLOCK, later),
-                    ConsentEvents.NONE);
         }
 
         @Test

@@ -435,6 +435,14 @@ public final class Api {
         }
     }
 
+    /** A user's history as an administrator reads it, newest first. */
+    public java.util.List<JsonNode> history(String realm, String userId) {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        get("/admin/realms/" + realm + "/consent/users/" + userId + "/history", adminToken()).json().get("history")
+                .forEach(out::add);
+        return out;
+    }
+
     public static Map<String, Object> choice(String purpose, boolean granted) {
         return Map.of("purpose", purpose, "granted", granted);
     }

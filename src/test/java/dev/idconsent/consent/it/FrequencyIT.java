@@ -57,10 +57,7 @@ class FrequencyIT {
     }
 
     static List<JsonNode> history(String userId) {
-        List<JsonNode> out = new ArrayList<>();
-        api.get(ADMIN + "/consent/users/" + userId + "/history", api.adminToken()).json().get("history")
-                .forEach(out::add);
-        return out;
+        return api.history(REALM, userId);
     }
 
     static String mailer() {

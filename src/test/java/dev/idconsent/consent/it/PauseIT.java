@@ -58,10 +58,7 @@ class PauseIT {
     }
 
     static List<JsonNode> history(String userId) {
-        List<JsonNode> out = new ArrayList<>();
-        api.get(ADMIN + "/consent/users/" + userId + "/history", api.adminToken()).json().get("history")
-                .forEach(out::add);
-        return out;
+        return api.history(Api.REALM, userId);
     }
 
     static boolean holdsRole(String userId) {
