@@ -29,7 +29,9 @@ public final class SenderReport {
     public static final int WINDOW_DAYS = 7;
 
     public enum Kind {
-        FEED("feed"), WEBHOOK("webhook");
+        FEED("feed"), WEBHOOK("webhook"),
+        /** A client reading the audience of one purpose (and channel): one sender per purpose and channel it reads. */
+        AUDIENCE("audience");
 
         private final String value;
 

@@ -51,7 +51,7 @@ public final class SendersResource extends AdminResource {
         });
     }
 
-    /** Forgets a feed reader (it counts again from its next read, as a new sender). */
+    /** Forgets a feed or audience reader (it counts again from its next read, as a new sender). */
     @DELETE
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)

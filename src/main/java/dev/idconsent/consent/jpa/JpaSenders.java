@@ -74,14 +74,53 @@ public final class JpaSenders {
      */
     public static void feedRead(org.keycloak.models.KeycloakSessionFactory factory, String realmId, String clientId,
                                 long after, Instant now) {
+        recordRead(factory, realmId, clientId, "feed", senders -> senders.feedRead(clientId, after, now));
+    }
+
+    /** The id of the sender row of a client that reads a purpose's audience on a channel. */
+    static String audienceId(String realmId, String clientId, String purpose, String channelColumn) {
+        return UUID.nameUUIDFromBytes(("audience\n" + realmId + "\n" + clientId + "\n" + purpose + "\n"
+                + channelColumn).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * An audience read by {@code clientId} that began at {@code now} (its first page): it leaves out everyone who
+     * opted out before, so every opt-out of the purpose and channel made until then has reached it. Its first read
+     * makes it a sender, held to the opt-outs made from now on.
+     */
+    public void audienceRead(String clientId, String purpose, String channel, Instant now) {
+        String column = JpaChoiceStore.toColumn(channel);
+        String id = audienceId(realmId, clientId, purpose, column);
+        SenderEntity s = em.find(SenderEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            s = create(id, Kind.AUDIENCE, clientId + ": " + dev.idconsent.consent.Summary.key(purpose, channel),
+                    now.toEpochMilli(), now);
+            s.purposeKey = purpose;
+            s.channel = column;
+            s.lastSeenAt = now.toEpochMilli();
+            em.flush(); // a concurrent first read fails here on the primary key; its caller tries again
+            return;
+        }
+        advance(s, now.toEpochMilli(), now);
+    }
+
+    /** Records an audience read in a transaction of its own; a failure is logged and does not fail the read. */
+    public static void audienceRead(org.keycloak.models.KeycloakSessionFactory factory, String realmId,
+                                    String clientId, String purpose, String channel, Instant now) {
+        recordRead(factory, realmId, clientId, "audience", senders -> senders.audienceRead(clientId, purpose,
+                channel, now));
+    }
+
+    private static void recordRead(org.keycloak.models.KeycloakSessionFactory factory, String realmId,
+                                   String clientId, String what, java.util.function.Consumer<JpaSenders> read) {
         for (int attempt = 1; ; attempt++) {
             try {
-                org.keycloak.models.utils.KeycloakModelUtils.runJobInTransaction(factory, s ->
-                        of(s, realmId).feedRead(clientId, after, now));
+                org.keycloak.models.utils.KeycloakModelUtils.runJobInTransaction(factory, s -> read.accept(of(s,
+                        realmId)));
                 return;
             } catch (RuntimeException e) {
                 if (attempt == 2) {
-                    LOG.warnf(e, "Could not record the feed read of client %s in realm %s; its next read will",
+                    LOG.warnf(e, "Could not record the %s read of client %s in realm %s; its next read will", what,
                             clientId, realmId);
                     return;
                 }
@@ -121,9 +160,13 @@ public final class JpaSenders {
         if (to <= s.reached) {
             return;
         }
-        List<Long> made = em.createNamedQuery("idcOptOutsReached", Long.class).setParameter("realmId", realmId)
-                .setParameter("from", s.reached).setParameter("to", to).setParameter("states",
-                        SenderReport.OPT_OUT_STATES).setParameter("since", s.since).getResultList();
+        jakarta.persistence.TypedQuery<Long> query = Kind.of(s.kind) == Kind.AUDIENCE
+                ? em.createNamedQuery("idcAudienceOptOutsReached", Long.class)
+                .setParameter("purposeKey", s.purposeKey).setParameter("channel", s.channel)
+                : em.createNamedQuery("idcOptOutsReached", Long.class);
+        List<Long> made = query.setParameter("realmId", realmId).setParameter("from", s.reached)
+                .setParameter("to", to).setParameter("states", SenderReport.OPT_OUT_STATES)
+                .setParameter("since", s.since).getResultList();
         s.reached = to;
         if (made.isEmpty()) {
             return;
@@ -183,6 +226,11 @@ public final class JpaSenders {
 
     /** The oldest opt-out the sender has not taken in: numbered past its position, or not numbered yet. */
     private Waiting waiting(SenderEntity s) {
+        if (Kind.of(s.kind) == Kind.AUDIENCE) { // taken in at its next read of the audience
+            return first(em.createNamedQuery("idcAudienceOldestOptOut", Object[].class).setParameter("after",
+                    s.reached).setParameter("purposeKey", s.purposeKey).setParameter("channel", s.channel), s.since)
+                    .orElse(null);
+        }
         Optional<Waiting> numbered = first(em.createNamedQuery("idcOldestOptOutAfter", Object[].class)
                 .setParameter("after", s.reached), s.since);
         Optional<Waiting> unnumbered = first(em.createNamedQuery("idcOldestOptOutUnnumbered", Object[].class), s.since);

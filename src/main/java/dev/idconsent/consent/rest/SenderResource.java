@@ -137,9 +137,15 @@ public final class SenderResource {
                 dev.idconsent.consent.catalog.Memberships.require(session, realm, organizationParam);
             }
             boolean verifiedOnly = Purpose.EMAIL.equals(channel) && !"true".equals(includeUnverified);
+            java.time.Instant readStart = java.time.Instant.now();
             List<JpaChoiceStore.Recipient> page = JpaChoiceStore.of(session, realm.getId()).audience(purpose,
                     dev.idconsent.consent.catalog.RegionSettings.of(realm), channel, verifiedOnly, frequency,
                     organization, cursor, size);
+            if (cursor == null) {
+                // a read from the first page leaves out everyone who opted out before it began (#23 §4)
+                dev.idconsent.consent.jpa.JpaSenders.audienceRead(session.getKeycloakSessionFactory(),
+                        realm.getId(), auth.client().getClientId(), purpose.key(), channel, readStart);
+            }
             // a sender that mails only some of the page asks without links and mints them per mail (POST links)
             UnsubscribeLinks.Minter unsubscribe = purpose.channels().contains(Purpose.EMAIL) && !"false".equals(linksParam)
                     ? new UnsubscribeLinks(session, realm, lifetime).minter(purpose.key(), channel,

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * providers allow. Realm {@code it-senders} (a copy of demo), so no other test's feed reads count here.
  */
 @ExtendWith(KeycloakExtension.class)
-@DisplayName("Senders held to 48 hours: opt-out delays per feed reader and webhook, the oldest waiting, a warning")
+@DisplayName("Senders held to 48 hours: opt-out delays per feed reader, audience reader and webhook, the oldest"
+        + " waiting, a warning")
 class SendersIT {
     static final String REALM = "it-senders";
     static final String ADMIN = "/admin/realms/" + REALM;
@@ -158,6 +159,51 @@ class SendersIT {
         assertThat(later.at("/oldestWaiting/purpose").asText()).as(later.toString()).isEqualTo("newsletter");
         drain(token, read(token, next));
         assertThat(sender("feed", "mailer").get("oldestWaiting").isNull()).isTrue();
+    }
+
+    /** One page of the newsletter's email audience as the mailer; {@code cursor} null: from the first page. */
+    static JsonNode audience(String token, String cursor) {
+        Api.Reply r = api.get("/realms/" + REALM + "/consent/senders/audience?purpose=newsletter&channel=email"
+                + "&links=false&max=1" + (cursor == null ? "" : "&cursor=" + cursor), token);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    @Test
+    @DisplayName("given a mailer that reads the audience, then an opt-out waits until its next read from the first"
+            + " page, which counts its delay once; a later page takes in nothing")
+    void audienceReader() throws Exception {
+        String token = mailer();
+        String person = api.createUserIn(REALM, "senders-audience");
+        String name = "mailer: newsletter/email";
+        JsonNode first = audience(token, null);
+        JsonNode fresh = sender("audience", name);
+        assertThat(fresh).as("the first read makes the client a sender of this purpose and channel").isNotNull();
+        assertThat(fresh.get("oldestWaiting").isNull()).isTrue();
+        long optOuts = fresh.get("optOuts").asLong();
+
+        long before = System.currentTimeMillis();
+        optOut(person, false);
+        JsonNode waiting = sender("audience", name);
+        assertThat(waiting.at("/oldestWaiting/purpose").asText()).isEqualTo("newsletter");
+        assertThat(waiting.at("/oldestWaiting/channel").asText()).isEqualTo("email");
+        // a later page of a walk that began before the opt-out does not take it in
+        audience(token, first.get("next").asText());
+        assertThat(sender("audience", name).get("oldestWaiting").isNull()).isFalse();
+
+        Thread.sleep(1500);
+        audience(token, null);
+        long elapsed = System.currentTimeMillis() - before;
+        JsonNode reached = sender("audience", name);
+        assertThat(reached.get("oldestWaiting").isNull()).as(reached.toString()).isTrue();
+        assertThat(reached.get("optOuts").asLong()).isEqualTo(optOuts + 1);
+        assertThat(reached.get("maxSeconds").asDouble()).isBetween(1.5, elapsed / 1000.0);
+        audience(token, null); // read again: counted once
+        assertThat(sender("audience", name).get("optOuts").asLong()).isEqualTo(optOuts + 1);
+        // an admin forgets it: it starts again with its next read
+        String id = sender("audience", name).get("id").asText();
+        assertThat(api.delete(SENDERS + "/" + id, api.adminToken()).status()).isEqualTo(204);
+        assertThat(sender("audience", name)).isNull();
     }
 
     @Test
