@@ -17,11 +17,24 @@ final class ChangeRules {
      * @param pause     with state {@link ChoiceState#PAUSED}, for how long; {@code null} otherwise
      * @param always    a pause of the purpose as a whole rather than of one channel the request named: channels
      *                  that are off are then left alone instead of refused
+     * @param resumeTo  with state {@link ChoiceState#PAUSED}, the answer that returns at its end (set by
+     *                  {@link #pausing}); {@code null} otherwise
      */
     record Target(Purpose purpose, String channel, ChoiceState state, int version, String frequency,
-                  java.time.Duration pause, boolean always) {
+                  java.time.Duration pause, boolean always, ChoiceState resumeTo) {
         Target(Purpose purpose, String channel, ChoiceState state, int version, String frequency) {
-            this(purpose, channel, state, version, frequency, null, false);
+            this(purpose, channel, state, version, frequency, null, false, null);
+        }
+
+        /**
+         * This pause, of {@code answer} ({@code null}: none, on by the default): it keeps the answer's text version
+         * and frequency and gives the answer back at its end — an earlier pause's answer, for a pause renewed.
+         */
+        Target pausing(Choice answer) {
+            return answer == null ? new Target(purpose, channel, state, version, null, pause, always,
+                    ChoiceState.CLEARED)
+                    : new Target(purpose, channel, state, answer.purposeVersion(), answer.frequency(), pause, always,
+                    answer.state() == ChoiceState.PAUSED ? answer.resumeTo() : answer.state());
         }
 
         Target(Purpose purpose, String channel, ChoiceState state, int version) {
@@ -94,11 +107,11 @@ final class ChangeRules {
         java.time.Duration period = purpose.requirePause(change.pauseDays());
         if (change.channel() == null) {
             return purpose.choiceChannels().stream().map(c -> new Target(purpose, c, ChoiceState.PAUSED,
-                    purpose.version(), null, period, true)).toList();
+                    purpose.version(), null, period, true, null)).toList();
         }
         requireChannel(purpose, change.channel());
         return List.of(new Target(purpose, change.channel(), ChoiceState.PAUSED, purpose.version(), null, period,
-                false));
+                false, null));
     }
 
     private static void requireChannel(Purpose purpose, String channel) {

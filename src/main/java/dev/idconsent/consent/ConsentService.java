@@ -162,7 +162,7 @@ public final class ConsentService {
             Choice choice = current.get(Summary.key(target.purpose().key(), target.channel()));
             ChoiceState state = choice == null ? null : choice.state();
             if (state == ChoiceState.PAUSED || Effective.granted(target.purpose(), state)) {
-                on.add(target);
+                on.add(target.pausing(choice));
             } else if (!target.always()) {
                 throw new ConsentException(ErrorCode.CONFLICT, "'" + target.purpose().key() + "' is off on "
                         + target.channel() + ": there is nothing to pause");
@@ -229,12 +229,7 @@ public final class ConsentService {
                 before.purposeVersion(), before.via(), before.actor(), before.clientId(), before.at(), before.id(),
                 before.frequency());
         return apply(subject, current, List.of(new ChangeRules.Target(purpose, channel, ChoiceState.PAUSED,
-                before == null ? now.purposeVersion() : before.purposeVersion(), null, period, false)), context,
-                null, new Before(beforeClick));
-    }
-
-    /** An answer that came before, or none ({@code answer} null: the mechanism's default). */
-    private record Before(Choice answer) {
+                now.purposeVersion(), null, period, false, null).pausing(beforeClick)), context);
     }
 
     /**
@@ -451,23 +446,12 @@ public final class ConsentService {
     }
 
     private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets, ChangeContext context) {
-        return apply(subject, current, targets, context, null, null);
+        return apply(subject, current, targets, context, null);
     }
 
-    /**
-     * @param given       when the answer was given, if not now (an imported answer)
-     */
+    /** @param given when the answer was given, if not now (an imported answer) */
     private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets,
                               ChangeContext context, Instant given) {
-        return apply(subject, current, targets, context, given, null);
-    }
-
-    /**
-     * @param resumeFrom for a pause in place of an unsubscribe click: the answer before the click, which the pause
-     *                   resumes to; {@code null}: the current answer
-     */
-    private ConsentView apply(Subject subject, List<Choice> current, List<ChangeRules.Target> targets,
-                              ChangeContext context, Instant given, Before resumeFrom) {
         Map<String, Choice> byKey = new HashMap<>();
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the store keeps
@@ -482,17 +466,13 @@ public final class ConsentService {
             }
             // a frequency belongs to a yes: named, or kept from the yes before; a no has none
             ChoiceState state = target.state();
-            // a pause keeps the answer it pauses (version, frequency) to give it back at the end
-            Choice paused = state != ChoiceState.PAUSED ? null : resumeFrom != null ? resumeFrom.answer() : previous;
             boolean yes = state == ChoiceState.GRANTED || state == ChoiceState.PENDING || state == ChoiceState.PAUSED;
             boolean wasYes = previous != null && (previous.state() == ChoiceState.GRANTED
                     || previous.state() == ChoiceState.PENDING || previous.state() == ChoiceState.PAUSED);
             String frequency = !yes ? null : target.frequency() != null ? target.frequency()
-                    : paused != null ? paused.frequency() : wasYes ? previous.frequency() : null;
-            int version = paused != null ? paused.purposeVersion() : target.version();
+                    : wasYes ? previous.frequency() : null;
+            int version = target.version(); // a pause's: that of the answer it pauses (Target.pausing)
             Instant pausedUntil = state == ChoiceState.PAUSED ? now.plus(target.pause()) : null;
-            ChoiceState resumeTo = state != ChoiceState.PAUSED ? null : paused == null ? ChoiceState.CLEARED
-                    : paused.state() == ChoiceState.PAUSED ? paused.resumeTo() : paused.state();
             boolean sameFrequency = java.util.Objects.equals(frequency, previous == null ? null : previous.frequency());
             if (state == ChoiceState.PENDING && previous != null && previous.state() == ChoiceState.GRANTED
                     && previous.purposeVersion() == target.version()) {
@@ -524,7 +504,7 @@ public final class ConsentService {
             } else {
                 Choice choice = new Choice(target.purpose().key(), target.channel(), state, version,
                         context.via(), context.actor(), context.clientId(), at, row.id(), frequency, pausedUntil,
-                        resumeTo);
+                        target.resumeTo());
                 store.put(subject.id(), choice);
                 byKey.put(key, choice);
             }
