@@ -94,8 +94,34 @@ public final class PurposeComponents implements PurposeCatalog {
 
     @Override
     public List<Purpose> all() {
-        return components().map(PurposeComponents::toPurpose)
+        return components().map(PurposeComponents::parsed)
                 .sorted(Comparator.comparing(Purpose::category).thenComparing(Purpose::key)).toList();
+    }
+
+    /** A component as read last, and the purpose it gave. */
+    private record Parsed(ComponentModel model, Object config, Purpose purpose) {
+    }
+
+    /**
+     * Purposes parsed from components, by component id. Keycloak's realm cache hands out the same
+     * {@code ComponentModel} until the realm changes; a changed component is a new instance (or, in the session
+     * that changes it, a new config map), so an entry is used only for the very instance and config it was parsed
+     * from. Removed components leave an entry of a few hundred bytes until their id is seen again (never).
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, Parsed> PARSED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Purpose parsed(ComponentModel model) {
+        String id = model.getId();
+        Parsed known = id == null ? null : PARSED.get(id);
+        if (known != null && known.model() == model && known.config() == model.getConfig()) {
+            return known.purpose();
+        }
+        Purpose purpose = toPurpose(model);
+        if (id != null) {
+            PARSED.put(id, new Parsed(model, model.getConfig(), purpose));
+        }
+        return purpose;
     }
 
     /** The realm's default language (English when the realm has none). */

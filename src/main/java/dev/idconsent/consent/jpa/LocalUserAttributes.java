@@ -71,9 +71,15 @@ public final class LocalUserAttributes {
             }
             jpql.append(" end");
         }
-        jpql.append(" where a.user.id = :userId and a.name in :names");
+        // the names one by one, not "in :names": Hibernate translates a statement with a list parameter again on
+        // every execution (a third of this method's time in a profile of the write path)
+        jpql.append(" where a.user.id = :userId and (");
+        for (int i = 0; i < names.size(); i++) {
+            jpql.append(i == 0 ? "" : " or ").append("a.name = :n").append(i);
+        }
+        jpql.append(")");
         org.hibernate.query.Query<?> update = em.createQuery(jpql.toString()).unwrap(org.hibernate.query.Query.class)
-                .setParameter("userId", userId).setParameter("names", names);
+                .setParameter("userId", userId);
         for (int i = 0; i < names.size(); i++) {
             update.setParameter("n" + i, names.get(i));
         }
