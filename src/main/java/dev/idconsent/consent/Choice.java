@@ -22,6 +22,12 @@ public record Choice(String purpose, String channel, ChoiceState state, int purp
         this(purpose, channel, state, purposeVersion, via, actor, clientId, at, historyId, frequency, null, null);
     }
 
+    /** The same answer, set by history row {@code id}. */
+    public Choice withHistoryId(long id) {
+        return new Choice(purpose, channel, state, purposeVersion, via, actor, clientId, at, id, frequency,
+                pausedUntil, resumeTo);
+    }
+
     /** An answer without a chosen frequency. */
     public Choice(String purpose, String channel, ChoiceState state, int purposeVersion, Via via, Actor actor,
                   String clientId, Instant at, long historyId) {

@@ -12,6 +12,36 @@ public interface ChoiceStore {
      */
     List<Choice> currentForUpdate(String subjectId);
 
+    /**
+     * One change: its history row (id 0, the store assigns it) and the answer it leaves, {@code null} when the
+     * person has no explicit answer afterwards (the row's state is {@link ChoiceState#CLEARED}).
+     */
+    record Write(HistoryEntry row, Choice answer) {
+    }
+
+    /**
+     * Writes the changes of one request — each one's history row and the answer it leaves, the answer pointing at
+     * its row — and then {@code summary}, the subject's summary as {@link Subject#summaryWrite} handed it over,
+     * all in the caller's transaction; a store may put them into fewer statements. Call after
+     * {@link #currentForUpdate}.
+     *
+     * @return the history rows with their ids, in the order of {@code writes}
+     */
+    default List<HistoryEntry> record(String subjectId, List<Write> writes, Runnable summary) {
+        List<HistoryEntry> rows = new java.util.ArrayList<>();
+        for (Write write : writes) {
+            HistoryEntry row = append(write.row());
+            if (write.answer() == null) {
+                remove(subjectId, row.purpose(), row.channel());
+            } else {
+                put(subjectId, write.answer().withHistoryId(row.id()));
+            }
+            rows.add(row);
+        }
+        summary.run();
+        return rows;
+    }
+
     /** Appends the row and returns it with its id. */
     HistoryEntry append(HistoryEntry entry);
 

@@ -456,7 +456,7 @@ public final class ConsentService {
         current.forEach(c -> byKey.put(Summary.key(c.purpose(), c.channel()), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the store keeps
         Instant at = given == null ? now : given.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        List<HistoryEntry> recorded = new ArrayList<>();
+        List<ChoiceStore.Write> writes = new ArrayList<>();
         Set<String> archived = new HashSet<>();
         for (ChangeRules.Target target : targets) {
             String key = Summary.key(target.purpose().key(), target.channel());
@@ -491,29 +491,39 @@ public final class ConsentService {
             if (archived.add(target.purpose().key())) {
                 texts.keep(target.purpose(), now); // the proof must name a text we still have
             }
-            HistoryEntry row = store.append(new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
+            HistoryEntry row = new HistoryEntry(0, subject.id(), target.purpose().key(), target.channel(),
                     version, previous == null ? null : previous.state(), state,
                     context.via(), context.actor(), context.clientId(), context.capability(), context.reason(), at,
                     context.provenance(), context.locale() == null ? null
                     : target.purpose().words(context.locale(), catalog.baseLocale()).locale(),
                     target.purpose().regionIn(subject.location()), frequency,
-                    previous == null ? null : previous.frequency(), pausedUntil));
-            if (state == ChoiceState.CLEARED) {
-                store.remove(subject.id(), target.purpose().key(), target.channel());
+                    previous == null ? null : previous.frequency(), pausedUntil);
+            Choice choice = state == ChoiceState.CLEARED ? null : new Choice(target.purpose().key(),
+                    target.channel(), state, version, context.via(), context.actor(), context.clientId(), at, 0,
+                    frequency, pausedUntil, target.resumeTo());
+            writes.add(new ChoiceStore.Write(row, choice));
+            if (choice == null) {
                 byKey.remove(key);
             } else {
-                Choice choice = new Choice(target.purpose().key(), target.channel(), state, version,
-                        context.via(), context.actor(), context.clientId(), at, row.id(), frequency, pausedUntil,
-                        target.resumeTo());
-                store.put(subject.id(), choice);
                 byKey.put(key, choice);
             }
-            recorded.add(row);
+        }
+        List<HistoryEntry> recorded = List.of();
+        if (!writes.isEmpty()) {
+            // the summary does not depend on the rows' ids, so the store may write it with the rows
+            String summary = Summary.encode(new ArrayList<>(byKey.values()));
+            recorded = store.record(subject.id(), writes,
+                    subject.summaryWrite(summary, new ArrayList<>(byKey.values())));
+            for (HistoryEntry row : recorded) {
+                Choice written = byKey.get(Summary.key(row.purpose(), row.channel()));
+                if (written != null && written.historyId() == 0) {
+                    byKey.put(Summary.key(row.purpose(), row.channel()), written.withHistoryId(row.id()));
+                }
+            }
         }
         List<Choice> after = new ArrayList<>(byKey.values());
         if (!recorded.isEmpty()) {
             String summary = Summary.encode(after);
-            subject.writeSummary(summary, after);
             Map<String, ChoiceState> answers = Summary.decode(summary);
             targets.stream().map(ChangeRules.Target::purpose).filter(Purpose::gating).distinct()
                     .forEach(p -> subject.permit(p, Effective.granted(p, answers)));

@@ -24,6 +24,13 @@ public record HistoryEntry(long id, String subjectId, String purpose, String cha
                            ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,
                            String capability, String reason, Instant at, Provenance provenance, String locale,
                            String region, String frequency, String previousFrequency, Instant pausedUntil) {
+    /** The same row, as stored under {@code id}. */
+    public HistoryEntry withId(long id) {
+        return new HistoryEntry(id, subjectId, purpose, channel, purposeVersion, previous, state, via, actor,
+                clientId, capability, reason, at, provenance, locale, region, frequency, previousFrequency,
+                pausedUntil);
+    }
+
     /** A row that does not pause. */
     public HistoryEntry(long id, String subjectId, String purpose, String channel, int purposeVersion,
                         ChoiceState previous, ChoiceState state, Via via, Actor actor, String clientId,

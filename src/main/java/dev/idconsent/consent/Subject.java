@@ -12,6 +12,14 @@ public interface Subject {
     void writeSummary(String summary, java.util.List<Choice> choices);
 
     /**
+     * {@link #writeSummary} for {@link ChoiceStore#record}, which runs it after (or together with) the choices'
+     * own writes: the summary does not depend on their ids.
+     */
+    default Runnable summaryWrite(String summary, java.util.List<Choice> choices) {
+        return () -> writeSummary(summary, choices);
+    }
+
+    /**
      * Keeps the access a gating purpose controls in line with the subject's answer (same transaction).
      *
      * @param granted the purpose's effective state after the change

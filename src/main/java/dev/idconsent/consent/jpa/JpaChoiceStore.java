@@ -28,6 +28,8 @@ public final class JpaChoiceStore implements ChoiceStore {
     private final String realmId;
     private final org.keycloak.models.KeycloakSessionFactory factory;
     private final Map<String, ChoiceEntity> loaded = new HashMap<>();
+    /** The person whose user row {@link #currentForUpdate} locked last in this transaction. */
+    private String locked;
     /** Where {@link #currentForUpdate} leaves the region code it read (see {@link #regionCode}); else null. */
     private final org.keycloak.models.KeycloakSession session;
     /** The user attribute with people's region codes; null when the realm has none. */
@@ -116,6 +118,7 @@ public final class JpaChoiceStore implements ChoiceStore {
     public List<Choice> currentForUpdate(String subjectId) {
         // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         UserEntity user = em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
+        locked = user == null ? null : subjectId;
         if (readsCommitted(em)) {
             // READ COMMITTED (PostgreSQL, H2): each statement sees what is committed when it starts, and the
             // previous writer of this user committed before we got the lock; the rows this transaction already
@@ -174,8 +177,62 @@ public final class JpaChoiceStore implements ChoiceStore {
         return rows.stream().map(JpaChoiceStore::toChoice).toList();
     }
 
+    /**
+     * On PostgreSQL each change is one statement (its history row with the answer it leaves, the last one also with
+     * the summary attributes: {@link PostgresWrites}); elsewhere, and for a person without a local user row to
+     * lock, the JPA path of {@link ChoiceStore#record}.
+     */
+    @Override
+    public List<HistoryEntry> record(String subjectId, List<Write> writes, Runnable summary) {
+        if (!subjectId.equals(locked) || !PostgresWrites.applies(em)) {
+            return ChoiceStore.super.record(subjectId, writes, summary);
+        }
+        // the native statements write these rows: Hibernate must not flush older copies of them later
+        loaded.values().stream().filter(c -> c.userId.equals(subjectId) && em.contains(c)).forEach(em::detach);
+        LocalUserAttributes.Overwrite attributes = summary instanceof LocalUserAttributes.Overwrite o && o.possible()
+                ? o : null;
+        List<HistoryEntry> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Write write = writes.get(i);
+            HistoryEntity h = entity(write.row());
+            String key = key(subjectId, h.purposeKey, h.channel);
+            ChoiceEntity before = loaded.get(key);
+            ChoiceEntity after = null;
+            if (write.answer() != null) {
+                after = new ChoiceEntity();
+                after.id = before == null ? KeycloakModelUtils.generateId() : before.id;
+                after.realmId = realmId;
+                after.userId = subjectId;
+                after.purposeKey = h.purposeKey;
+                after.channel = h.channel;
+                fill(after, write.answer());
+            }
+            long id = PostgresWrites.write(em, h, before == null ? null : before.id, after,
+                    i == writes.size() - 1 ? attributes : null);
+            if (after == null) {
+                loaded.remove(key);
+            } else {
+                after.historyId = id;
+                loaded.put(key, after); // not managed: a later write here finds its id (JPA reads it again: managed())
+            }
+            rows.add(write.row().withId(id));
+        }
+        if (attributes == null) {
+            summary.run();
+        }
+        return rows;
+    }
+
     @Override
     public HistoryEntry append(HistoryEntry e) {
+        HistoryEntity h = entity(e);
+        em.persist(h);
+        em.flush(); // assigns the identity id, which the current-state row points at
+        return toEntry(h);
+    }
+
+    /** The row as the history table keeps it (no id yet). */
+    private HistoryEntity entity(HistoryEntry e) {
         HistoryEntity h = new HistoryEntity();
         h.realmId = realmId;
         h.userId = e.subjectId();
@@ -201,15 +258,13 @@ public final class JpaChoiceStore implements ChoiceStore {
         h.previousFrequency = e.previousFrequency();
         h.pausedUntil = e.pausedUntil() == null ? null : e.pausedUntil().toEpochMilli();
         h.createdAt = e.at().toEpochMilli();
-        em.persist(h);
-        em.flush(); // assigns the identity id, which the current-state row points at
-        return toEntry(h);
+        return h;
     }
 
     @Override
     public void put(String subjectId, Choice choice) {
         String key = key(subjectId, choice.purpose(), toColumn(choice.channel()));
-        ChoiceEntity c = loaded.get(key);
+        ChoiceEntity c = managed(loaded.get(key));
         boolean isNew = c == null;
         if (isNew) {
             c = new ChoiceEntity();
@@ -220,18 +275,7 @@ public final class JpaChoiceStore implements ChoiceStore {
             c.channel = toColumn(choice.channel());
             loaded.put(key, c);
         }
-        c.state = choice.state().value();
-        c.purposeVersion = choice.purposeVersion();
-        c.via = choice.via().value();
-        c.actorId = choice.actor().id();
-        c.actorUsername = choice.actor().username();
-        c.actorKind = choice.actor().kind().value();
-        c.clientId = choice.clientId();
-        c.changedAt = choice.at().toEpochMilli();
-        c.historyId = choice.historyId();
-        c.frequency = choice.frequency();
-        c.pausedUntil = choice.pausedUntil() == null ? null : choice.pausedUntil().toEpochMilli();
-        c.resumeState = choice.resumeTo() == null ? null : choice.resumeTo().value();
+        fill(c, choice);
         if (isNew) {
             em.persist(c);
             try {
@@ -244,9 +288,33 @@ public final class JpaChoiceStore implements ChoiceStore {
         }
     }
 
+    /**
+     * A remembered row as Hibernate manages it: one {@link PostgresWrites} wrote is read again by id (in this
+     * transaction, under the writers' lock), so that a later change through JPA writes it.
+     */
+    private ChoiceEntity managed(ChoiceEntity c) {
+        return c == null || em.contains(c) ? c : em.find(ChoiceEntity.class, c.id);
+    }
+
+    /** The answer's fields (all but the row's identity: id, realm, user, purpose, channel). */
+    private static void fill(ChoiceEntity c, Choice choice) {
+        c.state = choice.state().value();
+        c.purposeVersion = choice.purposeVersion();
+        c.via = choice.via().value();
+        c.actorId = choice.actor().id();
+        c.actorUsername = choice.actor().username();
+        c.actorKind = choice.actor().kind().value();
+        c.clientId = choice.clientId();
+        c.changedAt = choice.at().toEpochMilli();
+        c.historyId = choice.historyId();
+        c.frequency = choice.frequency();
+        c.pausedUntil = choice.pausedUntil() == null ? null : choice.pausedUntil().toEpochMilli();
+        c.resumeState = choice.resumeTo() == null ? null : choice.resumeTo().value();
+    }
+
     @Override
     public void remove(String subjectId, String purpose, String channel) {
-        ChoiceEntity c = loaded.remove(key(subjectId, purpose, toColumn(channel)));
+        ChoiceEntity c = managed(loaded.remove(key(subjectId, purpose, toColumn(channel))));
         if (c != null) {
             em.remove(c);
             em.flush();

@@ -30,25 +30,12 @@ public final class LocalUserAttributes {
      *         new value, which the model API finds in place
      */
     public static boolean overwrite(KeycloakSession session, String userId, Map<String, String> values) {
+        if (!possible(session, userId)) {
+            return false;
+        }
         EntityManager em = ConsentEntityProviderFactory.em(session);
-        if (!JpaChoiceStore.readsCommitted(em)) {
-            // under REPEATABLE READ (MariaDB) an update that finds no rows locks the gap where they would be; the
-            // inserts after it then deadlock with another user's first write doing the same (seen in FeedIT)
-            return false;
-        }
-        UserEntity user = em.find(UserEntity.class, userId); // managed already: the writers' lock read it
-        if (user == null || em.getEntityManagerFactory().getPersistenceUnitUtil().isLoaded(user, "attributes")) {
-            return false;
-        }
         List<String> names = new ArrayList<>(values.keySet());
-        List<Object[]> stored = new ArrayList<>(); // per attribute, per column: what UserAttributeEntity would hold
-        for (String name : names) {
-            String value = values.get(name);
-            stored.add(value.length() > 255
-                    ? new Object[] {null, value, JpaHashUtils.hashForAttributeValue(value),
-                            JpaHashUtils.hashForAttributeValueLowerCase(value)}
-                    : new Object[] {value, null, null, null});
-        }
+        List<Object[]> stored = stored(names, values);
         StringBuilder jpql = new StringBuilder("update UserAttributeEntity a set ");
         Map<String, Object> parameters = new java.util.HashMap<>();
         for (int column = 0; column < COLUMNS.length; column++) {
@@ -92,5 +79,102 @@ public final class LocalUserAttributes {
             }
         });
         return update.executeUpdate() == names.size();
+    }
+
+    /**
+     * Whether an UPDATE in the database may write the user's attributes: not under snapshots, for a local user,
+     * and not while this transaction holds their attributes in memory.
+     */
+    private static boolean possible(KeycloakSession session, String userId) {
+        EntityManager em = ConsentEntityProviderFactory.em(session);
+        if (!JpaChoiceStore.readsCommitted(em)) {
+            // under REPEATABLE READ (MariaDB) an update that finds no rows locks the gap where they would be; the
+            // inserts after it then deadlock with another user's first write doing the same (seen in FeedIT)
+            return false;
+        }
+        UserEntity user = em.find(UserEntity.class, userId); // managed already: the writers' lock read it
+        return user != null && !em.getEntityManagerFactory().getPersistenceUnitUtil().isLoaded(user, "attributes");
+    }
+
+    /** Per attribute, per column of {@link #COLUMNS}: what Keycloak's {@code UserAttributeEntity} would hold. */
+    private static List<Object[]> stored(List<String> names, Map<String, String> values) {
+        List<Object[]> stored = new ArrayList<>();
+        for (String name : names) {
+            String value = values.get(name);
+            stored.add(value.length() > 255
+                    ? new Object[] {null, value, JpaHashUtils.hashForAttributeValue(value),
+                            JpaHashUtils.hashForAttributeValueLowerCase(value)}
+                    : new Object[] {value, null, null, null});
+        }
+        return stored;
+    }
+
+    /**
+     * One write of a person's single-valued attributes that a store may run inside its own statement
+     * ({@link PostgresWrites}); run alone, it is {@link #overwrite}. {@code then} learns whether every attribute
+     * was written (else the caller writes them through Keycloak's model API).
+     */
+    public static final class Overwrite implements Runnable {
+        private static final String[] SQL_COLUMNS = {"value", "long_value", "long_value_hash",
+                "long_value_hash_lower_case"};
+        private final KeycloakSession session;
+        private final String userId;
+        private final Map<String, String> values;
+        private final java.util.function.Consumer<Boolean> then;
+
+        public Overwrite(KeycloakSession session, String userId, Map<String, String> values,
+                         java.util.function.Consumer<Boolean> then) {
+            this.session = session;
+            this.userId = userId;
+            this.values = values;
+            this.then = then;
+        }
+
+        @Override
+        public void run() {
+            then.accept(overwrite(session, userId, values));
+        }
+
+        boolean possible() {
+            return LocalUserAttributes.possible(session, userId);
+        }
+
+        /**
+         * The UPDATE of Keycloak's {@code USER_ATTRIBUTE} table in SQL, returning a row per attribute written; its
+         * parameters are added to {@code parameters}, numbered on from their size.
+         */
+        String sql(List<PostgresWrites.Parameter> parameters) {
+            List<String> names = new ArrayList<>(values.keySet());
+            List<Object[]> stored = stored(names, values);
+            StringBuilder sql = new StringBuilder("update user_attribute set ");
+            for (int column = 0; column < SQL_COLUMNS.length; column++) {
+                sql.append(column == 0 ? "" : ", ").append(SQL_COLUMNS[column]).append(" = ");
+                final int c = column;
+                if (stored.stream().allMatch(s -> s[c] == null)) {
+                    sql.append("null");
+                    continue;
+                }
+                sql.append("case name");
+                for (int i = 0; i < names.size(); i++) {
+                    Object value = stored.get(i)[column];
+                    sql.append(" when ").append(PostgresWrites.add(parameters, names.get(i), String.class))
+                            .append(" then ").append(value == null ? "null" : value instanceof byte[]
+                                    ? PostgresWrites.add(parameters, value, byte[].class)
+                                    : PostgresWrites.add(parameters, value, String.class));
+                }
+                sql.append(" end");
+            }
+            sql.append(" where user_id = ").append(PostgresWrites.add(parameters, userId, String.class))
+                    .append(" and name in (");
+            for (int i = 0; i < names.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(PostgresWrites.add(parameters, names.get(i), String.class));
+            }
+            return sql.append(") returning 1").toString();
+        }
+
+        /** After {@link #sql} ran: {@code rows} attribute rows were written. */
+        void written(long rows) {
+            then.accept(rows == values.size());
+        }
     }
 }

@@ -39,15 +39,30 @@ public final class UserSubject implements Subject {
 
     @Override
     public void writeSummary(String summary, List<Choice> choices) {
-        if (!summary.isEmpty() && !choices.isEmpty() && LocalUserAttributes.overwrite(session, user.getId(),
-                Map.of(SUMMARY_ATTRIBUTE, summary, AdminOverview.ATTRIBUTE, AdminOverview.text(choices)))) {
-            // written past the model API, so this node's and the other nodes' caches learn of it here
-            UserCache cache = session.getProvider(UserCache.class);
-            if (cache != null) {
-                cache.evict(realm, user);
-            }
-            return;
+        summaryWrite(summary, choices).run();
+    }
+
+    /** Where there is something to summarise, one UPDATE of both attributes (or the model API when it cannot). */
+    @Override
+    public Runnable summaryWrite(String summary, List<Choice> choices) {
+        if (summary.isEmpty() || choices.isEmpty()) {
+            return () -> throughModel(summary, choices);
         }
+        return new LocalUserAttributes.Overwrite(session, user.getId(), Map.of(SUMMARY_ATTRIBUTE, summary,
+                AdminOverview.ATTRIBUTE, AdminOverview.text(choices)), written -> {
+                    if (written) {
+                        // written past the model API, so this node's and the other nodes' caches learn of it here
+                        UserCache cache = session.getProvider(UserCache.class);
+                        if (cache != null) {
+                            cache.evict(realm, user);
+                        }
+                    } else {
+                        throughModel(summary, choices);
+                    }
+                });
+    }
+
+    private void throughModel(String summary, List<Choice> choices) {
         if (summary.isEmpty()) {
             user.removeAttribute(SUMMARY_ATTRIBUTE);
         } else {

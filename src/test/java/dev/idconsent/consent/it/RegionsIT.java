@@ -312,8 +312,7 @@ class RegionsIT {
             assertThat(history(id).get(0).get("region").asText()).isEqualTo("EU");
             sql.forEach(s -> System.out.println("  " + s.substring(s.indexOf("org.hibernate.sql"))));
             assertThat(sql).as("statements of one write in a realm with regions").hasSizeLessThanOrEqualTo(
-                    "mariadb".equals(System.getProperty("it.db")) ? WriteCostIT.STATEMENTS + 1 + 4
-                            : WriteCostIT.STATEMENTS);
+                    WriteCostIT.limit());
         }
     }
 
