@@ -511,25 +511,17 @@ public final class ConsentService {
         List<HistoryEntry> recorded = List.of();
         if (!writes.isEmpty()) {
             // the summary does not depend on the rows' ids, so the store may write it with the rows
-            String summary = Summary.encode(new ArrayList<>(byKey.values()));
-            recorded = store.record(subject.id(), writes,
-                    subject.summaryWrite(summary, new ArrayList<>(byKey.values())));
-            for (HistoryEntry row : recorded) {
-                Choice written = byKey.get(Summary.key(row.purpose(), row.channel()));
-                if (written != null && written.historyId() == 0) {
-                    byKey.put(Summary.key(row.purpose(), row.channel()), written.withHistoryId(row.id()));
-                }
-            }
-        }
-        List<Choice> after = new ArrayList<>(byKey.values());
-        if (!recorded.isEmpty()) {
-            String summary = Summary.encode(after);
+            List<Choice> written = new ArrayList<>(byKey.values());
+            String summary = Summary.encode(written);
+            recorded = store.record(subject.id(), writes, subject.summaryWrite(summary, written));
+            recorded.forEach(row -> byKey.computeIfPresent(Summary.key(row.purpose(), row.channel()),
+                    (k, choice) -> choice.historyId() == 0 ? choice.withHistoryId(row.id()) : choice));
             Map<String, ChoiceState> answers = Summary.decode(summary);
             targets.stream().map(ChangeRules.Target::purpose).filter(Purpose::gating).distinct()
                     .forEach(p -> subject.permit(p, Effective.granted(p, answers)));
             events.recorded(subject.id(), List.copyOf(recorded), context);
         }
-        return view(subject, after, recorded);
+        return view(subject, new ArrayList<>(byKey.values()), recorded);
     }
 
     /**
