@@ -29,7 +29,7 @@ public final class LocalUserAttributes {
      *         memory, which an update in the database would leave stale); rows already overwritten then hold the
      *         new value, which the model API finds in place
      */
-    public static boolean overwrite(KeycloakSession session, String userId, Map<String, String> values) {
+    private static boolean overwrite(KeycloakSession session, String userId, Map<String, String> values) {
         if (!possible(session, userId)) {
             return false;
         }
