@@ -159,7 +159,8 @@ final class Report {
                     String.valueOf(audience.firstPageMillis()), search == null ? "" : String.valueOf(search.firstPageMillis()),
                     search == null ? "" : f2(audience.firstPageMillis() / (double) Math.max(1, search.firstPageMillis())),
                     "< 100 ms"));
-            out.add(row("5", "whole audience: rows in seconds (rows/s)", scan(audience), search == null ? "" : scan(search),
+            out.add(row("5", "whole audience: rows in seconds (rows/s); after the first page, pages of "
+                    + Scans.AUDIENCE_PAGE + " (the admin search: " + Scans.PAGE + ")", scan(audience), search == null ? "" : scan(search),
                     search == null ? "" : f2(audience.rowsPerSecond() / search.rowsPerSecond()) + " × the rate",
                     "1M in < 20 s"));
             out.add(row("5", "the same without unsubscribe links (links=false): first page (ms); whole audience",

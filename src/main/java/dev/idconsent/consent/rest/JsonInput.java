@@ -268,8 +268,13 @@ public final class JsonInput {
     }
 
     public static int max(Integer max) {
-        if (max != null && (max < 1 || max > 1000)) {
-            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"max\" must be between 1 and 1000");
+        return max(max, 1000);
+    }
+
+    /** A page size of at most {@code limit} (100 when none is asked for). */
+    public static int max(Integer max, int limit) {
+        if (max != null && (max < 1 || max > limit)) {
+            throw new ConsentException(ErrorCode.INVALID_VALUE, "\"max\" must be between 1 and " + limit);
         }
         return max == null ? 100 : max;
     }

@@ -34,7 +34,11 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
  */
 public final class SenderResource {
     public static final String ROLE = "idc-sender";
-    static final int MAX_PAGE = 1000;
+    /**
+     * The largest audience page: a mailer reads whole audiences, and every page costs a token check and a query
+     * of its own (a page of 10,000 with links is a few MB, built and written in one pass).
+     */
+    static final int AUDIENCE_MAX = 10_000;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -117,7 +121,7 @@ public final class SenderResource {
             }
             Purpose purpose = purpose(key);
             String channel = channel(purpose, channelParam);
-            int size = JsonInput.max(max);
+            int size = JsonInput.max(max, AUDIENCE_MAX);
             if (includeUnverified != null && !includeUnverified.equals("true") && !includeUnverified.equals("false")) {
                 throw new ConsentException(ErrorCode.INVALID_VALUE, "\"includeUnverified\" must be true or false");
             }

@@ -282,7 +282,7 @@ class HostileInputIT {
             String q = name + "=" + URLEncoder.encode(bad, StandardCharsets.UTF_8);
             if (path.endsWith("audience") && !name.equals("purpose")) {
                 q = "purpose=" + pick("nope", "newsletter%00", "NEWSLETTER", "newsletter%20")
-                        + "&" + q.replace("max=0", "max=-1");
+                        + "&" + q.replace("max=0", "max=-1").replace("max=2000", "max=10001");
             } else if (path.endsWith("audience")) {
                 q = "purpose=" + URLEncoder.encode(pick("nope", "newsletter\u0000", "<b>", "x".repeat(3000), ""),
                         StandardCharsets.UTF_8);

@@ -193,7 +193,7 @@ class UnsubscribeIT {
 
     @Test
     @DisplayName("given an audience is read page by page, then every eligible user appears exactly once and opted-out"
-            + " users never")
+            + " users never; a page holds up to 10,000 people, more is refused")
     void audience() {
         String out = api.createUser("xena");
         api.choose(api.login("xena").access(), List.of(choice("newsletter", false)));
@@ -237,6 +237,17 @@ class UnsubscribeIT {
             }
         }
         assertThat(pages).containsExactlyInAnyOrderElementsOf(expected).doesNotContain(out).contains(in);
+
+        // a mailer reads a whole audience in pages of up to 10,000: this realm's is one page, the same people
+        Api.Reply whole = api.get(SENDERS + "/audience?purpose=newsletter&max=10000", mailer);
+        assertThat(whole.status()).as(whole.toString()).isEqualTo(200);
+        assertThat(whole.json().get("next").isNull()).isTrue();
+        List<String> inOneRead = new ArrayList<>();
+        whole.json().get("users").forEach(u -> inOneRead.add(u.get("id").asText()));
+        assertThat(inOneRead).containsExactlyInAnyOrderElementsOf(expected);
+        Api.Reply tooMany = api.get(SENDERS + "/audience?purpose=newsletter&max=10001", mailer);
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.json().get("message").asText()).isEqualTo("\"max\" must be between 1 and 10000");
 
         List<String> analytics = new ArrayList<>();
         api.get(SENDERS + "/audience?purpose=analytics&max=1000", mailer).json().get("users")
