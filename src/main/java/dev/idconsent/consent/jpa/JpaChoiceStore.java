@@ -88,7 +88,8 @@ public final class JpaChoiceStore implements ChoiceStore {
             return null;
         }
         EntityManager em = ConsentEntityProviderFactory.em(session);
-        UserEntity user = em.find(UserEntity.class, userId); // managed since the writers' lock: no statement
+        // usually managed already (the request's token check or the writers' lock loaded it): then no statement
+        UserEntity user = em.find(UserEntity.class, userId);
         return user == null || em.getEntityManagerFactory().getPersistenceUnitUtil().isLoaded(user, "attributes")
                 ? null : code;
     }
@@ -116,6 +117,9 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     @Override
     public List<Choice> currentForUpdate(String subjectId) {
+        if (PostgresWrites.applies(em)) {
+            return lockAndReadOnPostgres(subjectId);
+        }
         // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         UserEntity user = em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
         locked = user == null ? null : subjectId;
@@ -155,6 +159,27 @@ public final class JpaChoiceStore implements ChoiceStore {
                         + " where c.id in :ids", ChoiceEntity.class).setParameter("ids", ids)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         return remember(rows);
+    }
+
+    /**
+     * {@link #currentForUpdate} on PostgreSQL: the same lock (the user row, {@code for no key update}) and the same
+     * read, in one round trip through the function {@code idc_lock_answers} (changelog 0.12.0): its second
+     * statement sees what the previous writer of this person committed while the first waited for the lock.
+     */
+    private List<Choice> lockAndReadOnPostgres(String subjectId) {
+        @SuppressWarnings("unchecked")
+        org.hibernate.query.NativeQuery<Object[]> query = em.createNativeQuery("select * from idc_lock_answers(?1, ?2)")
+                .unwrap(org.hibernate.query.NativeQuery.class);
+        query.addEntity("c", ChoiceEntity.class).addScalar("region", String.class).addScalar("locked", Boolean.class)
+                .addSynchronizedEntityClass(ChoiceEntity.class);
+        query.setParameter(1, subjectId, String.class).setParameter(2, regionAttribute, String.class);
+        List<Object[]> rows = query.getResultList();
+        boolean found = !rows.isEmpty() && Boolean.TRUE.equals(rows.get(0)[2]);
+        locked = found ? subjectId : null;
+        if (regionAttribute != null && found) {
+            session.setAttribute(REGION_CODE + subjectId, new RegionCode((String) rows.get(0)[1]));
+        }
+        return remember(rows.stream().map(r -> (ChoiceEntity) r[0]).filter(java.util.Objects::nonNull).toList());
     }
 
     /**

@@ -92,7 +92,8 @@ public final class LocalUserAttributes {
             // inserts after it then deadlock with another user's first write doing the same (seen in FeedIT)
             return false;
         }
-        UserEntity user = em.find(UserEntity.class, userId); // managed already: the writers' lock read it
+        // usually managed already (the request's token check or the writers' lock loaded it): then no statement
+        UserEntity user = em.find(UserEntity.class, userId);
         return user != null && !em.getEntityManagerFactory().getPersistenceUnitUtil().isLoaded(user, "attributes");
     }
 
