@@ -166,8 +166,8 @@ public final class Benchmark {
         Scans.Scan bare = Scans.audience(api, prepared.mailerToken(), sampler, settings.scanLimit(), links, 0, false);
         report.scans(audience, bare, search ? Scans.adminSearch(api, admin, sampler, settings.scanLimit()) : null);
         for (int i = 0; i < 30; i++) { // its query's JIT and plan cache, as for the audience above
-            check(api.get("/realms/" + BenchData.REALM + "/consent/senders/audience?purpose=bench-ads&links=false"
-                    + "&max=" + Scans.PAGE, prepared.mailerToken()), 200, "regional audience warm-up");
+            check(api.get(Scans.audiencePage("purpose=bench-ads&links=false", null), prepared.mailerToken()), 200,
+                    "regional audience warm-up");
         }
         report.regional(Scans.regionalAudience(api, prepared.mailerToken(), sampler, settings.scanLimit()));
         for (int i = 0; i < 30; i++) { // the same for the frequency filter's two query shapes

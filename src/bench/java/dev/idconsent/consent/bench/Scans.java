@@ -47,8 +47,8 @@ final class Scans {
         Sampler.Memory[] memory = new Sampler.Memory[1];
         String what = withLinks ? "audience" : "audience, no links";
         Scan scan = sampler.during(() -> loop(what, limitSeconds, cursor -> {
-            Api.Reply r = api.get(AUDIENCE + audiencePage(cursor) + (withLinks ? "" : "&links=false")
-                    + (cursor == null ? "" : "&cursor=" + cursor), mailerToken);
+            Api.Reply r = api.get(audiencePage("purpose=newsletter&channel=email" + (withLinks ? "" : "&links=false"),
+                    cursor), mailerToken);
             Benchmark.check(r, 200, "audience page");
             return readAudiencePage(r.body(), withLinks && links.size() < keep ? links : null, keep);
         }), m -> memory[0] = m);
@@ -59,8 +59,7 @@ final class Scans {
     static Scan regionalAudience(Api api, String mailerToken, Sampler sampler, int limitSeconds) throws Exception {
         Sampler.Memory[] memory = new Sampler.Memory[1];
         Scan scan = sampler.during(() -> loop("regional audience", limitSeconds, cursor -> {
-            Api.Reply r = api.get("/realms/" + BenchData.REALM + "/consent/senders/audience?purpose=bench-ads&max="
-                    + audiencePage(cursor) + "&links=false" + (cursor == null ? "" : "&cursor=" + cursor), mailerToken);
+            Api.Reply r = api.get(audiencePage("purpose=bench-ads&links=false", cursor), mailerToken);
             Benchmark.check(r, 200, "regional audience page");
             return readAudiencePage(r.body(), null, 0);
         }), m -> memory[0] = m);
@@ -69,13 +68,16 @@ final class Scans {
 
     /** A page of the {@code bench-digest} audience with one frequency, no links. */
     static String digest(String frequency, String cursor) {
-        return "/realms/" + BenchData.REALM + "/consent/senders/audience?purpose=bench-digest&channel=email&max="
-                + audiencePage(cursor) + "&links=false&frequency=" + frequency + (cursor == null ? "" : "&cursor=" + cursor);
+        return audiencePage("purpose=bench-digest&channel=email&links=false&frequency=" + frequency, cursor);
     }
 
-    /** The first page of an audience holds 1000 people (the figure compared with Keycloak's search), the rest 10,000. */
-    private static int audiencePage(String cursor) {
-        return cursor == null ? PAGE : AUDIENCE_PAGE;
+    /**
+     * A page of the audience {@code query} asks for: the first ({@code cursor} null) of 1000 people, the figure
+     * compared with Keycloak's search; the others of 10,000 from {@code cursor}.
+     */
+    static String audiencePage(String query, String cursor) {
+        return "/realms/" + BenchData.REALM + "/consent/senders/audience?" + query + "&max="
+                + (cursor == null ? PAGE + "" : AUDIENCE_PAGE + "&cursor=" + cursor);
     }
 
     /**

@@ -117,14 +117,14 @@ public final class JpaChoiceStore implements ChoiceStore {
 
     @Override
     public List<Choice> currentForUpdate(String subjectId) {
+        // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         if (PostgresWrites.applies(em)) {
             return lockAndReadOnPostgres(subjectId);
         }
-        // Keycloak's own user row is the lock: it exists for every local user and the same transaction writes it
         UserEntity user = em.find(UserEntity.class, subjectId, LockModeType.PESSIMISTIC_WRITE);
         locked = user == null ? null : subjectId;
         if (readsCommitted(em)) {
-            // READ COMMITTED (PostgreSQL, H2): each statement sees what is committed when it starts, and the
+            // READ COMMITTED (H2 here; PostgreSQL took the path above): each statement sees what is committed when it starts, and the
             // previous writer of this user committed before we got the lock; the rows this transaction already
             // holds were read under the same lock (reads without it never manage entities, see current())
             if (regionAttribute != null && user != null) {
